@@ -1,0 +1,49 @@
+// User and input mistakes: one readable line, a stable code, exit 2. Bugs are not UserErrors and keep their stack.
+
+export type UserErrorCode =
+  | 'file-not-found'
+  | 'file-unreadable'
+  | 'file-too-large'
+  | 'invalid-option'
+  | 'invalid-rule-definition'
+  | 'unknown-check'
+  | 'invalid-check-params'
+  | 'duplicate-rule-id'
+  | 'invalid-config'
+  | 'invalid-attestations'
+  | 'invalid-load-results'
+  | 'unknown-rule'
+  | 'missing-input'
+  | 'output-conflict';
+
+export interface ProblemDetail {
+  file?: string;
+  /** Dotted path inside the file (`params.variable`, `waivers[2].until`). */
+  path?: string;
+  message: string;
+}
+
+export class UserError extends Error {
+  readonly code: UserErrorCode;
+  readonly details: ProblemDetail[];
+
+  constructor(code: UserErrorCode, message: string, details: ProblemDetail[] = []) {
+    super(message);
+    this.name = 'UserError';
+    this.code = code;
+    this.details = details;
+  }
+
+  /** `prodready: error[code]: message`, then one line per detail. */
+  format(): string {
+    const head = `prodready: error[${this.code}]: ${this.message}`;
+    const lines = this.details.map(
+      (d) => `  ${[d.file, d.path].filter(Boolean).join(': ')}${d.file || d.path ? ': ' : ''}${d.message}`,
+    );
+    return [head, ...lines].join('\n');
+  }
+}
+
+export function isUserError(e: unknown): e is UserError {
+  return e instanceof UserError;
+}

@@ -1,0 +1,75 @@
+// One load result, whatever produced it: the embedded burst or an imported Locust / k6 / harness file.
+// It is a superset of recsys's own harness report (`requests, concurrency, success, errors,
+// elapsed_ms, rps, latency_ms {p50,p95,p99}, status_codes`) so dashboards reading that keep working.
+
+export type LoadSourceTool = 'prodready' | 'locust' | 'k6' | 'recsys-harness';
+
+export interface LatencySummary {
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+  mean: number | null;
+}
+
+export interface EndpointRow {
+  name: string;
+  method?: string;
+  requests: number;
+  failures: number | null;
+  rps: number | null;
+  latency_ms: LatencySummary;
+}
+
+export interface LoadResult {
+  // recsys harness fields, names kept as the harness writes them
+  requests: number;
+  concurrency: number | null;
+  success: number;
+  errors: number;
+  elapsed_ms: number;
+  rps: number;
+  latency_ms: LatencySummary;
+  status_codes: Record<string, number>;
+  // prodready's own
+  tool: LoadSourceTool;
+  /** File it was read from, when imported. */
+  file?: string;
+  /** When the test ran (ISO 8601), and where that came from. */
+  started_at: string | null;
+  started_at_source?: 'file' | 'mtime' | 'clock';
+  endpoint?: string;
+  mode?: 'closed' | 'open';
+  /** Requests that were rate limited (429), counted apart from errors; null when the format does not say. */
+  rate_limited: number | null;
+  /** errors / (requests - rate_limited), null when unknown. */
+  error_rate: number | null;
+  /** Error causes by code (`ECONNRESET`, `UND_ERR_HEADERS_TIMEOUT`, `HTTP_500`) with counts. */
+  error_causes: Record<string, number>;
+  /** Which cap ended the burst, if one did. */
+  stopped_by?: 'requests' | 'duration' | 'timeout' | 'abort' | null;
+  endpoints?: EndpointRow[];
+  /** Figures the format does not carry, named so reports say "unknown" instead of inventing them. */
+  unknown_fields: string[];
+  /** Latency histogram buckets for charts: upper bound in ms and count. */
+  histogram?: Array<{ le_ms: number; count: number }>;
+}
+
+export interface LoadGates {
+  p95MaxMs?: number;
+  p99MaxMs?: number;
+  errorRateMax?: number;
+  baseline?: LoadResult;
+  /** 0.2 for 20 %. */
+  maxRegression?: number;
+  maxAgeDays?: number;
+}
+
+export interface GateVerdict {
+  gate: 'p95' | 'p99' | 'error-rate' | 'baseline-p95' | 'baseline-rps' | 'age';
+  status: 'pass' | 'fail' | 'warn' | 'unknown';
+  actual: number | null;
+  limit: number;
+  message: string;
+}
