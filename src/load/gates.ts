@@ -1,0 +1,92 @@
+import type { GateVerdict, LoadGates, LoadResult } from './types.js';
+
+const DAY_MS = 86_400_000;
+
+function pct(n: number): string {
+  return `${(n * 100).toFixed(1)}%`;
+}
+
+/** Judge one load result against the gates; a figure the result lacks is `unknown`, never a pass. */
+export function judgeLoad(result: LoadResult, gates: LoadGates, now: Date = new Date()): GateVerdict[] {
+  const out: GateVerdict[] = [];
+  const p95 = result.latency_ms.p95;
+  const p99 = result.latency_ms.p99;
+  if (gates.p95MaxMs !== undefined) {
+    out.push(
+      p95 === null
+        ? { gate: 'p95', status: 'unknown', actual: null, limit: gates.p95MaxMs, message: 'p95 latency is not in the result' }
+        : {
+            gate: 'p95',
+            status: p95 <= gates.p95MaxMs ? 'pass' : 'fail',
+            actual: p95,
+            limit: gates.p95MaxMs,
+            message: `p95 ${p95.toFixed(1)} ms ${p95 <= gates.p95MaxMs ? '≤' : '>'} ${gates.p95MaxMs} ms`,
+          },
+    );
+  }
+  if (gates.p99MaxMs !== undefined) {
+    out.push(
+      p99 === null
+        ? { gate: 'p99', status: 'unknown', actual: null, limit: gates.p99MaxMs, message: 'p99 latency is not in the result' }
+        : {
+            gate: 'p99',
+            status: p99 <= gates.p99MaxMs ? 'pass' : 'fail',
+            actual: p99,
+            limit: gates.p99MaxMs,
+            message: `p99 ${p99.toFixed(1)} ms ${p99 <= gates.p99MaxMs ? '≤' : '>'} ${gates.p99MaxMs} ms`,
+          },
+    );
+  }
+  if (gates.errorRateMax !== undefined) {
+    const rate = result.error_rate;
+    out.push(
+      rate === null
+        ? { gate: 'error-rate', status: 'unknown', actual: null, limit: gates.errorRateMax, message: 'the error rate is not in the result' }
+        : {
+            gate: 'error-rate',
+            status: rate <= gates.errorRateMax ? 'pass' : 'fail',
+            actual: rate,
+            limit: gates.errorRateMax,
+            message: `error rate ${pct(rate)} ${rate <= gates.errorRateMax ? '≤' : '>'} ${pct(gates.errorRateMax)}`,
+          },
+    );
+  }
+  if (gates.baseline) {
+    const max = gates.maxRegression ?? 0.2;
+    const base = gates.baseline;
+    const bp95 = base.latency_ms.p95;
+    if (bp95 === null || p95 === null || bp95 <= 0) {
+      out.push({ gate: 'baseline-p95', status: 'unknown', actual: null, limit: max, message: 'p95 is missing from the result or the baseline' });
+    } else {
+      const change = p95 / bp95 - 1;
+      out.push({
+        gate: 'baseline-p95',
+        status: change > max ? 'fail' : 'pass',
+        actual: change,
+        limit: max,
+        message: `p95 ${p95.toFixed(1)} ms vs baseline ${bp95.toFixed(1)} ms: ${change >= 0 ? '+' : ''}${pct(change)} (max +${pct(max)})`,
+      });
+    }
+    if (base.rps > 0) {
+      const change = 1 - result.rps / base.rps;
+      out.push({
+        gate: 'baseline-rps',
+        status: change > max ? 'fail' : 'pass',
+        actual: change,
+        limit: max,
+        message: `${result.rps.toFixed(1)} req/s vs baseline ${base.rps.toFixed(1)} req/s: ${change > 0 ? '-' : '+'}${pct(Math.abs(change))} (max -${pct(max)})`,
+      });
+    }
+  }
+  if (gates.maxAgeDays !== undefined && result.started_at) {
+    const ageDays = (now.getTime() - Date.parse(result.started_at)) / DAY_MS;
+    out.push({
+      gate: 'age',
+      status: ageDays > gates.maxAgeDays ? 'warn' : 'pass',
+      actual: ageDays,
+      limit: gates.maxAgeDays,
+      message: `ran ${ageDays.toFixed(1)} days ago (max ${gates.maxAgeDays})`,
+    });
+  }
+  return out;
+}
