@@ -150,6 +150,8 @@ export interface ReportContext {
   toolVersion: string;
   cwd: string;
   color: boolean;
+  /** Show evidence for passing results too. */
+  verbose?: boolean;
 }
 
 export type Reporter = (result: RunResult, ctx: ReportContext) => string;

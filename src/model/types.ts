@@ -13,8 +13,8 @@ export type SourceLayer = 'helm-values' | 'manifests' | 'env';
 
 export interface EnvDefinition {
   name: string;
-  /** The string the pod sees. */
-  value: string;
+  /** The string the pod sees; undefined when it lives in a Secret whose data cannot be seen. */
+  value: string | undefined;
   /** The text as written in the file, when it differs from what the pod sees (YAML 1.1 coercion). */
   sourceText?: string;
   /** For Helm values: the YAML scalar was unquoted and not a string. */
@@ -24,6 +24,8 @@ export interface EnvDefinition {
   via?: string;
   location: Location;
   layer: SourceLayer;
+  /** Not written by the user: the chart's own values.yaml supplies it. */
+  chartDefault?: boolean;
 }
 
 export interface EnvVar {
@@ -60,6 +62,8 @@ export interface VariableSpec {
   /** Default is the value of this other variable (EXPERIMENT_ASSIGNMENT_SALT ← EXPOSURE_HASH_SALT). */
   defaultFrom?: string;
   secret: boolean;
+  /** Checklist section the variable belongs to (cross-cutting rules report under it). */
+  section: number;
   /** The service ignores a value that does not parse instead of stopping. */
   lenient?: boolean;
   notes?: string;
@@ -111,6 +115,8 @@ export interface Workload {
   podSecurityContext?: Record<string, unknown>;
   volumes: string[];
   location: Location;
+  /** Set when the workload was derived from Helm values (what the chart would render), not read from manifests. */
+  renderedFrom?: 'helm-values';
 }
 
 export interface ResourceRef {
@@ -154,8 +160,8 @@ export interface DeploymentModel {
   /** Why we think so: `ENV=production (values.yaml:4)`, `--environment production`, `ENV unset`. */
   environmentSource: string;
   env: Map<string, EnvVar>;
-  /** Secrets the container reads whose keys cannot be seen (existingSecret, secretRef not in manifests). */
-  opaqueSecrets: ResourceRef[];
+  /** Secrets or ConfigMaps the container reads whose keys cannot be seen (existingSecret, refs not in the manifests). */
+  opaqueSources: ResourceRef[];
   workloads: Workload[];
   /** The recsys api workload and container, when found. */
   api?: { workload: Workload; container: Container };

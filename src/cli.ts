@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// Commander wiring only: each command lives in src/commands/.
+import { Command, CommanderError } from 'commander';
+import { registerCheckCommand } from './commands/check.js';
+import { registerRulesCommands } from './commands/rules.js';
+import { isUserError } from './engine/errors.js';
+import { VERSION } from './version.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('prodready')
+    .description('Decides whether a recsys-service deployment is ready for production, with evidence.')
+    .version(VERSION, '-V, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str.replace(/^error:/, 'prodready: error[invalid-option]:')) })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  prodready check --values values.yaml --env prod.env --manifests rendered.yaml
+  prodready rules
+  prodready explain dev-auth-disabled
+
+Exit codes: 0 ready, 1 findings at or above --fail-on, 2 usage or input error.`,
+    );
+  registerCheckCommand(program);
+  registerRulesCommands(program);
+  for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; commander already printed its one-line error otherwise.
+      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    }
+    if (isUserError(e)) {
+      process.stderr.write(`${e.format()}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    // A bug: keep its stack so it can be fixed.
+    process.stderr.write(`prodready: internal error (please report it)\n${(e as Error)?.stack ?? String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,196 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Command } from 'commander';
+import { defaultConfig, type RunConfig } from '../engine/config-types.js';
+import { UserError } from '../engine/errors.js';
+import { evaluate, type ProbeExecutor } from '../engine/evaluate.js';
+import { buildRunResult, exitCodeFor } from '../engine/result.js';
+import type { InputDescription, RunResult, Severity } from '../engine/types.js';
+import { buildModel } from '../model/build.js';
+import type { DeploymentModel } from '../model/types.js';
+import { isFormat, loadReporter, type FormatName } from '../reporters/index.js';
+import { readInput } from '../sources/read-file.js';
+import { didYouMean } from '../util/did-you-mean.js';
+import { VERSION } from '../version.js';
+import { loadPack, unitMetas } from './pack.js';
+
+export interface CheckOptions {
+  env: string[];
+  values: string[];
+  manifests: string[];
+  format: string[];
+  output: string[];
+  failOn: string;
+  environment?: string;
+  only?: string[];
+  skip?: string[];
+  rules: string[];
+  chartDefaults: boolean;
+  color?: boolean;
+  verbose?: boolean;
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function commaList(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+/** Pair each --format with its --output; one format and no output means stdout. */
+export function pairOutputs(formats: string[], outputs: string[]): Array<{ format: FormatName; output?: string }> {
+  const list = formats.length > 0 ? formats : ['text'];
+  for (const f of list) {
+    if (!isFormat(f)) {
+      const guess = didYouMean(f, ['text', 'json', 'sarif', 'junit', 'markdown', 'html', 'github']);
+      throw new UserError('invalid-option', `unknown format "${f}"${guess ? `; did you mean "${guess}"?` : ''}`);
+    }
+  }
+  if (outputs.length > 0 && outputs.length !== list.length) {
+    throw new UserError('invalid-option', `${list.length} --format but ${outputs.length} --output: give one --output per --format`);
+  }
+  const seen = new Set<string>();
+  for (const o of outputs) {
+    if (seen.has(o)) throw new UserError('output-conflict', `two formats would be written to ${o}`);
+    seen.add(o);
+  }
+  if (outputs.length === 0 && list.length > 1) {
+    throw new UserError('invalid-option', 'several --format need one --output each (only one can go to stdout)');
+  }
+  return list.map((format, i) => ({ format: format as FormatName, ...(outputs[i] ? { output: outputs[i]! } : {}) }));
+}
+
+export function parseFailOn(v: string): Severity {
+  if (v === 'error' || v === 'warn') return v;
+  throw new UserError('invalid-option', `--fail-on must be error or warn, not "${v}"`);
+}
+
+export interface CheckRun {
+  result: RunResult;
+  model: DeploymentModel;
+  units: ReturnType<typeof unitMetas>;
+}
+
+/** The static half of a check, shared by `check`, fleet mode and the demo. */
+export async function runCheck(
+  opts: CheckOptions,
+  config: RunConfig = defaultConfig(),
+  extras: { probes?: (model: DeploymentModel) => ProbeExecutor; load?: unknown[]; now?: Date } = {},
+): Promise<CheckRun> {
+  const failOn = parseFailOn(opts.failOn);
+  if (opts.env.length + opts.values.length + opts.manifests.length === 0) {
+    throw new UserError('missing-input', 'nothing to check: give --values, --env or --manifests (or - for stdin)');
+  }
+  if ([...opts.manifests, ...opts.values, ...opts.env].filter((f) => f === '-').length > 1) {
+    throw new UserError('invalid-option', 'only one input can be read from stdin (-)');
+  }
+  const [envFiles, valuesFiles, manifestFiles] = await Promise.all([
+    Promise.all(opts.env.map((f) => readInput(f))),
+    Promise.all(opts.values.map((f) => readInput(f))),
+    Promise.all(opts.manifests.map((f) => readInput(f))),
+  ]);
+  const rules = await loadPack(config, opts.rules);
+  const known = new Set(rules.map((r) => r.rule.id));
+  for (const id of [...(opts.only ?? []), ...(opts.skip ?? [])]) {
+    if (!known.has(id)) {
+      const guess = didYouMean(id, known);
+      throw new UserError('unknown-rule', `no rule "${id}"${guess ? `; did you mean "${guess}"?` : ''}`);
+    }
+  }
+  const model = buildModel({
+    envFiles,
+    valuesFiles,
+    manifestFiles,
+    ...(opts.environment !== undefined ? { environment: opts.environment } : {}),
+    chartDefaults: opts.chartDefaults,
+  });
+  const results = await evaluate({
+    model,
+    config,
+    rules,
+    ...(opts.only ? { only: opts.only } : {}),
+    ...(opts.skip ? { skip: opts.skip } : {}),
+    ...(extras.probes ? { probes: extras.probes(model) } : {}),
+  });
+  const inputs: InputDescription[] = [
+    ...opts.values.map((file) => ({ kind: 'helm-values' as const, file })),
+    ...opts.manifests.map((file) => ({ kind: 'manifests' as const, file: file === '-' ? '<stdin>' : file })),
+    ...opts.env.map((file) => ({ kind: 'env' as const, file })),
+  ];
+  const result = buildRunResult({
+    version: VERSION,
+    model,
+    results,
+    inputs,
+    failOn,
+    now: extras.now ?? new Date(),
+    ...(extras.load ? { load: extras.load } : {}),
+  });
+  return { result, model, units: unitMetas(rules) };
+}
+
+/** Render every requested format; files are written, the one without --output goes to stdout. */
+export async function writeReports(
+  result: RunResult,
+  pairs: Array<{ format: FormatName; output?: string }>,
+  units: ReturnType<typeof unitMetas>,
+  opts: { color: boolean; verbose: boolean },
+): Promise<void> {
+  for (const { format, output } of pairs) {
+    const reporter = await loadReporter(format);
+    const text = reporter(result, {
+      units,
+      toolVersion: VERSION,
+      cwd: process.cwd(),
+      color: output ? false : opts.color && format === 'text',
+      verbose: opts.verbose,
+    });
+    if (output) {
+      await mkdir(dirname(output), { recursive: true });
+      await writeFile(output, text);
+    } else {
+      process.stdout.write(text);
+    }
+  }
+}
+
+export function useColor(flag: boolean | undefined): boolean {
+  if (flag === false || process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
+  return process.stdout.isTTY === true;
+}
+
+export function registerCheckCommand(program: Command): void {
+  program
+    .command('check')
+    .description('check a deployment (env files, Helm values, rendered manifests) against the rule pack')
+    .option('--env <file>', '.env file with the api environment (repeatable)', collect, [])
+    .option('--values <file>', 'Helm values file, merged like helm -f (repeatable)', collect, [])
+    .option('--manifests <file>', 'rendered manifests, multi-document or a List; - for stdin (repeatable)', collect, [])
+    .option('-f, --format <name>', 'text | json | sarif | junit | markdown | html | github (repeatable)', collect, [])
+    .option('-o, --output <file>', 'file for the matching --format (repeatable)', collect, [])
+    .option('--fail-on <severity>', 'exit 1 on findings at or above: error | warn', 'error')
+    .option('--environment <name>', 'judge as this environment (production), whatever ENV says')
+    .option('--only <ids>', 'run only these rules (comma-separated, repeatable)', commaList)
+    .option('--skip <ids>', 'skip these rules (comma-separated, repeatable)', commaList)
+    .option('--rules <dir>', 'an extra rule pack directory (repeatable)', collect, [])
+    .option('--no-chart-defaults', "do not merge the recsys chart's own values under --values")
+    .option('--no-color', 'no colors in the text report')
+    .option('-v, --verbose', 'show the evidence of passing rules too')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  prodready check --values values.yaml --env prod.env --manifests rendered.yaml
+  prodready check --values a.yaml --values b.yaml --format json --output report.json
+  helm template recsys charts/recsys -f prod.yaml | prodready check --manifests -
+  prodready check --values prod.yaml -f sarif -o out.sarif -f junit -o junit.xml`,
+    )
+    .action(async (opts: CheckOptions) => {
+      const pairs = pairOutputs(opts.format, opts.output);
+      const { result, units } = await runCheck(opts);
+      await writeReports(result, pairs, units, { color: useColor(opts.color), verbose: opts.verbose === true });
+      process.exitCode = exitCodeFor(result);
+    });
+}

@@ -1,0 +1,23 @@
+import { BUILTIN_PACK_DIR } from '../model/catalogue.js';
+import { loadRuleDirs, type LoadedRule } from '../engine/load-rules.js';
+import type { RunConfig } from '../engine/config-types.js';
+import type { UnitMeta } from '../engine/types.js';
+
+/** The built-in pack plus the user's own rule directories (config `ruleDirs` and `--rules`). */
+export async function loadPack(config: RunConfig, extraDirs: string[] = []): Promise<LoadedRule[]> {
+  return loadRuleDirs([BUILTIN_PACK_DIR, ...config.ruleDirs, ...extraDirs], config.severities);
+}
+
+export function unitMetas(rules: LoadedRule[]): UnitMeta[] {
+  return rules.map((lr) => ({
+    id: lr.rule.id,
+    kind: lr.probe ? 'probe' : 'rule',
+    checkId: (lr.check ?? lr.probe)!.meta.id,
+    title: lr.rule.title,
+    section: lr.rule.section as UnitMeta['section'],
+    severity: lr.severity,
+    description: lr.rule.description.trim(),
+    remediation: lr.rule.remediation,
+    helpUrl: lr.rule.docs ?? `docs/rules/${lr.rule.id}.md`,
+  }));
+}

@@ -1,0 +1,134 @@
+// Run loaded rules over a model and turn what they report into findings and one result per rule.
+import type { DeploymentModel } from '../model/types.js';
+import { effectiveBool } from '../model/query.js';
+import { createCollector, type Collected } from './collector.js';
+import type { RunConfig } from './config-types.js';
+import type { Report } from './define.js';
+import type { LoadedRule } from './load-rules.js';
+import { renderMessage } from './messages.js';
+import type { Finding, Section, Status, UnitResult } from './types.js';
+
+/** Runs the live probes of a check; wired by the CLI when a target is given. */
+export type ProbeExecutor = (rules: LoadedRule[]) => Promise<Map<string, Collected>>;
+
+export interface EvaluateOptions {
+  model: DeploymentModel;
+  config: RunConfig;
+  rules: LoadedRule[];
+  only?: string[];
+  skip?: string[];
+  probes?: ProbeExecutor;
+}
+
+function applicability(lr: LoadedRule, model: DeploymentModel): string | undefined {
+  const when = lr.rule.when;
+  if (!when) return undefined;
+  if (when.production && !model.production) {
+    return `applies to production only; this deployment is not production (${model.environmentSource})`;
+  }
+  if (when.servingMode) {
+    const artifact = effectiveBool(model, 'RECSYS_ARTIFACT_MODE_ENABLED');
+    if (when.servingMode === 'artifact' && artifact === false) return 'DB-only mode: RECSYS_ARTIFACT_MODE_ENABLED is false';
+    if (when.servingMode === 'db-only' && artifact === true) return 'artifact mode: RECSYS_ARTIFACT_MODE_ENABLED is true';
+  }
+  return undefined;
+}
+
+export async function evaluate(opts: EvaluateOptions): Promise<UnitResult[]> {
+  const { model, config } = opts;
+  const selected = opts.rules.filter(
+    (r) => (!opts.only || opts.only.includes(r.rule.id)) && !(opts.skip ?? []).includes(r.rule.id),
+  );
+  const collected = new Map<string, Collected>();
+  const skipped = new Map<string, string>();
+  const probeRules: LoadedRule[] = [];
+  for (const lr of selected) {
+    const notApplicable = applicability(lr, model);
+    if (notApplicable) {
+      skipped.set(lr.rule.id, notApplicable);
+      continue;
+    }
+    if (lr.probe) {
+      probeRules.push(lr);
+      continue;
+    }
+    const { reporting, collected: c } = createCollector();
+    lr.check!.run({ ...reporting, model, config }, lr.params);
+    collected.set(lr.rule.id, c);
+  }
+  if (probeRules.length > 0) {
+    if (opts.probes) {
+      for (const [id, c] of await opts.probes(probeRules)) collected.set(id, c);
+    } else {
+      for (const lr of probeRules) {
+        const c: Collected = { failures: [], unknowns: [], evidence: [] };
+        c.skipReason = 'live probe: not run, no live target given (--target, --jwks-url, --database-url-env)';
+        collected.set(lr.rule.id, c);
+      }
+    }
+  }
+  return selected.map((lr) => {
+    const reason = skipped.get(lr.rule.id);
+    if (reason !== undefined) return toUnitResult(lr, { failures: [], unknowns: [], evidence: [], skipReason: reason }, model);
+    return toUnitResult(lr, collected.get(lr.rule.id)!, model);
+  });
+}
+
+function sectionOf(lr: LoadedRule, report: Report, model: DeploymentModel): Section {
+  if (lr.rule.sectionFrom === 'variable' && typeof report.data?.variable === 'string') {
+    const s = model.catalogue.get(report.data.variable)?.section;
+    if (s !== undefined) return s as Section;
+  }
+  return lr.rule.section as Section;
+}
+
+function toUnitResult(lr: LoadedRule, c: Collected, model: DeploymentModel): UnitResult {
+  const unit = lr.check ?? lr.probe!;
+  const kind = lr.probe ? 'probe' : 'rule';
+  const helpUrl = lr.rule.docs ?? `docs/rules/${lr.rule.id}.md`;
+  const make = (r: Report, status: Status): Finding => {
+    const severity = r.severity ?? lr.severity;
+    return {
+      ruleId: lr.rule.id,
+      checkId: unit.meta.id,
+      kind,
+      section: sectionOf(lr, r, model),
+      severity,
+      status: status === 'fail' && severity !== 'error' ? 'warn' : status,
+      messageId: r.messageId,
+      message: renderMessage(`${kind} ${unit.meta.id}`, unit.meta.messages, r.messageId, r.data),
+      data: r.data ?? {},
+      ...(r.location ? { location: r.location } : {}),
+      evidence: r.evidence ?? [],
+      remediation: lr.rule.remediation,
+      helpUrl,
+    };
+  };
+  const findings = [...c.failures.map((r) => make(r, 'fail')), ...c.unknowns.map((r) => make(r, 'unknown'))];
+  let status: Status;
+  if (findings.some((f) => f.status === 'fail')) status = 'fail';
+  else if (findings.some((f) => f.status === 'warn')) status = 'warn';
+  else if (findings.length > 0) status = 'unknown';
+  else if (c.skipReason !== undefined) status = 'skip';
+  else status = 'pass';
+  const reason =
+    status === 'skip'
+      ? c.skipReason
+      : status === 'unknown'
+        ? findings.map((f) => f.message).join('; ')
+        : undefined;
+  return {
+    id: lr.rule.id,
+    kind,
+    checkId: unit.meta.id,
+    title: lr.rule.title,
+    section: lr.rule.section as Section,
+    severity: lr.severity,
+    status,
+    ...(reason !== undefined ? { reason } : {}),
+    remediation: lr.rule.remediation,
+    helpUrl,
+    findings,
+    evidence: c.evidence,
+  };
+}

@@ -1,0 +1,104 @@
+import type { DeploymentModel } from '../model/types.js';
+import {
+  SECTIONS,
+  SECTION_TITLES,
+  STATUSES,
+  type Finding,
+  type InputDescription,
+  type RunResult,
+  type RunSummary,
+  type Severity,
+  type Status,
+  type UnitResult,
+} from './types.js';
+
+const PARSE_MESSAGES: Record<string, string> = {
+  'yaml-syntax': 'does not parse as YAML',
+  'yaml-alias': 'has aliases that cannot be expanded within bounds',
+  'binary-file': 'is not a text file',
+  'env-syntax': 'has a line that is not KEY=VALUE',
+  'env-unterminated-quote': 'has an unterminated quote',
+  'values-not-a-map': 'is not a map of values',
+};
+
+/** A file that cannot be read as what it claims to be: fatal, with its position. */
+export function fatalFindings(model: DeploymentModel): Finding[] {
+  return model.problems.map((p) => ({
+    ruleId: 'parse-error',
+    checkId: 'source',
+    kind: 'rule',
+    section: 0,
+    severity: 'error',
+    status: 'fail',
+    messageId: p.code,
+    message: `${p.file} ${PARSE_MESSAGES[p.code] ?? 'cannot be read'}: ${p.message}`,
+    data: { file: p.file, line: p.line, column: p.column },
+    location: { file: p.file, line: p.line, column: p.column },
+    evidence: [],
+    remediation: 'Fix the syntax at the given line so the file can be read; nothing else in it was checked.',
+    fatal: true,
+  }));
+}
+
+function zeroCounts(): Record<Status, number> {
+  return Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+}
+
+export function summarize(results: UnitResult[], fatal: Finding[], failOn: Severity): RunSummary {
+  const counts = zeroCounts();
+  const sections = SECTIONS.map((section) => ({ section, title: SECTION_TITLES[section], counts: zeroCounts() }));
+  for (const r of results) {
+    counts[r.status] += 1;
+    sections[r.section]!.counts[r.status] += 1;
+  }
+  const failing = counts.fail > 0 || fatal.length > 0 || (failOn !== 'error' && counts.warn > 0);
+  return { verdict: failing ? 'not-ready' : 'ready', failOn, counts, sections, fatal: fatal.length };
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.section - b.section ||
+    (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+    (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+    (a.location?.column ?? 0) - (b.location?.column ?? 0) ||
+    a.message.localeCompare(b.message)
+  );
+}
+
+/** Deterministic order for every reporter: by section, rule id, then file, line and column. */
+export function sortResults(results: UnitResult[]): UnitResult[] {
+  return [...results]
+    .sort((a, b) => a.section - b.section || a.id.localeCompare(b.id))
+    .map((r) => ({ ...r, findings: [...r.findings].sort(compareFindings) }));
+}
+
+export function buildRunResult(args: {
+  version: string;
+  model: DeploymentModel;
+  results: UnitResult[];
+  inputs: InputDescription[];
+  failOn: Severity;
+  now: Date;
+  deployment?: string;
+  load?: unknown[];
+}): RunResult {
+  const fatal = fatalFindings(args.model).sort(compareFindings);
+  const results = sortResults(args.results);
+  return {
+    schemaVersion: '1.0',
+    tool: { name: 'prodready', version: args.version },
+    generatedAt: args.now.toISOString(),
+    environment: { production: args.model.production, source: args.model.environmentSource },
+    ...(args.deployment ? { deployment: args.deployment } : {}),
+    inputs: args.inputs,
+    fatal,
+    results,
+    summary: summarize(results, fatal, args.failOn),
+    ...(args.load && args.load.length > 0 ? { load: args.load } : {}),
+  };
+}
+
+/** Exit code for a run: 1 when anything at or above --fail-on failed (or a file did not parse), else 0. */
+export function exitCodeFor(result: RunResult): 0 | 1 {
+  return result.summary.verdict === 'ready' ? 0 : 1;
+}

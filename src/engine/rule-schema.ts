@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** A rule file: one instance of a check template (or a probe) with its params. Strict: a typo is an error. */
+export const ruleSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case, e.g. dev-auth-disabled'),
+    section: z.number().int().min(0).max(7),
+    /** Cross-cutting rules report each finding under the section of the variable it concerns. */
+    sectionFrom: z.literal('variable').optional(),
+    severity: z.enum(['error', 'warn', 'info']),
+    title: z.string().min(1),
+    description: z.string().min(1),
+    check: z.string().min(1).optional(),
+    probe: z.string().min(1).optional(),
+    params: z.record(z.string(), z.unknown()).default({}),
+    when: z
+      .strictObject({
+        production: z.boolean().optional(),
+        servingMode: z.enum(['artifact', 'db-only']).optional(),
+      })
+      .optional(),
+    remediation: z.string().min(1).regex(/\.$/, 'a full sentence ending with "."'),
+    docs: z.string().optional(),
+    /** Checklist item ids (rules/recsys/checklist.yaml) this rule decides. */
+    checklist: z.array(z.string()).default([]),
+  })
+  .refine((r) => (r.check === undefined) !== (r.probe === undefined), {
+    message: 'a rule names exactly one of `check` or `probe`',
+    path: ['check'],
+  });
+
+export type RuleDef = z.infer<typeof ruleSchema>;

@@ -1,0 +1,129 @@
+// Questions checks ask the model: "what does the service effectively use for X, and where was that decided?"
+import type { Location } from '../engine/types.js';
+import { describeLocation } from './describe.js';
+import { parseByType } from './go-parse.js';
+import type { DeploymentModel, EnvDefinition, ResourceRef, VariableSpec } from './types.js';
+
+export type Effective =
+  /** Set to a value that parses. */
+  | { state: 'set'; name: string; raw: string; value: unknown; def: EnvDefinition; spec?: VariableSpec }
+  /** Unset or empty: the service uses its default. */
+  | { state: 'default'; name: string; raw: string | undefined; value: unknown; def?: EnvDefinition; spec?: VariableSpec; because: string }
+  /** Set to a value that does not parse: the service will not start. */
+  | { state: 'invalid'; name: string; raw: string; def: EnvDefinition; spec: VariableSpec; expected: string }
+  /** Cannot be seen: it may be set in a Secret whose keys are unknown. */
+  | { state: 'unknown'; name: string; def?: EnvDefinition; spec?: VariableSpec; opaque: ResourceRef[]; because: string };
+
+/** The default the service uses for a variable in this deployment (production-aware, derived defaults resolved). */
+function defaultRaw(model: DeploymentModel, spec: VariableSpec | undefined): { raw: string | undefined; because: string } {
+  if (!spec) return { raw: undefined, because: 'unset' };
+  if (spec.defaultTrueWhenSet) {
+    const other = model.env.get(spec.defaultTrueWhenSet)?.effective.value?.trim();
+    if (other) return { raw: 'true', because: `defaults to true because ${spec.defaultTrueWhenSet} is set` };
+  }
+  if (spec.defaultFrom) {
+    const other = model.env.get(spec.defaultFrom)?.effective.value;
+    return { raw: other && other.trim() !== '' ? other : undefined, because: `defaults to the value of ${spec.defaultFrom}` };
+  }
+  if (model.production && spec.productionDefault !== undefined) {
+    return { raw: spec.productionDefault, because: `production default ${spec.productionDefault}` };
+  }
+  return { raw: spec.default, because: spec.default !== undefined ? `default ${spec.default}` : 'unset, no default' };
+}
+
+export function effective(model: DeploymentModel, name: string): Effective {
+  const spec = model.catalogue.get(name);
+  const def = model.env.get(name)?.effective;
+  if (def && def.value === undefined) {
+    return { state: 'unknown', name, def, ...(spec ? { spec } : {}), opaque: [], because: `read from Secret ${def.via ?? '?'} whose data cannot be seen` };
+  }
+  if (!def || def.value === undefined || def.value.trim() === '') {
+    // Secrets may live in a Secret made elsewhere; for them, "unset here" is not "unset".
+    if (spec?.secret && model.opaqueSources.some((o) => o.kind === 'Secret')) {
+      const opaque = model.opaqueSources.filter((o) => o.kind === 'Secret');
+      return {
+        state: 'unknown',
+        name,
+        ...(def ? { def } : {}),
+        ...(spec ? { spec } : {}),
+        opaque,
+        because: `not set in any file given; the pod also reads ${opaque.map((o) => `Secret ${o.name}`).join(', ')}, whose keys cannot be seen`,
+      };
+    }
+    const d = defaultRaw(model, spec);
+    const value = d.raw === undefined || !spec ? d.raw : parseByType(spec.type, d.raw);
+    return {
+      state: 'default',
+      name,
+      raw: d.raw,
+      value: value && typeof value === 'object' && 'ok' in value ? (value.ok ? value.value : undefined) : value,
+      ...(def ? { def } : {}),
+      ...(spec ? { spec } : {}),
+      because: d.because,
+    };
+  }
+  if (!spec) return { state: 'set', name, raw: def.value, value: def.value, def };
+  const parsed = parseByType(spec.type, def.value);
+  if (!parsed.ok) return { state: 'invalid', name, raw: def.value, def, spec, expected: parsed.expected };
+  return { state: 'set', name, raw: def.value, value: parsed.value, def, spec };
+}
+
+/** A bool the service will use, or undefined when it cannot be known (invalid or unseen). */
+export function effectiveBool(model: DeploymentModel, name: string): boolean | undefined {
+  const e = effective(model, name);
+  if (e.state === 'set' || e.state === 'default') return typeof e.value === 'boolean' ? e.value : undefined;
+  return undefined;
+}
+
+/** Where a value was decided, for messages and evidence: `values.yaml:12`, or `default` when unset. */
+export function whereDecided(e: Effective): string {
+  if (e.def) return describeLocation(e.def.location);
+  return e.state === 'default' ? e.because : 'unset';
+}
+
+/** The location a finding about this variable points at; the api workload when it is unset. */
+export function locationOf(model: DeploymentModel, e: Effective): Location | undefined {
+  if (e.def) return e.def.location;
+  return model.api?.workload.location;
+}
+
+/** How a value reaches the pod, in words, never with its content. */
+export function deliveryText(def: EnvDefinition): string {
+  switch (def.delivery) {
+    case 'secret':
+      return `from Secret ${def.via ?? ''}`.trim();
+    case 'existing-secret':
+      return `from Secret ${def.via ?? ''} (not in the given files)`;
+    case 'configmap':
+      return `from ConfigMap ${def.via ?? ''}`.trim();
+    case 'chart-configmap':
+      return `written into ConfigMap ${def.via ?? ''} by the chart`;
+    case 'literal':
+      return 'as a literal value in the pod spec';
+    case 'env-file':
+      return `from env file ${def.location.file ?? ''}`.trim();
+  }
+}
+
+/** Evidence for a non-secret variable: `DEV_AUTH_ENABLED=false (values.yaml:12, from ConfigMap recsys-api)`. */
+export function valueEvidence(e: Effective): string {
+  if (e.spec?.secret) return secretEvidence(e);
+  switch (e.state) {
+    case 'set':
+    case 'invalid':
+      return `${e.name}=${JSON.stringify(e.raw)} (${describeLocation(e.def.location)}, ${deliveryText(e.def)})`;
+    case 'default':
+      return `${e.name} ${e.def ? `is empty at ${describeLocation(e.def.location)}` : 'is not set'}: ${e.because}`;
+    case 'unknown':
+      return `${e.name}: ${e.because}`;
+  }
+}
+
+/** Evidence for a secret: `set, 43 chars, from Secret recsys-api` — never the value. */
+export function secretEvidence(e: Effective): string {
+  if (e.state === 'unknown') return `${e.name}: ${e.because}`;
+  if (!e.def || e.def.value === undefined || e.def.value.trim() === '') {
+    return `${e.name}: ${e.def ? `empty at ${describeLocation(e.def.location)}` : 'not set'}`;
+  }
+  return `${e.name}: set, ${[...e.def.value.trim()].length} chars, ${deliveryText(e.def)} (${describeLocation(e.def.location)})`;
+}

@@ -1,0 +1,158 @@
+// Helm values files: YAML 1.1 like Helm, merged like `-f a.yaml -f b.yaml` (later wins, maps merge deeply),
+// with the position of every value and the string the chart's `quote` would render for it.
+import { isScalar, type Scalar } from 'yaml';
+import type { Location } from '../engine/types.js';
+import type { Duplicate, HelmValues, ParseProblem } from '../model/types.js';
+import { locateIn, locateKey, parseYamlFile, type YamlDoc } from './yaml-doc.js';
+
+export interface ValuesFile {
+  file: string;
+  doc?: YamlDoc;
+}
+
+export interface LoadedValues extends HelmValues {
+  files: ValuesFile[];
+  problems: ParseProblem[];
+  duplicates: Duplicate[];
+}
+
+export interface HelmScalar {
+  /** What `{{ $value | quote }}` renders, i.e. the string the pod sees. */
+  rendered: string;
+  /** The text as written in the file. */
+  sourceText: string;
+  yamlType: 'string' | 'bool' | 'int' | 'float' | 'null' | 'other';
+  quoted: boolean;
+  location: Location;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const prev = out[k];
+    out[k] = isPlainObject(prev) && isPlainObject(v) ? mergeDeep(prev, v) : v;
+  }
+  return out;
+}
+
+export function loadValues(inputs: Array<{ name: string; text: string }>): LoadedValues {
+  const files: ValuesFile[] = [];
+  const problems: ParseProblem[] = [];
+  const duplicates: Duplicate[] = [];
+  let data: Record<string, unknown> = {};
+  for (const input of inputs) {
+    const parsed = parseYamlFile(input.name, input.text, '1.1');
+    problems.push(...parsed.problems);
+    duplicates.push(...parsed.duplicates);
+    const doc = parsed.docs[0];
+    files.push({ file: input.name, ...(doc ? { doc } : {}) });
+    if (doc && isPlainObject(doc.data)) data = mergeDeep(data, doc.data);
+    else if (doc && doc.data !== null && doc.data !== undefined) {
+      problems.push({ file: input.name, line: 1, column: 1, code: 'values-not-a-map', message: 'a values file must be a YAML map at its top level' });
+    }
+  }
+  // The last file that sets a path is the one whose line we report.
+  const owner = (path: readonly string[]): YamlDoc | undefined => {
+    for (let i = files.length - 1; i >= 0; i -= 1) {
+      const d = files[i]!.doc;
+      if (d && d.doc.hasIn(path)) return d;
+    }
+    return undefined;
+  };
+  return {
+    files,
+    problems,
+    duplicates,
+    data,
+    locate: (path) => {
+      const d = owner(path);
+      return d ? locateIn(d, path) : undefined;
+    },
+    sourceText: (path) => {
+      const d = owner(path);
+      const node = d?.doc.getIn(path, true);
+      if (!d || !isScalar(node)) return undefined;
+      return scalarSource(node);
+    },
+  };
+}
+
+/** Every scalar entry of a flat map (such as `api.env`) as the chart renders it. */
+export function helmMapEntries(values: LoadedValues, path: readonly string[]): Map<string, HelmScalar> {
+  const out = new Map<string, HelmScalar>();
+  const merged = getPath(values.data, path);
+  if (!isPlainObject(merged)) return out;
+  for (const [key, value] of Object.entries(merged)) {
+    const full = [...path, key];
+    let doc: YamlDoc | undefined;
+    for (let i = values.files.length - 1; i >= 0 && !doc; i -= 1) {
+      const d = values.files[i]!.doc;
+      if (d && d.doc.hasIn(full)) doc = d;
+    }
+    const node = doc?.doc.getIn(full, true);
+    const location = (doc && locateKey(doc, full)) ?? { path: full.join('.') };
+    const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' || node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
+    const sourceText = isScalar(node) ? scalarSource(node) : String(value);
+    out.set(key, { rendered: renderQuoted(value), sourceText, yamlType: yamlTypeOf(value), quoted, location });
+  }
+  return out;
+}
+
+function scalarSource(node: Scalar): string {
+  const src = (node as Scalar & { source?: string }).source;
+  if (node.type === 'PLAIN' && typeof src === 'string') return src;
+  return String(node.value ?? '');
+}
+
+export function getPath(data: unknown, path: readonly string[]): unknown {
+  let cur: unknown = data;
+  for (const p of path) {
+    if (!isPlainObject(cur)) return undefined;
+    cur = cur[p];
+  }
+  return cur;
+}
+
+function yamlTypeOf(v: unknown): HelmScalar['yamlType'] {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  return 'other';
+}
+
+/**
+ * Sprig's `quote` of a value Helm decoded through JSON: every number is a float64 printed with Go's %v,
+ * so 10000000 becomes "1e+07"; nil renders as nothing.
+ */
+export function renderQuoted(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') return formatGoFloat(v);
+  if (typeof v === 'string') return v;
+  if (typeof v === 'bigint') return formatGoFloat(Number(v));
+  // Maps and lists render with Go's map formatting; only the fact that it is not a scalar matters here.
+  return JSON.stringify(v);
+}
+
+/** Go's fmt %v for a float64 (strconv 'g' with shortest digits): exponent form when exp < -4 or exp >= 6. */
+export function formatGoFloat(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (f === Infinity) return '+Inf';
+  if (f === -Infinity) return '-Inf';
+  if (f === 0) return Object.is(f, -0) ? '-0' : '0';
+  const [mant, expStr] = f.toExponential().split('e') as [string, string];
+  const exp = Number(expStr);
+  const neg = mant.startsWith('-');
+  const digits = mant.replace('-', '').replace('.', '');
+  if (exp < -4 || exp >= 6) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const e = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : String(Math.abs(exp));
+    return `${neg ? '-' : ''}${m}e${exp < 0 ? '-' : '+'}${e}`;
+  }
+  return String(f);
+}

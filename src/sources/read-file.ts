@@ -1,0 +1,46 @@
+import { readFile, stat } from 'node:fs/promises';
+import { UserError } from '../engine/errors.js';
+
+/** Deployment files larger than this are refused before being read: no values file is this big. */
+export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
+export interface TextFile {
+  /** Display name: the path as given, or `<stdin>`. */
+  name: string;
+  text: string;
+}
+
+async function readStdin(limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > limit) throw new UserError('file-too-large', `<stdin> is larger than ${limit} bytes; refusing to read it`);
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Read a user-named input; a missing or oversized file is the user's mistake (exit 2), not a finding. */
+export async function readInput(path: string, limit = MAX_INPUT_BYTES): Promise<TextFile> {
+  if (path === '-') return { name: '<stdin>', text: await readStdin(limit) };
+  let size: number;
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw new UserError('file-unreadable', `${path} is a directory, not a file`);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError('file-not-found', `${path}: no such file`);
+    throw new UserError('file-unreadable', `${path}: cannot be read (${code ?? 'error'})`);
+  }
+  if (size > limit) throw new UserError('file-too-large', `${path} is ${size} bytes, over the ${limit}-byte limit; refusing to read it`);
+  try {
+    return { name: path, text: await readFile(path, 'utf8') };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError('file-unreadable', `${path}: cannot be read (${code ?? 'error'})`);
+  }
+}

@@ -1,0 +1,117 @@
+// Shared YAML handling for values files and manifests: parse with positions, never throw on a broken file.
+import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import type { Location } from '../engine/types.js';
+import type { Duplicate, ParseProblem } from '../model/types.js';
+
+/** Alias expansion is bounded: a "billion laughs" document becomes a problem, not an OOM. */
+export const MAX_ALIAS_COUNT = 100;
+
+export interface YamlDoc {
+  file: string;
+  index: number;
+  doc: Document.Parsed;
+  data: unknown;
+  lines: LineCounter;
+}
+
+export interface YamlParseResult {
+  docs: YamlDoc[];
+  problems: ParseProblem[];
+  duplicates: Duplicate[];
+}
+
+export function parseYamlFile(file: string, text: string, version: '1.1' | '1.2'): YamlParseResult {
+  const out: YamlParseResult = { docs: [], problems: [], duplicates: [] };
+  if (text.includes('\0')) {
+    const line = text.slice(0, text.indexOf('\0')).split('\n').length;
+    out.problems.push({ file, line, column: 1, code: 'binary-file', message: 'contains a NUL byte: not a YAML text file' });
+    return out;
+  }
+  const lines = new LineCounter();
+  let parsed: Document.Parsed[];
+  try {
+    parsed = parseAllDocuments(text, { version, uniqueKeys: false, lineCounter: lines, prettyErrors: false, strict: false }) as Document.Parsed[];
+  } catch (e) {
+    out.problems.push({ file, line: 1, column: 1, code: 'yaml-syntax', message: `cannot be parsed as YAML (${(e as Error).name})` });
+    return out;
+  }
+  if (!Array.isArray(parsed)) parsed = [parsed];
+  parsed.forEach((doc, index) => {
+    if (doc.errors.length > 0) {
+      const err = doc.errors[0]!;
+      const pos = lines.linePos(err.pos[0]);
+      out.problems.push({ file, line: pos.line, column: pos.col, code: 'yaml-syntax', message: firstLine(err.message) });
+      return;
+    }
+    let data: unknown;
+    try {
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      // Unresolved aliases and alias bombs throw here; both mean the file cannot be used.
+      out.problems.push({ file, line: 1, column: 1, code: 'yaml-alias', message: firstLine((e as Error).message) });
+      return;
+    }
+    findDuplicates(file, doc.contents, [], lines, out.duplicates);
+    out.docs.push({ file, index, doc, data, lines });
+  });
+  return out;
+}
+
+function firstLine(msg: string): string {
+  return msg.split('\n')[0]!.slice(0, 200);
+}
+
+export function nodeLocation(file: string, node: Node | null | undefined, lines: LineCounter, path?: string): Location {
+  if (!node?.range) return { file, ...(path ? { path } : {}) };
+  const start = lines.linePos(node.range[0]);
+  const end = lines.linePos(node.range[1]);
+  return { file, line: start.line, column: start.col, endLine: end.line, endColumn: end.col, ...(path ? { path } : {}) };
+}
+
+/** Location of the value at `path` in a document (falls back to the nearest parent that exists). */
+export function locateIn(y: YamlDoc, path: readonly (string | number)[]): Location | undefined {
+  for (let n = path.length; n >= 0; n -= 1) {
+    const node = y.doc.getIn(path.slice(0, n), true) as Node | undefined;
+    if (node && typeof node === 'object' && 'range' in node) {
+      return nodeLocation(y.file, node, y.lines, path.join('.'));
+    }
+  }
+  return undefined;
+}
+
+/** Location of the key of the pair at `path` (the key's line reads better for "this key is set"). */
+export function locateKey(y: YamlDoc, path: readonly (string | number)[]): Location | undefined {
+  if (path.length === 0) return undefined;
+  const parent = y.doc.getIn(path.slice(0, -1), true);
+  if (isMap(parent)) {
+    const last = path[path.length - 1];
+    const pair = parent.items.findLast((p) => isScalar(p.key) && String(p.key.value) === String(last));
+    if (pair && isScalar(pair.key)) return nodeLocation(y.file, pair.key, y.lines, path.join('.'));
+  }
+  return locateIn(y, path);
+}
+
+function findDuplicates(file: string, node: unknown, path: string[], lines: LineCounter, out: Duplicate[]): void {
+  if (isMap(node)) {
+    const seen = new Map<string, Node>();
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (key !== undefined) {
+        const prev = seen.get(key);
+        if (prev) {
+          const p = [...path, key].join('.');
+          out.push({
+            name: p,
+            first: nodeLocation(file, prev, lines, p),
+            second: nodeLocation(file, pair.key as Node, lines, p),
+            winner: 'the later one, as Helm and kubectl read it',
+          });
+        }
+        seen.set(key, pair.key as Node);
+      }
+      findDuplicates(file, pair.value, key === undefined ? path : [...path, key], lines, out);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => findDuplicates(file, item, [...path, String(i)], lines, out));
+  }
+}
