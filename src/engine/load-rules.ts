@@ -8,6 +8,9 @@ import { PROBES } from '../probes/index.js';
 import type { CheckDefinition, ProbeDefinition } from './define.js';
 import { UserError, type ProblemDetail } from './errors.js';
 import { ruleSchema, type RuleDef } from './rule-schema.js';
+import { didYouMean } from '../util/did-you-mean.js';
+
+const RULE_KEYS = ['id', 'section', 'sectionFrom', 'severity', 'title', 'description', 'check', 'probe', 'params', 'when', 'remediation', 'docs', 'checklist'];
 import type { Severity } from './types.js';
 
 /** Pack data files that are not rules. */
@@ -77,7 +80,15 @@ async function parseRuleFile(file: string, problems: ProblemDetail[]): Promise<R
   const parsed = ruleSchema.safeParse(doc.toJS());
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+      const keys =
+        issue.code === 'unrecognized_keys'
+          ? issue.keys
+              .map((k) => {
+                const guess = didYouMean(k, RULE_KEYS);
+                return guess ? `; did you mean "${guess}"?` : '';
+              })
+              .join('')
+          : '';
       problems.push({ file, path: issue.path.join('.') || '(root)', message: `${issue.message}${keys}` });
     }
     return undefined;

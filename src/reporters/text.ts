@@ -50,7 +50,9 @@ function unitLines(c: ChalkInstance, r: UnitResult, verbose: boolean): string[] 
   }
   for (const f of r.findings) {
     const loc = where(f);
-    lines.push(`        ${paint(c, f.status, '•')} ${f.message}${loc && !f.message.includes(loc) ? c.dim(`  [${loc}]`) : ''}`);
+    // Most messages already name file:line; repeat the location only when they do not.
+    const named = f.location?.file && f.location.line ? f.message.includes(`${f.location.file}:${f.location.line}`) : f.message.includes(loc);
+    lines.push(`        ${paint(c, f.status, '•')} ${f.message}${loc && !named ? c.dim(`  [${loc}]`) : ''}`);
     for (const e of f.evidence) lines.push(c.dim(`          evidence: ${e}`));
     if (f.waiver) lines.push(c.cyan(`          waived by ${f.waiver.by} until ${f.waiver.until}: ${f.waiver.reason}`));
     if (f.attestation) lines.push(c.cyan(`          attested by ${f.attestation.by} until ${f.attestation.expires}: ${f.attestation.evidence}`));

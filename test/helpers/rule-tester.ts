@@ -1,0 +1,89 @@
+// The shared rule tester: each case file under fixtures/rules/<rule-id>/ is a small deployment plus what the rule must say.
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { runCheck } from '../../src/commands/check.js';
+import type { UnitResult } from '../../src/engine/types.js';
+
+export const RULE_FIXTURES = join(import.meta.dirname, '../../fixtures/rules');
+
+const caseSchema = z.strictObject({
+  description: z.string().min(1),
+  environment: z.string().optional(),
+  chartDefaults: z.boolean().default(true),
+  files: z.record(z.string().regex(/^[\w.-]+\.(ya?ml|env)$/), z.string()),
+  expect: z.strictObject({
+    status: z.enum(['pass', 'fail', 'warn', 'skip', 'unknown']),
+    findings: z
+      .array(
+        z.strictObject({
+          messageId: z.string(),
+          file: z.string().optional(),
+          line: z.number().int().positive().optional(),
+          contains: z.string().optional(),
+        }),
+      )
+      .default([]),
+  }),
+});
+
+export type RuleCase = z.infer<typeof caseSchema> & { name: string; kind: 'pass' | 'fail' };
+
+export function ruleCases(ruleId: string): RuleCase[] {
+  const dir = join(RULE_FIXTURES, ruleId);
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.yaml')).sort();
+  } catch {
+    return [];
+  }
+  const seen = new Set<string>();
+  return names.map((name) => {
+    const parsed = caseSchema.parse(parse(readFileSync(join(dir, name), 'utf8')));
+    const kind = name.startsWith('pass') ? 'pass' : 'fail';
+    if (!name.startsWith('pass') && !name.startsWith('fail')) throw new Error(`${dir}/${name}: case files start with pass or fail`);
+    if (seen.has(parsed.description)) throw new Error(`${dir}/${name}: duplicate case description`);
+    seen.add(parsed.description);
+    if (kind === 'pass' && parsed.expect.findings.length > 0) throw new Error(`${dir}/${name}: a pass case expects no findings`);
+    if (kind === 'fail' && parsed.expect.findings.length === 0) throw new Error(`${dir}/${name}: a fail case names its findings`);
+    return { ...parsed, name, kind };
+  });
+}
+
+/** Run one rule over a case's files (written to a temp folder) and return its result. */
+export async function runRuleCase(ruleId: string, c: RuleCase): Promise<UnitResult> {
+  const dir = mkdtempSync(join(tmpdir(), `prodready-${ruleId}-`));
+  try {
+    const env: string[] = [];
+    const values: string[] = [];
+    const manifests: string[] = [];
+    for (const [name, text] of Object.entries(c.files)) {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      if (name.endsWith('.env')) env.push(path);
+      else if (name.startsWith('values')) values.push(path);
+      else manifests.push(path);
+    }
+    const { result } = await runCheck({
+      env,
+      values,
+      manifests,
+      format: [],
+      output: [],
+      failOn: 'error',
+      only: [ruleId],
+      rules: [],
+      chartDefaults: c.chartDefaults,
+      ...(c.environment ? { environment: c.environment } : {}),
+    });
+    const unit = result.results.find((r) => r.id === ruleId);
+    if (!unit) throw new Error(`rule ${ruleId} produced no result`);
+    // Locations in findings name the temp path; cases name the file alone.
+    for (const f of unit.findings) if (f.location?.file) f.location.file = basename(f.location.file);
+    return unit;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
