@@ -219,7 +219,7 @@ function bucketPosition(ms: number, buckets: Array<{ le_ms: number }>): number |
   return undefined;
 }
 
-function latencyChart(r: LoadResult, index: number): string {
+function latencyChart(r: LoadResult, index: number, cwd: string): string {
   const l = r.latency_ms;
   const marks: Array<[string, number | null]> = [
     ['p50', l.p50],
@@ -239,7 +239,7 @@ function latencyChart(r: LoadResult, index: number): string {
     const max = Math.max(1, ...buckets.map((b) => b.count));
     const bw = plotW / buckets.length;
     parts.push(
-      `<svg xmlns="http://www.w3.org/2000/svg" class="latency-chart" id="latency-${index}" width="${W}" height="${H}" role="img" aria-label="${e(`Latency distribution of ${loadTitle(r)}`)}">`,
+      `<svg xmlns="http://www.w3.org/2000/svg" class="latency-chart" id="latency-${index}" width="${W}" height="${H}" role="img" aria-label="${e(`Latency distribution of ${loadTitle(r, cwd)}`)}">`,
     );
     parts.push(`<line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" stroke="#888"/>`);
     parts.push(`<text x="4" y="${top + 4}">${max}</text><text x="4" y="${top + plotH}">0</text>`);
@@ -269,7 +269,7 @@ function latencyChart(r: LoadResult, index: number): string {
   const max = Math.max(1, ...known.map(([, v]) => v ?? 0));
   const rowH = 26;
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="latency-chart" id="latency-${index}" width="${W}" height="${known.length * rowH + 8}" role="img" aria-label="${e(`Latency percentiles of ${loadTitle(r)}`)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="latency-chart" id="latency-${index}" width="${W}" height="${known.length * rowH + 8}" role="img" aria-label="${e(`Latency percentiles of ${loadTitle(r, cwd)}`)}">`,
   );
   known.forEach(([k, v], i) => {
     const y = i * rowH;
@@ -285,7 +285,7 @@ function latencyChart(r: LoadResult, index: number): string {
   return parts.join('\n');
 }
 
-function loadHtml(r: LoadResult, index: number): string {
+function loadHtml(r: LoadResult, index: number, cwd: string): string {
   const l = r.latency_ms;
   const rows: Array<[string, string]> = [
     ['Requests', `${r.requests} (${r.success} ok, ${r.errors} errors, ${r.rate_limited === null ? 'unknown' : r.rate_limited} rate limited)`],
@@ -303,8 +303,8 @@ function loadHtml(r: LoadResult, index: number): string {
   if (r.unknown_fields.length) rows.push(['Not in the source', r.unknown_fields.join(', ')]);
   return [
     `<section class="load" id="load-${index}">`,
-    `<h3>${e(loadTitle(r))}</h3>`,
-    latencyChart(r, index),
+    `<h3>${e(loadTitle(r, cwd))}</h3>`,
+    latencyChart(r, index, cwd),
     `<table><tbody>${rows.map(([k, v]) => `<tr><th scope="row">${e(k)}</th><td>${e(v)}</td></tr>`).join('')}</tbody></table>`,
     '</section>',
   ].join('\n');
@@ -395,7 +395,7 @@ const html: Reporter = (result: RunResult, ctx: ReportContext): string => {
   const load = loadResults(result);
   if (load.length) {
     body.push('<section id="load"><h2>Load</h2>');
-    load.forEach((r, i) => body.push(loadHtml(r, i)));
+    load.forEach((r, i) => body.push(loadHtml(r, i, ctx.cwd)));
     body.push('</section>');
   }
 

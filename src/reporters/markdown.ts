@@ -20,7 +20,7 @@ export function escapeMarkdown(text: string): string {
     .replace(/([\\`*_[\]|~])/g, '\\$1')
     // Block syntax only matters at the start: headings, list markers, setext underlines, ordered lists.
     .replace(/^([#+=-])/, '\\$1')
-    .replace(/^(\d+)([.)])/, '$1\\$2');
+    .replace(/^(\d+)([.)])(?=\s|$)/, '$1\\$2');
 }
 
 /** Text inside a table cell; line breaks become <br>. */
@@ -94,7 +94,7 @@ function evidenceList(units: UnitResult[], cwd: string): string[] {
   return out;
 }
 
-function loadBlock(r: LoadResult): string[] {
+function loadBlock(r: LoadResult, cwd: string): string[] {
   const l = r.latency_ms;
   const rows: Array<[string, string]> = [
     ['Requests', `${r.requests} (${r.success} ok, ${r.errors} errors, ${r.rate_limited === null ? 'unknown' : r.rate_limited} rate limited)`],
@@ -110,7 +110,7 @@ function loadBlock(r: LoadResult): string[] {
   if (r.started_at) rows.push(['Started', `${r.started_at}${r.started_at_source ? ` (from ${r.started_at_source})` : ''}`]);
   if (r.stopped_by) rows.push(['Stopped by', r.stopped_by]);
   if (r.unknown_fields.length) rows.push(['Not in the source', r.unknown_fields.join(', ')]);
-  const out = [`#### ${escapeMarkdown(loadTitle(r))}`, '', '| Figure | Value |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`)];
+  const out = [`#### ${escapeMarkdown(loadTitle(r, cwd))}`, '', '| Figure | Value |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`)];
   if (r.histogram?.length) {
     const total = r.histogram.reduce((a, b) => a + b.count, 0) || 1;
     out.push('', '| Latency ≤ | Requests | Share |', '| --- | --- | --- |');
@@ -143,7 +143,7 @@ const markdown: Reporter = (result: RunResult, ctx: ReportContext): string => {
     out.push('### ⛔ Inputs that do not parse', '', 'Nothing in these files was checked.', '');
     for (const f of fatal) {
       out.push(`- ${where(f, ctx.cwd)}: ${escapeMarkdown(f.message.split(/\r?\n/)[0] ?? '')}`);
-      const frame = f.message.split(/\r?\n/).slice(1).join('\n').trim();
+      const frame = f.message.split(/\r?\n/).slice(1).join('\n').replace(/^\s*\n/, '').trimEnd();
       if (frame) out.push('', '  ```text', ...frame.split('\n').map((l) => `  ${l.replace(/```/g, '`\u200b``')}`), '  ```', '');
     }
     out.push('');
@@ -193,7 +193,7 @@ const markdown: Reporter = (result: RunResult, ctx: ReportContext): string => {
   const load = loadResults(result);
   if (load.length) {
     out.push('### Load', '');
-    for (const r of load) out.push(...loadBlock(r), '');
+    for (const r of load) out.push(...loadBlock(r, ctx.cwd), '');
   }
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 };

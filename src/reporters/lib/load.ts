@@ -1,5 +1,6 @@
 import type { RunResult } from '../../engine/types.js';
 import type { LoadResult } from '../../load/types.js';
+import { relativeFile } from './location.js';
 
 /** RunResult.load is typed loosely so the engine need not import load types; accept only well-formed entries. */
 export function isLoadResult(x: unknown): x is LoadResult {
@@ -37,7 +38,7 @@ export function keyedCounts(counts: Record<string, number>): string {
 }
 
 /** Short name of one load result for headings. */
-export function loadTitle(r: LoadResult): string {
-  const what = r.endpoint ?? r.file ?? 'load test';
+export function loadTitle(r: LoadResult, cwd: string): string {
+  const what = r.endpoint ?? (r.file ? relativeFile(r.file, cwd) : 'load test');
   return `${what} (${r.tool}${r.mode ? `, ${r.mode} loop` : ''})`;
 }
