@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import Ajv from 'ajv-draft-04';
+import AjvDraft04 from 'ajv-draft-04';
+
+// A CommonJS module: under NodeNext its class is the `default` property of what the import gives.
+const Ajv04 = AjvDraft04.default;
 import sarif from '../../src/reporters/sarif.js';
 import { makeReportContext, makeRunResult, HOSTILE_VALUE } from '../fixtures/run-result.js';
 
@@ -26,7 +29,7 @@ interface SarifResult {
 
 /** The schema uses these formats; ajv-draft-04 ships none, so define them from the standards they name. */
 function compileSchema() {
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  const ajv = new Ajv04({ allErrors: true, strict: false, unicodeRegExp: false });
   ajv.addFormat('uri', (s: string) => URL.canParse(s));
   ajv.addFormat('uri-reference', (s: string) => !/\s/.test(s) && URL.canParse(s, 'file:///base/'));
   ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
