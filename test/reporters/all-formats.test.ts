@@ -104,4 +104,20 @@ describe('every format from one result', () => {
     const line = outs.get('github')!.split('\n').find((l) => l.includes(HOSTILE_VALUE))!;
     expect(line.startsWith('::error ')).toBe(true);
   });
+
+  it('renders a run with nothing in it', async () => {
+    const empty = makeRunResult();
+    empty.results = [];
+    empty.fatal = [];
+    delete empty.load;
+    delete empty.deployment;
+    for (const st of Object.keys(empty.summary.counts) as Array<keyof typeof empty.summary.counts>) empty.summary.counts[st] = 0;
+    empty.summary = { ...empty.summary, verdict: 'ready', fatal: 0, sections: [] };
+    const outs = await renderAll(empty);
+    expect(JSON.parse(outs.get('sarif')!).runs[0].results).toEqual([]);
+    expect(outs.get('junit')!).toContain('tests="0"');
+    expect(outs.get('markdown')!.split('\n')[0]).toBe('## prodready: ✅ READY');
+    expect(outs.get('html')!).toContain('Showing <span id="shown">0</span> of 0 rules.');
+    expect(outs.get('github')!).toBe('::notice title=prodready verdict::READY: nothing checked\n');
+  });
 });

@@ -6,7 +6,7 @@ import AjvDraft04 from 'ajv-draft-04';
 // A CommonJS module: under NodeNext its class is the `default` property of what the import gives.
 const Ajv04 = AjvDraft04.default;
 import sarif from '../../src/reporters/sarif.js';
-import { makeReportContext, makeRunResult, HOSTILE_VALUE } from '../fixtures/run-result.js';
+import { makeReadyRunResult, makeReportContext, makeRunResult, HOSTILE_VALUE } from '../fixtures/run-result.js';
 
 const require = createRequire(import.meta.url);
 const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
@@ -52,6 +52,11 @@ describe('sarif reporter', () => {
     const ok = validate(log);
     expect(validate.errors ?? []).toEqual([]);
     expect(ok).toBe(true);
+  });
+
+  it('a clean run passes the schema too', () => {
+    const validate = compileSchema();
+    expect(validate(JSON.parse(sarif(makeReadyRunResult(), makeReportContext())))).toBe(true);
   });
 
   it('the schema validator does reject a broken log (the check can fail)', () => {
