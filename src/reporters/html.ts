@@ -38,6 +38,11 @@ function linkTo(label: string, url: string | undefined): string {
   return `<a href="${e(url)}" rel="noopener noreferrer">${e(label)}</a>`;
 }
 
+/** A docs page shipped with prodready (a relative path) cannot be linked from an archived file: name it. */
+function docsNote(url: string | undefined): string {
+  return url && !/^https?:\/\//i.test(url) ? ` <span class="title">docs: <code>${e(url)}</code></span>` : '';
+}
+
 const SCRIPT = `(function () {
   var boxes = Array.prototype.slice.call(document.querySelectorAll('input[data-filter]'));
   var units = Array.prototype.slice.call(document.querySelectorAll('article.unit'));
@@ -157,7 +162,7 @@ function unitHtml(u: UnitResult, cwd: string): string {
   const findings = sortFindings(u.findings);
   const out = [`<article class="unit" id="rule-${e(u.id)}" data-status="${e(u.status)}" data-section="${u.section}" data-kind="${e(u.kind)}">`];
   out.push(
-    `<header>${badge(u.status)} <strong>${linkTo(u.id, u.helpUrl)}</strong> <span class="title">${e(u.title)}</span> <span class="title">· ${e(u.kind)} · ${e(u.severity)}</span></header>`,
+    `<header>${badge(u.status)} <strong>${linkTo(u.id, u.helpUrl)}</strong> <span class="title">${e(u.title)}</span> <span class="title">· ${e(u.kind)} · ${e(u.severity)}</span>${docsNote(u.helpUrl)}</header>`,
   );
   if (u.reason) out.push(`<div><span class="label">${u.status === 'manual' ? 'Needs' : 'Why'}</span> ${e(u.reason)}</div>`);
   out.push(evidenceList(u.evidence));

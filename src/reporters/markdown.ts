@@ -40,7 +40,7 @@ function code(text: string): string {
   return `${fence}${pad}${oneLine.replace(/\|/g, '\\|')}${pad}${fence}`;
 }
 
-/** A link only when the URL is http(s); anything else is shown as text. */
+/** A link only when the URL is http(s); a relative docs path means nothing in a PR comment, so only the label shows. */
 function link(label: string, url: string | undefined): string {
   if (!url || !/^https?:\/\//i.test(url)) return escapeMarkdown(label);
   return `[${escapeMarkdown(label)}](<${url.replace(/[<>\s]/g, encodeURIComponent)}>)`;

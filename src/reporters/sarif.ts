@@ -34,14 +34,21 @@ function pascalName(id: string): string {
     .join('');
 }
 
+/** SARIF's helpUri must be an absolute URI; a docs page shipped with the package (`docs/rules/x.md`) goes in the help text. */
+function isAbsoluteUri(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(url) && URL.canParse(url);
+}
+
 function ruleDescriptor(meta: UnitMeta): SarifRule {
+  const absolute = meta.helpUrl && isAbsoluteUri(meta.helpUrl) ? meta.helpUrl : undefined;
+  const helpText = [meta.remediation, meta.helpUrl && !absolute ? `Docs: ${meta.helpUrl}` : undefined].filter(Boolean).join('\n');
   return {
     id: meta.id,
     name: pascalName(meta.id),
     shortDescription: { text: meta.title },
     fullDescription: { text: meta.description || meta.title },
-    ...(meta.remediation ? { help: { text: meta.remediation } } : {}),
-    ...(meta.helpUrl ? { helpUri: meta.helpUrl } : {}),
+    ...(helpText ? { help: { text: helpText } } : {}),
+    ...(absolute ? { helpUri: absolute } : {}),
     defaultConfiguration: { level: LEVEL[meta.severity] },
     properties: {
       section: meta.section,

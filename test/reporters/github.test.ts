@@ -65,6 +65,7 @@ describe('github reporter', () => {
     expect(exp.message.split('\n')[0]).toBe('experiment "home,v2": traffic_percent 150% is outside 0..100, variants: a,b');
     const fatal = commands[0]!;
     expect(fatal.props.title).toBe('prodready: manifests/broken.yaml does not parse');
+    expect(fatal.props.file).toBe('manifests/broken.yaml');
     expect(fatal.message).toContain('column 3:\n\n  image: recsys\n');
 
     const odd = makeRunResult();

@@ -53,6 +53,9 @@ describe('html reporter (static)', () => {
     const page = html(result, makeReportContext());
     expect(page).not.toContain('href="javascript:');
     expect(page).toContain('href="https://prodready.dev/rules/dev-auth-disabled.md"');
+    // A docs page shipped with the package is named, not linked.
+    expect(page).not.toContain('href="docs/rules/');
+    expect(page).toContain('docs: <code>docs/rules/readyz.md</code>');
   });
 
   it('is the same string for the same result', () => {

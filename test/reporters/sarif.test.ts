@@ -79,9 +79,16 @@ describe('sarif reporter', () => {
       expect(r, u.id).toBeDefined();
       expect(r!.shortDescription.text).toBe(u.title);
       expect(r!.fullDescription.text).toBe(u.description);
-      expect(r!.helpUri).toBe(u.helpUrl);
+      if (u.helpUrl!.startsWith('https://')) expect(r!.helpUri).toBe(u.helpUrl);
+      else {
+        // The engine's default docs link is a path in the package, which helpUri (an absolute URI) cannot hold.
+        expect(r!.helpUri).toBeUndefined();
+        expect(r!.help.text).toBe(`${u.remediation}\nDocs: ${u.helpUrl}`);
+      }
       expect(r!.defaultConfiguration.level).toBe(u.severity === 'warn' ? 'warning' : u.severity === 'info' ? 'note' : 'error');
     }
+    expect(rules.filter((r) => r.helpUri).length).toBeGreaterThan(0);
+    expect(rules.filter((r) => !r.helpUri).length).toBeGreaterThan(0);
     expect(run.tool.driver.name).toBe('prodready');
     expect(run.tool.driver.version).toBe(ctx.toolVersion);
   });
@@ -135,10 +142,10 @@ describe('sarif reporter', () => {
 
   it('reports a file that does not parse against a rule descriptor of its own', () => {
     const { run, results } = render();
-    const fatal = results.find((r) => r.ruleId === 'input-parses')!;
+    const fatal = results.find((r) => r.ruleId === 'parse-error')!;
     expect(fatal.level).toBe('error');
     expect(fatal.properties.fatal).toBe(true);
-    expect(run.tool.driver.rules[fatal.ruleIndex].id).toBe('input-parses');
+    expect(run.tool.driver.rules[fatal.ruleIndex].id).toBe('parse-error');
   });
 
   it('keeps the message as data (JSON-escaped, not altered)', () => {
