@@ -4,6 +4,11 @@ import type { Reporter } from '../engine/types.js';
 export const FORMATS = {
   text: () => import('./text.js'),
   json: () => import('./json.js'),
+  sarif: () => import('./sarif.js'),
+  junit: () => import('./junit.js'),
+  markdown: () => import('./markdown.js'),
+  html: () => import('./html.js'),
+  github: () => import('./github.js'),
 } as const satisfies Record<string, () => Promise<{ default: Reporter }>>;
 
 export type FormatName = keyof typeof FORMATS;

@@ -1,0 +1,167 @@
+import { SECTION_TITLES, SECTIONS } from '../engine/types.js';
+import type { Finding, Reporter, ReportContext, RunResult, UnitResult } from '../engine/types.js';
+import { sortFindings, sortUnits } from './lib/order.js';
+import { formatLocation } from './lib/location.js';
+
+// JUnit XML as CI test tabs read it (Jenkins, GitLab, Azure, dorny/test-reporter): one <testsuite> per
+// checklist section, one <testcase> per rule. A failed rule is a <failure>; what was not decided
+// (skip, unknown, manual) and what was accepted (waived, like an expected failure) is <skipped>;
+// a file that does not parse is an <error> in its own "Inputs" suite.
+
+/** XML 1.0 cannot carry most control characters at all, even escaped. */
+// eslint-disable-next-line no-control-regex
+const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function clean(text: string): string {
+  return text.replace(INVALID_XML, '\uFFFD');
+}
+
+function escText(text: string): string {
+  return clean(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Attribute values: quotes escaped, and line breaks as references so attribute normalization keeps them. */
+function escAttr(text: string): string {
+  return escText(text).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+}
+
+function attrs(pairs: Array<[string, string | number | undefined]>): string {
+  return pairs
+    .filter((p): p is [string, string | number] => p[1] !== undefined)
+    .map(([k, v]) => ` ${k}="${escAttr(String(v))}"`)
+    .join('');
+}
+
+function findingBlock(f: Finding, cwd: string): string {
+  const lines: string[] = [];
+  const where = formatLocation(f.location, cwd);
+  lines.push(where ? `${where}: ${f.message}` : f.message);
+  for (const e of f.evidence) lines.push(`  evidence: ${e}`);
+  if (f.remediation) lines.push(`  fix: ${f.remediation}`);
+  if (f.waiver) lines.push(`  waived by ${f.waiver.by} until ${f.waiver.until}: ${f.waiver.reason}`);
+  return lines.join('\n');
+}
+
+function skipMessage(u: UnitResult): string {
+  switch (u.status) {
+    case 'skip':
+      return `skipped: ${u.reason ?? 'the rule does not apply'}`;
+    case 'unknown':
+      return `unknown: ${u.reason ?? u.findings[0]?.message ?? 'the inputs cannot decide it'}`;
+    case 'manual':
+      return `manual: ${u.reason ?? 'needs an attestation'}`;
+    case 'waived': {
+      const w = u.findings.find((f) => f.waiver)?.waiver;
+      return w ? `waived by ${w.by} until ${w.until}: ${w.reason}` : 'waived';
+    }
+    default:
+      return u.status;
+  }
+}
+
+function testcase(u: UnitResult, cwd: string, indent: string): string {
+  const head = `${indent}<testcase${attrs([
+    ['name', u.id],
+    ['classname', `prodready.section-${u.section}`],
+    ['file', firstFile(u, cwd)],
+  ])}`;
+  const inner: string[] = [];
+  const findings = sortFindings(u.findings);
+  if (u.status === 'fail' || u.status === 'warn') {
+    const failing = findings.filter((f) => f.status === 'fail' || f.status === 'warn');
+    const first = failing[0];
+    const message =
+      failing.length > 1 ? `${failing.length} findings: ${first?.message ?? ''}` : (first?.message ?? u.reason ?? `${u.id} failed`);
+    const body = [`${u.title}`, ...failing.map((f) => findingBlock(f, cwd))];
+    if (!failing.some((f) => f.remediation) && u.remediation) body.push(`fix: ${u.remediation}`);
+    if (u.helpUrl) body.push(`docs: ${u.helpUrl}`);
+    inner.push(`${indent}  <failure${attrs([['message', message], ['type', u.status === 'warn' ? 'warning' : u.severity]])}>${escText(body.join('\n'))}</failure>`);
+  } else if (u.status === 'skip' || u.status === 'unknown' || u.status === 'manual' || u.status === 'waived') {
+    inner.push(`${indent}  <skipped${attrs([['message', skipMessage(u)]])}/>`);
+  }
+  const out: string[] = [`Title: ${u.title}`, `Status: ${u.status}`];
+  for (const f of findings) if (f.status !== 'fail' && f.status !== 'warn') out.push(findingBlock(f, cwd));
+  for (const f of findings) if (f.attestation) out.push(`attested by ${f.attestation.by} on ${f.attestation.date}, expires ${f.attestation.expires}: ${f.attestation.statement} (${f.attestation.evidence})`);
+  for (const e of u.evidence) out.push(`evidence: ${e}`);
+  inner.push(`${indent}  <system-out>${escText(out.join('\n'))}</system-out>`);
+  return `${head}>\n${inner.join('\n')}\n${indent}</testcase>`;
+}
+
+function firstFile(u: UnitResult, cwd: string): string | undefined {
+  const f = sortFindings(u.findings).find((x) => x.location?.file);
+  return f?.location?.file ? formatLocation({ file: f.location.file }, cwd) : undefined;
+}
+
+interface Counts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+function countUnits(units: UnitResult[]): Counts {
+  return {
+    tests: units.length,
+    failures: units.filter((u) => u.status === 'fail' || u.status === 'warn').length,
+    errors: 0,
+    skipped: units.filter((u) => u.status === 'skip' || u.status === 'unknown' || u.status === 'manual' || u.status === 'waived').length,
+  };
+}
+
+const junit: Reporter = (result: RunResult, ctx: ReportContext): string => {
+  const units = sortUnits(result.results);
+  const suites: string[] = [];
+  const total: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  const add = (c: Counts): void => {
+    total.tests += c.tests;
+    total.failures += c.failures;
+    total.errors += c.errors;
+    total.skipped += c.skipped;
+  };
+
+  const fatal = sortFindings(result.fatal);
+  if (fatal.length) {
+    const c: Counts = { tests: fatal.length, failures: 0, errors: fatal.length, skipped: 0 };
+    add(c);
+    const cases = fatal.map((f) => {
+      const where = formatLocation(f.location, ctx.cwd);
+      return [
+        `    <testcase${attrs([['name', where || f.ruleId], ['classname', 'prodready.inputs']])}>`,
+        `      <error${attrs([['message', f.message], ['type', f.ruleId]])}>${escText(findingBlock(f, ctx.cwd))}</error>`,
+        `    </testcase>`,
+      ].join('\n');
+    });
+    suites.push(
+      `  <testsuite${attrs([['name', 'Inputs'], ['tests', c.tests], ['failures', 0], ['errors', c.errors], ['skipped', 0], ['timestamp', result.generatedAt]])}>\n${cases.join('\n')}\n  </testsuite>`,
+    );
+  }
+
+  for (const section of SECTIONS) {
+    const inSection = units.filter((u) => u.section === section);
+    if (!inSection.length) continue;
+    const c = countUnits(inSection);
+    add(c);
+    suites.push(
+      `  <testsuite${attrs([
+        ['name', `${section} ${SECTION_TITLES[section]}`],
+        ['tests', c.tests],
+        ['failures', c.failures],
+        ['errors', c.errors],
+        ['skipped', c.skipped],
+        ['timestamp', result.generatedAt],
+      ])}>\n${inSection.map((u) => testcase(u, ctx.cwd, '    ')).join('\n')}\n  </testsuite>`,
+    );
+  }
+
+  const root = `<testsuites${attrs([
+    ['name', result.deployment ? `prodready ${result.deployment}` : 'prodready'],
+    ['tests', total.tests],
+    ['failures', total.failures],
+    ['errors', total.errors],
+    ['skipped', total.skipped],
+    ['timestamp', result.generatedAt],
+  ])}>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${root}\n${suites.join('\n')}\n</testsuites>\n`;
+};
+
+export default junit;

@@ -1,0 +1,56 @@
+import type { Finding, RunResult, UnitResult } from '../../engine/types.js';
+
+// Code-unit comparison, not localeCompare: the order must not depend on the machine's locale.
+function compareText(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0;
+  // Findings without a file (live targets, whole-deployment facts) come after those with one.
+  if (a === undefined) return 1;
+  if (b === undefined) return -1;
+  return a < b ? -1 : 1;
+}
+
+function compareNumber(a: number | undefined, b: number | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return 1;
+  if (b === undefined) return -1;
+  return a - b;
+}
+
+/** Section, rule, file, line, column, then the other location parts and the message, so ties are stable too. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.section - b.section ||
+    compareText(a.ruleId, b.ruleId) ||
+    compareText(a.location?.file, b.location?.file) ||
+    compareNumber(a.location?.line, b.location?.line) ||
+    compareNumber(a.location?.column, b.location?.column) ||
+    compareText(a.location?.path, b.location?.path) ||
+    compareText(a.location?.resource, b.location?.resource) ||
+    compareText(a.location?.target, b.location?.target) ||
+    compareText(a.messageId, b.messageId) ||
+    compareText(a.message, b.message)
+  );
+}
+
+export function compareUnits(a: Pick<UnitResult, 'section' | 'id'>, b: Pick<UnitResult, 'section' | 'id'>): number {
+  return a.section - b.section || compareText(a.id, b.id);
+}
+
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(compareFindings);
+}
+
+/** Units by section and id, each with its findings sorted; the input is not modified. */
+export function sortUnits(units: readonly UnitResult[]): UnitResult[] {
+  return [...units].sort(compareUnits).map((u) => ({ ...u, findings: sortFindings(u.findings) }));
+}
+
+/** The result with units, findings and fatal findings in report order. */
+export function orderResult(result: RunResult): RunResult {
+  return { ...result, fatal: sortFindings(result.fatal), results: sortUnits(result.results) };
+}
+
+/** Every finding of the run (fatal ones first), in report order. */
+export function allFindings(result: RunResult): Finding[] {
+  return [...sortFindings(result.fatal), ...sortFindings(result.results.flatMap((u) => u.findings))];
+}
