@@ -8,7 +8,8 @@ import { buildRunResult, exitCodeFor } from '../engine/result.js';
 import type { InputDescription, RunResult, Severity } from '../engine/types.js';
 import { buildModel } from '../model/build.js';
 import type { DeploymentModel } from '../model/types.js';
-import { isFormat, loadReporter, type FormatName } from '../reporters/index.js';
+import { loadReporter, type FormatName } from '../reporters/index.js';
+import { pairFormatsWithOutputs } from '../reporters/output-pairs.js';
 import { readInput } from '../sources/read-file.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { VERSION } from '../version.js';
@@ -36,29 +37,6 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 export function commaList(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
-}
-
-/** Pair each --format with its --output; one format and no output means stdout. */
-export function pairOutputs(formats: string[], outputs: string[]): Array<{ format: FormatName; output?: string }> {
-  const list = formats.length > 0 ? formats : ['text'];
-  for (const f of list) {
-    if (!isFormat(f)) {
-      const guess = didYouMean(f, ['text', 'json', 'sarif', 'junit', 'markdown', 'html', 'github']);
-      throw new UserError('invalid-option', `unknown format "${f}"${guess ? `; did you mean "${guess}"?` : ''}`);
-    }
-  }
-  if (outputs.length > 0 && outputs.length !== list.length) {
-    throw new UserError('invalid-option', `${list.length} --format but ${outputs.length} --output: give one --output per --format`);
-  }
-  const seen = new Set<string>();
-  for (const o of outputs) {
-    if (seen.has(o)) throw new UserError('output-conflict', `two formats would be written to ${o}`);
-    seen.add(o);
-  }
-  if (outputs.length === 0 && list.length > 1) {
-    throw new UserError('invalid-option', 'several --format need one --output each (only one can go to stdout)');
-  }
-  return list.map((format, i) => ({ format: format as FormatName, ...(outputs[i] ? { output: outputs[i]! } : {}) }));
 }
 
 export function parseFailOn(v: string): Severity {
@@ -188,7 +166,7 @@ Examples:
   prodready check --values prod.yaml -f sarif -o out.sarif -f junit -o junit.xml`,
     )
     .action(async (opts: CheckOptions) => {
-      const pairs = pairOutputs(opts.format, opts.output);
+      const pairs = pairFormatsWithOutputs(opts.format, opts.output);
       const { result, units } = await runCheck(opts);
       await writeReports(result, pairs, units, { color: useColor(opts.color), verbose: opts.verbose === true });
       process.exitCode = exitCodeFor(result);

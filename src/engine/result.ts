@@ -11,6 +11,7 @@ import {
   type Status,
   type UnitResult,
 } from './types.js';
+import { sortFindings, sortUnits } from './order.js';
 
 const PARSE_MESSAGES: Record<string, string> = {
   'yaml-syntax': 'does not parse as YAML',
@@ -55,23 +56,6 @@ export function summarize(results: UnitResult[], fatal: Finding[], failOn: Sever
   return { verdict: failing ? 'not-ready' : 'ready', failOn, counts, sections, fatal: fatal.length };
 }
 
-function compareFindings(a: Finding, b: Finding): number {
-  return (
-    a.section - b.section ||
-    (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
-    (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
-    (a.location?.column ?? 0) - (b.location?.column ?? 0) ||
-    a.message.localeCompare(b.message)
-  );
-}
-
-/** Deterministic order for every reporter: by section, rule id, then file, line and column. */
-export function sortResults(results: UnitResult[]): UnitResult[] {
-  return [...results]
-    .sort((a, b) => a.section - b.section || a.id.localeCompare(b.id))
-    .map((r) => ({ ...r, findings: [...r.findings].sort(compareFindings) }));
-}
-
 export function buildRunResult(args: {
   version: string;
   model: DeploymentModel;
@@ -82,8 +66,8 @@ export function buildRunResult(args: {
   deployment?: string;
   load?: unknown[];
 }): RunResult {
-  const fatal = fatalFindings(args.model).sort(compareFindings);
-  const results = sortResults(args.results);
+  const fatal = sortFindings(fatalFindings(args.model));
+  const results = sortUnits(args.results);
   return {
     schemaVersion: '1.0',
     tool: { name: 'prodready', version: args.version },

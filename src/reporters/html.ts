@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { SECTION_TITLES, SECTIONS } from '../engine/types.js';
 import type { Finding, Reporter, ReportContext, RunResult, Section, Status, UnitResult } from '../engine/types.js';
 import type { LoadResult } from '../load/types.js';
-import { allFindings, sortFindings, sortUnits } from './lib/order.js';
+import { allFindings, sortFindings, sortUnits } from '../engine/order.js';
 import { formatLocation } from './lib/location.js';
 import { STATUS_LABEL, STATUS_ORDER, countsLine } from './lib/status.js';
 import { figure, keyedCounts, loadResults, loadTitle, percent } from './lib/load.js';

@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { describeLocation } from '../model/describe.js';
+import { orderResult } from '../engine/order.js';
 import { SECTIONS, SECTION_TITLES, type Finding, type Reporter, type Status, type UnitResult } from '../engine/types.js';
 
 const MARK: Record<Status, string> = {
@@ -62,7 +63,8 @@ function unitLines(c: ChalkInstance, r: UnitResult, verbose: boolean): string[] 
 }
 
 /** The report a person reads in a terminal: grouped by checklist section, counts per section, one verdict line. */
-const text: Reporter = (result, ctx) => {
+const text: Reporter = (unordered, ctx) => {
+  const result = orderResult(unordered);
   const c = new Chalk({ level: ctx.color ? 1 : 0 });
   const verbose = ctx.verbose === true;
   const out: string[] = [];

@@ -1,4 +1,4 @@
-import type { Finding, RunResult, UnitResult } from '../../engine/types.js';
+import type { Finding, RunResult, UnitResult } from './types.js';
 
 // Code-unit comparison, not localeCompare: the order must not depend on the machine's locale.
 function compareText(a: string | undefined, b: string | undefined): number {
