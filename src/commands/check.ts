@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { defaultConfig, type RunConfig } from '../engine/config-types.js';
 import { UserError } from '../engine/errors.js';
 import { evaluate, type ProbeExecutor } from '../engine/evaluate.js';
+import type { LoadedRule } from '../engine/load-rules.js';
 import { buildRunResult, exitCodeFor } from '../engine/result.js';
 import type { InputDescription, RunResult, Severity } from '../engine/types.js';
 import { buildModel } from '../model/build.js';
@@ -54,7 +55,14 @@ export interface CheckRun {
 export async function runCheck(
   opts: CheckOptions,
   config: RunConfig = defaultConfig(),
-  extras: { probes?: (model: DeploymentModel) => ProbeExecutor; load?: unknown[]; now?: Date } = {},
+  extras: {
+    probes?: (model: DeploymentModel) => ProbeExecutor;
+    load?: unknown[];
+    now?: Date;
+    /** Rules already loaded (fleet mode loads the pack once for every deployment). */
+    rules?: LoadedRule[];
+    deployment?: string;
+  } = {},
 ): Promise<CheckRun> {
   const failOn = parseFailOn(opts.failOn);
   if (opts.env.length + opts.values.length + opts.manifests.length === 0) {
@@ -68,7 +76,7 @@ export async function runCheck(
     Promise.all(opts.values.map((f) => readInput(f))),
     Promise.all(opts.manifests.map((f) => readInput(f))),
   ]);
-  const rules = await loadPack(config, opts.rules);
+  const rules = extras.rules ?? (await loadPack(config, opts.rules));
   const known = new Set(rules.map((r) => r.rule.id));
   for (const id of [...(opts.only ?? []), ...(opts.skip ?? [])]) {
     if (!known.has(id)) {
@@ -103,6 +111,7 @@ export async function runCheck(
     inputs,
     failOn,
     now: extras.now ?? new Date(),
+    ...(extras.deployment ? { deployment: extras.deployment } : {}),
     ...(extras.load ? { load: extras.load } : {}),
   });
   return { result, model, units: unitMetas(rules) };
@@ -156,6 +165,7 @@ export function registerCheckCommand(program: Command): void {
     .option('--no-chart-defaults', "do not merge the recsys chart's own values under --values")
     .option('--no-color', 'no colors in the text report')
     .option('-v, --verbose', 'show the evidence of passing rules too')
+    .option('--each <glob>', 'fleet mode: check every matched file or folder as its own deployment (quote the glob)')
     .addHelpText(
       'after',
       `
@@ -163,9 +173,15 @@ Examples:
   prodready check --values values.yaml --env prod.env --manifests rendered.yaml
   prodready check --values a.yaml --values b.yaml --format json --output report.json
   helm template recsys charts/recsys -f prod.yaml | prodready check --manifests -
+  prodready check --each 'releases/*/values.yaml' --fail-on error
   prodready check --values prod.yaml -f sarif -o out.sarif -f junit -o junit.xml`,
     )
-    .action(async (opts: CheckOptions) => {
+    .action(async (opts: CheckOptions & { each?: string }) => {
+      if (opts.each !== undefined) {
+        const { runFleet } = await import('./fleet.js');
+        process.exitCode = await runFleet({ ...opts, each: opts.each });
+        return;
+      }
       const pairs = pairFormatsWithOutputs(opts.format, opts.output);
       const { result, units } = await runCheck(opts);
       await writeReports(result, pairs, units, { color: useColor(opts.color), verbose: opts.verbose === true });

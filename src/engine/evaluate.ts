@@ -34,11 +34,20 @@ function applicability(lr: LoadedRule, model: DeploymentModel): string | undefin
   return undefined;
 }
 
+/** Problems after which a file's data is missing altogether; a bad line in an env file is not one. */
+const WHOLE_FILE_PROBLEMS = new Set(['yaml-syntax', 'yaml-alias', 'binary-file', 'values-not-a-map']);
+
 export async function evaluate(opts: EvaluateOptions): Promise<UnitResult[]> {
   const { model, config } = opts;
   const selected = opts.rules.filter(
     (r) => (!opts.only || opts.only.includes(r.rule.id)) && !(opts.skip ?? []).includes(r.rule.id),
   );
+  // Judging a deployment with a file missing would report its settings as unset: judge nothing instead.
+  const unreadable = [...new Set(model.problems.filter((p) => WHOLE_FILE_PROBLEMS.has(p.code)).map((p) => p.file))];
+  if (unreadable.length > 0) {
+    const reason = `not judged: ${unreadable.join(', ')} could not be read, so the deployment is incomplete`;
+    return selected.map((lr) => toUnitResult(lr, { failures: [], unknowns: [], evidence: [], skipReason: reason }, model));
+  }
   const collected = new Map<string, Collected>();
   const skipped = new Map<string, string>();
   const probeRules: LoadedRule[] = [];

@@ -1,0 +1,159 @@
+// Fleet mode: `check --each GLOB` audits every matched deployment in one process. Rules are loaded once;
+// each deployment is read, judged, reported and dropped, so memory stays flat however large the fleet.
+import { mkdir, stat, writeFile, readdir } from 'node:fs/promises';
+import { extname, isAbsolute, join } from 'node:path';
+import { Chalk } from 'chalk';
+import { glob } from 'tinyglobby';
+import { defaultConfig, type RunConfig } from '../engine/config-types.js';
+import { isUserError, UserError } from '../engine/errors.js';
+import { exitCodeFor } from '../engine/result.js';
+import { SECTIONS, type RunResult } from '../engine/types.js';
+import { loadReporter, type FormatName } from '../reporters/index.js';
+import { VERSION } from '../version.js';
+import { runCheck, type CheckOptions } from './check.js';
+import { loadPack, unitMetas } from './pack.js';
+
+const EXTENSIONS: Partial<Record<FormatName, string>> = {
+  json: 'json',
+  sarif: 'sarif',
+  junit: 'xml',
+  markdown: 'md',
+  html: 'html',
+  text: 'txt',
+  github: 'txt',
+};
+
+interface Deployment {
+  name: string;
+  values: string[];
+  env: string[];
+  manifests: string[];
+}
+
+interface Row {
+  deployment: string;
+  verdict: 'ready' | 'not-ready' | 'error';
+  failuresBySection: number[];
+  fatal: number;
+  error?: string;
+}
+
+/** A folder is one deployment: values*.yaml are Helm values, *.env env files, other YAML rendered manifests. */
+async function deploymentOf(path: string): Promise<Deployment> {
+  const st = await stat(path);
+  if (!st.isDirectory()) {
+    return extname(path) === '.env'
+      ? { name: path, values: [], env: [path], manifests: [] }
+      : { name: path, values: [path], env: [], manifests: [] };
+  }
+  const names = (await readdir(path)).sort();
+  const d: Deployment = { name: path, values: [], env: [], manifests: [] };
+  for (const n of names) {
+    const full = join(path, n);
+    if (n.endsWith('.env') || n === '.env') d.env.push(full);
+    else if (/^values.*\.ya?ml$/.test(n)) d.values.push(full);
+    else if (/\.ya?ml$/.test(n) && !n.startsWith('.prodready')) d.manifests.push(full);
+  }
+  return d;
+}
+
+function slug(name: string): string {
+  return name.replace(/^\.\//, '').replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'deployment';
+}
+
+export interface FleetOptions extends CheckOptions {
+  each: string;
+}
+
+export async function runFleet(opts: FleetOptions, config: RunConfig = defaultConfig()): Promise<number> {
+  const matches = (await glob(opts.each, { onlyFiles: false, expandDirectories: false, dot: false, absolute: isAbsolute(opts.each) }))
+    .map((m) => m.replace(/\/$/, ''))
+    .sort();
+  if (matches.length === 0) throw new UserError('missing-input', `--each '${opts.each}' matched nothing`);
+  const formats = (opts.format.length > 0 ? opts.format : ['text']) as FormatName[];
+  const outDir = opts.output[0];
+  if (opts.output.length > 1) throw new UserError('invalid-option', 'with --each, --output names one directory for every report');
+  if (!outDir && formats.some((f) => f !== 'text' && f !== 'json')) {
+    throw new UserError('invalid-option', `with --each, ${formats.join(', ')} need --output <directory> (one file per deployment)`);
+  }
+  if (!outDir && formats.length > 1) throw new UserError('invalid-option', 'with --each and no --output, give one --format (text or json)');
+  if (outDir) await mkdir(outDir, { recursive: true });
+
+  const rules = await loadPack(config, opts.rules);
+  const units = unitMetas(rules);
+  const reporters = new Map<FormatName, Awaited<ReturnType<typeof loadReporter>>>();
+  for (const f of formats) reporters.set(f, await loadReporter(f));
+  const c = new Chalk({ level: !outDir && opts.color !== false && process.stdout.isTTY ? 1 : 0 });
+  const rows: Row[] = [];
+
+  for (const match of matches) {
+    const d = await deploymentOf(match);
+    let result: RunResult;
+    try {
+      ({ result } = await runCheck(
+        { ...opts, values: [...opts.values, ...d.values], env: [...opts.env, ...d.env], manifests: [...opts.manifests, ...d.manifests] },
+        config,
+        { rules, deployment: d.name },
+      ));
+    } catch (e) {
+      if (!isUserError(e)) throw e;
+      rows.push({ deployment: d.name, verdict: 'error', failuresBySection: [], fatal: 0, error: e.format() });
+      continue;
+    }
+    rows.push({
+      deployment: d.name,
+      verdict: result.summary.verdict,
+      failuresBySection: SECTIONS.map((s) => result.summary.sections[s]!.counts.fail + result.summary.sections[s]!.counts.warn),
+      fatal: result.summary.fatal,
+    });
+    const ctx = { units, toolVersion: VERSION, cwd: process.cwd(), color: false, verbose: opts.verbose === true };
+    for (const [format, reporter] of reporters) {
+      if (outDir) {
+        await writeFile(join(outDir, `${slug(d.name)}.${EXTENSIONS[format] ?? 'txt'}`), reporter(result, ctx));
+      } else if (format === 'json') {
+        // One deployment per line (JSON Lines), so a consumer can stream a large fleet.
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+      } else {
+        process.stdout.write(compactText(result, c));
+      }
+    }
+  }
+
+  if (formats.includes('json') && !outDir) {
+    process.stdout.write(`${JSON.stringify({ summary: rows })}\n`);
+  } else {
+    const table = summaryTable(rows, c);
+    process.stdout.write(table);
+    if (outDir) await writeFile(join(outDir, 'summary.txt'), summaryTable(rows, new Chalk({ level: 0 })));
+  }
+  if (rows.some((r) => r.verdict === 'error')) return 2;
+  return rows.some((r) => r.verdict === 'not-ready') ? 1 : 0;
+}
+
+/** A deployment in a few lines: its verdict and what failed, without the passes. */
+function compactText(result: RunResult, c: InstanceType<typeof Chalk>): string {
+  const lines = [`${c.bold(result.deployment ?? '')}  ${result.summary.verdict === 'ready' ? c.green('READY') : c.red('NOT READY')}`];
+  for (const f of result.fatal) lines.push(`  ${c.red('FATAL')} ${f.message}`);
+  for (const r of result.results) {
+    for (const f of r.findings) {
+      if (f.status !== 'fail' && f.status !== 'warn') continue;
+      lines.push(`  ${f.status === 'fail' ? c.red('FAIL') : c.yellow('WARN')} ${r.id}: ${f.message}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function summaryTable(rows: Row[], c: InstanceType<typeof Chalk>): string {
+  const width = Math.max(10, ...rows.map((r) => r.deployment.length));
+  const head = `${'deployment'.padEnd(width)}  verdict    ${SECTIONS.map((s) => `s${s}`.padStart(3)).join(' ')}`;
+  const lines = ['', c.bold(head)];
+  for (const r of rows) {
+    const verdict = r.verdict === 'ready' ? c.green('ready    ') : r.verdict === 'error' ? c.red('error    ') : c.red('not-ready');
+    const cells = r.verdict === 'error' ? (r.error ?? '').split('\n')[0]! : r.failuresBySection.map((n) => String(n).padStart(3)).join(' ');
+    lines.push(`${r.deployment.padEnd(width)}  ${verdict}  ${cells}${r.fatal > 0 ? c.red(`  ${r.fatal} unreadable`) : ''}`);
+  }
+  const ready = rows.filter((r) => r.verdict === 'ready').length;
+  lines.push('', `${rows.length} deployment${rows.length === 1 ? '' : 's'}: ${ready} ready, ${rows.length - ready} not ready`);
+  return `${lines.join('\n')}\n`;
+}
+

@@ -1,0 +1,52 @@
+// Fleet mode: every matched folder is its own deployment, one summary, the worst exit code.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run } from './cli.test.js';
+
+const root = join(import.meta.dirname, '../..');
+
+function fleet(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'prodready-fleet-'));
+  for (const [name, src] of [
+    ['a-ready', 'fixtures/ready'],
+    ['b-broken', 'fixtures/broken'],
+  ]) {
+    mkdirSync(join(dir, name));
+    cpSync(join(root, src!), join(dir, name!), { recursive: true });
+  }
+  mkdirSync(join(dir, 'c-unreadable'));
+  writeFileSync(join(dir, 'c-unreadable', 'values.yaml'), 'api: [\n');
+  return dir;
+}
+
+describe('check --each', () => {
+  it('reports each deployment apart, a summary table, and exits with the worst verdict', () => {
+    const dir = fleet();
+    const r = run(['check', '--each', join(dir, '*')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`${join(dir, 'a-ready')}\\s+ready\\s+0\\s+0`));
+    expect(r.stdout).toMatch(new RegExp(`${join(dir, 'b-broken')}\\s+not-ready`));
+    expect(r.stdout).toMatch(/c-unreadable\s+not-ready.*1 unreadable/);
+    expect(r.stdout).toMatch(/3 deployments: 1 ready, 2 not ready/);
+  });
+
+  it('writes one report per deployment into an --output directory', () => {
+    const dir = fleet();
+    const out = join(dir, 'reports');
+    const r = run(['check', '--each', join(dir, '*-*'), '--format', 'json', '--output', out]);
+    expect(r.code).toBe(1);
+    const summary = readFileSync(join(out, 'summary.txt'), 'utf8');
+    expect(summary).toMatch(/3 deployments/);
+    const files = ['a-ready', 'b-broken', 'c-unreadable'].map((n) => join(out, `${join(dir, n).replace(/[^\w.-]+/g, '_').replace(/^_+/, '')}.json`));
+    const ready = JSON.parse(readFileSync(files[0]!, 'utf8')) as { summary: { verdict: string } };
+    expect(ready.summary.verdict).toBe('ready');
+  });
+
+  it('a glob that matches nothing is a usage error', () => {
+    const r = run(['check', '--each', '/nonexistent-prodready/*.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error\[missing-input\]: --each .* matched nothing/);
+  });
+});
