@@ -1,23 +1,9 @@
 // The built CLI, end to end: stdout, stderr and the exit code, as a user or CI sees them.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const root = join(import.meta.dirname, '../..');
-const cli = join(root, 'dist/cli.js');
-
-export function run(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], {
-    cwd: root,
-    input,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-    timeout: 30_000,
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+import { ROOT as root, run } from '../helpers/cli.js';
 
 const READY = ['--values', 'fixtures/ready/values.yaml', '--env', 'fixtures/ready/prod.env', '--manifests', 'fixtures/ready/rendered.yaml'];
 const BROKEN = ['--values', 'fixtures/broken/values.yaml', '--env', 'fixtures/broken/prod.env', '--manifests', 'fixtures/broken/rendered.yaml', '--environment', 'production'];

@@ -3,9 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from './cli.test.js';
-
-const root = join(import.meta.dirname, '../..');
+import { ROOT as root, run } from '../helpers/cli.js';
 
 function fleet(): string {
   const dir = mkdtempSync(join(tmpdir(), 'prodready-fleet-'));
