@@ -106,7 +106,10 @@ export function parseJson(text: string): JsonParse {
         skipSpace();
         if (text[i] !== ':') fail(`expected ':' after the key "${key}", found ${describe()}`);
         i++;
-        obj[key] = readValue(`${pointer}/${pointerPart(key)}`, depth + 1);
+        const value = readValue(`${pointer}/${pointerPart(key)}`, depth + 1);
+        // A "__proto__" key is data, as JSON.parse keeps it; plain assignment would set the prototype.
+        if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+        else obj[key] = value;
         skipSpace();
         if (text[i] === ',') {
           i++;
