@@ -5,6 +5,7 @@
 
 import { DEFAULT_THRESHOLDS } from '../engine/config-types.js';
 import { judgeLoad } from './gates.js';
+import type { ImportProblem } from './import/common.js';
 import type { GateVerdict, LoadGates, LoadResult, LoadSourceTool } from './types.js';
 
 export type LoadEvidenceStatus = 'pass' | 'fail' | 'warn' | 'unknown';
@@ -16,6 +17,8 @@ export interface LoadEvidenceReport {
   location: { file?: string; line?: number };
   /** This report's own verdict; the overall one is LoadEvidence.status. */
   status: LoadEvidenceStatus;
+  /** The file could not be read at all (the engine marks the finding fatal). */
+  fatal?: true;
 }
 
 export interface LoadEvidence {
@@ -43,6 +46,7 @@ export const LOAD_RESULT_MESSAGES: Record<string, string> = {
     'the {{tool}} test in {{source}} ran {{age}} ago ({{startedAt}}), older than {{maxAgeDays}} days: section 6 asks for a current test against production-like data, so run it again',
   resultAgeUnknown: 'the {{tool}} result {{source}} does not say when the test ran, so its age cannot be judged',
   toolThresholdFailed: 'the {{tool}} threshold {{expression}} on {{metric}} failed during the run itself',
+  loadResultUnreadable: 'cannot use {{file}} as load evidence: {{problem}}',
   noGates: 'no load gate is set (--p95-max, --error-rate-max or --baseline), so the {{tool}} result {{source}} is evidence only',
 };
 
@@ -269,4 +273,17 @@ export function renderLoadMessage(messageId: string, data: Record<string, string
     if (v === undefined) throw new Error(`load message "${messageId}" needs data.${key}`);
     return String(v);
   });
+}
+
+/** A load-results file that could not be read, as a report at its file and line. */
+export function loadImportProblemReport(problem: ImportProblem): LoadEvidenceReport {
+  const place = problem.line > 0 ? `${problem.file}:${problem.line}${problem.column ? `:${problem.column}` : ''}` : problem.file;
+  return {
+    messageId: 'loadResultUnreadable',
+    status: 'fail',
+    fatal: true,
+    data: { file: problem.file, problem: problem.message, code: problem.code },
+    evidence: [`${place}: ${problem.code}`],
+    location: { file: problem.file, ...(problem.line > 0 ? { line: problem.line } : {}) },
+  };
 }

@@ -3,7 +3,7 @@
 // for that format. Every way a file can be wrong comes back as a problem with its line.
 
 import { readFile, stat } from 'node:fs/promises';
-import type { ImportOutcome, SourceFile } from './common.js';
+import type { ImportOutcome, ImportProblemCode, SourceFile } from './common.js';
 import { problem } from './common.js';
 import { parseCsv } from './csv.js';
 import { importHarnessJson, importHarnessText, isHarnessJson, isHarnessText } from './harness.js';
@@ -20,11 +20,24 @@ export const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
 /** `-` reads standard input, so `k6 run … | prodready load --import -` works. */
 export const STDIN = '-';
 
-async function readSource(file: string): Promise<{ ok: true; bytes: Buffer; mtime: Date | null } | Extract<ImportOutcome, { ok: false }>> {
+/** Problems with reaching the file at all, which a CLI reports as the user's mistake (exit 2), not as a finding. */
+export const FILE_ACCESS_CODES: ReadonlySet<ImportProblemCode> = new Set(['file-not-found', 'file-unreadable', 'file-too-large']);
+
+export interface ImportOptions {
+  /** The clock, for the start time of a result read from standard input. */
+  now?: Date;
+  /** What `-` reads; process.stdin unless given. */
+  stdin?: AsyncIterable<Buffer | string>;
+}
+
+async function readSource(
+  file: string,
+  stdin: AsyncIterable<Buffer | string>,
+): Promise<{ ok: true; bytes: Buffer; mtime: Date | null } | Extract<ImportOutcome, { ok: false }>> {
   if (file === STDIN) {
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of process.stdin) {
+    for await (const chunk of stdin) {
       const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
       size += b.length;
       if (size > MAX_IMPORT_BYTES) return problem(file, 'file-too-large', `standard input is over ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`, 0);
@@ -57,8 +70,8 @@ function decode(bytes: Buffer): string {
 }
 
 /** Read a load result written by Locust, k6, the recsys harness or prodready into a LoadResult. */
-export async function importLoadResult(file: string, opts: { now?: Date } = {}): Promise<ImportOutcome> {
-  const read = await readSource(file);
+export async function importLoadResult(file: string, opts: ImportOptions = {}): Promise<ImportOutcome> {
+  const read = await readSource(file, opts.stdin ?? process.stdin);
   if (!read.ok) return read;
   const src: SourceFile = { file, text: decode(read.bytes), mtime: read.mtime, now: opts.now ?? new Date() };
   if (src.text.trim() === '') return problem(file, 'empty-file', 'the file is empty', 1);

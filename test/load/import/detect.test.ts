@@ -1,8 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importLoadResult } from '../../../src/load/import/detect.js';
-import { copiedWithMtime, fixture, imported, rejected, removeCopies } from './helpers.js';
+import { Readable } from 'node:stream';
+import { FILE_ACCESS_CODES, importLoadResult } from '../../../src/load/import/detect.js';
+import { NOW, copiedWithMtime, fixture, imported, rejected, removeCopies } from './helpers.js';
 
 afterAll(removeCopies);
 
@@ -69,5 +70,18 @@ describe('importLoadResult format detection', () => {
         }
       }
     }
+  });
+
+  it('reads `-` from standard input and dates it by the clock', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(fixture('end-of-test-v1.k6.txt'));
+    const r = await importLoadResult('-', { now: NOW, stdin: Readable.from([text.subarray(0, 100), text.subarray(100)]) });
+    expect(r).toMatchObject({ ok: true, result: { tool: 'k6', file: '-', started_at: NOW.toISOString(), started_at_source: 'clock' } });
+  });
+
+  it('marks the problems that are about reaching the file, not its content', async () => {
+    const missing = await rejected(fixture('no-such_stats.csv'));
+    expect(FILE_ACCESS_CODES.has(missing.code)).toBe(true);
+    expect(FILE_ACCESS_CODES.has((await rejected(fixture('truncated_stats.csv'))).code)).toBe(false);
   });
 });
