@@ -5,7 +5,9 @@
 
 import { DEFAULT_THRESHOLDS } from '../engine/config-types.js';
 import { judgeLoad } from './gates.js';
+import { UserError } from '../engine/errors.js';
 import type { ImportProblem } from './import/common.js';
+import { importLoadResult } from './import/detect.js';
 import type { GateVerdict, LoadGates, LoadResult, LoadSourceTool } from './types.js';
 
 export type LoadEvidenceStatus = 'pass' | 'fail' | 'warn' | 'unknown';
@@ -286,4 +288,56 @@ export function loadImportProblemReport(problem: ImportProblem): LoadEvidenceRep
     evidence: [`${place}: ${problem.code}`],
     location: { file: problem.file, ...(problem.line > 0 ? { line: problem.line } : {}) },
   };
+}
+
+export interface LoadResultFilesEvidence extends LoadEvidence {
+  /** The results that were read, in the order given (for RunResult.load and reporters). */
+  results: LoadResult[];
+}
+
+const ACCESS_ERROR: Record<string, 'file-not-found' | 'file-unreadable' | 'file-too-large'> = {
+  'file-not-found': 'file-not-found',
+  'file-unreadable': 'file-unreadable',
+  'file-too-large': 'file-too-large',
+};
+
+/**
+ * `--load-results a --load-results b [--baseline c]`: import each file, judge each with the
+ * gates, and gather the reports. A file that cannot be reached, or a baseline that cannot be
+ * read, is the user's mistake (UserError, exit 2); a results file that is broken inside is a
+ * fatal report at its line, as the checklist evidence it was meant to be.
+ */
+export async function judgeLoadResultFiles(
+  files: string[],
+  gates: Omit<LoadGates, 'baseline'> & { baselineFile?: string },
+  opts: { now: Date; stdin?: AsyncIterable<Buffer | string> },
+): Promise<LoadResultFilesEvidence> {
+  const { baselineFile, ...rest } = gates;
+  const judged: LoadGates = { ...rest };
+  if (baselineFile !== undefined) {
+    const b = await importLoadResult(baselineFile, opts);
+    if (!b.ok) {
+      const p = b.problem;
+      throw new UserError(ACCESS_ERROR[p.code] ?? 'invalid-load-results', `cannot read the baseline ${p.file}`, [
+        { file: p.file, ...(p.line > 0 ? { path: `line ${p.line}${p.column ? `:${p.column}` : ''}` } : {}), message: p.message },
+      ]);
+    }
+    judged.baseline = b.result;
+  }
+  const reports: LoadEvidenceReport[] = [];
+  const results: LoadResult[] = [];
+  for (const file of files) {
+    const r = await importLoadResult(file, opts);
+    if (!r.ok) {
+      const code = ACCESS_ERROR[r.problem.code];
+      if (code) throw new UserError(code, `${r.problem.file}: ${r.problem.message}`);
+      reports.push(loadImportProblemReport(r.problem));
+      continue;
+    }
+    results.push(r.result);
+    reports.push(...loadEvidenceFindings(r.result, judged, opts.now).reports);
+  }
+  // No file at all decides nothing.
+  const status = reports.reduce<LoadEvidenceStatus>((worst, r) => (RANK[r.status] > RANK[worst] ? r.status : worst), reports.length ? 'pass' : 'unknown');
+  return { status, reports, results };
 }

@@ -1,7 +1,14 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importLoadResult } from '../../src/load/import/detect.js';
-import { LOAD_RESULT_MESSAGES, loadEvidenceFindings, loadImportProblemReport, renderLoadMessage } from '../../src/load/judge-evidence.js';
+import { UserError } from '../../src/engine/errors.js';
+import {
+  LOAD_RESULT_MESSAGES,
+  judgeLoadResultFiles,
+  loadEvidenceFindings,
+  loadImportProblemReport,
+  renderLoadMessage,
+} from '../../src/load/judge-evidence.js';
 import type { LoadEvidence } from '../../src/load/judge-evidence.js';
 import type { LoadGates, LoadResult } from '../../src/load/types.js';
 import { NOW, copiedWithMtime, fixture, imported, removeCopies } from './import/helpers.js';
@@ -210,6 +217,32 @@ describe('a file that cannot be read', () => {
       `cannot use ${fixture('truncated_stats.csv')} as load evidence: row has 8 of the 22 fields the header names: the file looks cut short`,
     );
     expect(rep.evidence).toEqual([`${fixture('truncated_stats.csv')}:4:36: truncated-row`]);
+  });
+});
+
+describe('judgeLoadResultFiles (--load-results, repeatable, with --baseline)', () => {
+  it('judges every file, keeps broken ones as fatal reports, and takes the worst status', async () => {
+    const out = await judgeLoadResultFiles(
+      [fixture('multi-endpoint_stats.csv'), fixture('invalid.k6.json'), fixture('candidate-10pct.k6.json')],
+      { p95MaxMs: 1000, baselineFile: fixture('baseline_stats.csv'), maxRegression: 0.2 },
+      { now: NOW },
+    );
+    expect(out.results.map((r) => r.tool)).toEqual(['locust', 'k6']);
+    const broken = out.reports.find((r) => r.messageId === 'loadResultUnreadable');
+    expect(broken).toMatchObject({ fatal: true, location: { file: fixture('invalid.k6.json'), line: 19 } });
+    expect(out.reports.filter((r) => r.messageId === 'baselineP95Within')).toHaveLength(2);
+    expect(out.status).toBe('fail');
+  });
+
+  it('treats a missing results file or an unreadable baseline as the user\'s mistake', async () => {
+    await expect(judgeLoadResultFiles([fixture('nope.csv')], {}, { now: NOW })).rejects.toMatchObject({ code: 'file-not-found' });
+    const bad = judgeLoadResultFiles([fixture('multi-endpoint_stats.csv')], { baselineFile: fixture('truncated.harness.json') }, { now: NOW });
+    await expect(bad).rejects.toBeInstanceOf(UserError);
+    await expect(bad).rejects.toMatchObject({ code: 'invalid-load-results', details: [{ path: 'line 10:14' }] });
+  });
+
+  it('decides nothing without files', async () => {
+    expect((await judgeLoadResultFiles([], { p95MaxMs: 1 }, { now: NOW })).status).toBe('unknown');
   });
 });
 

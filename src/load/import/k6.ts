@@ -102,7 +102,8 @@ function fromJson(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>): Lo
     }
   }
 
-  const vus = metric('vus_max') ?? metric('vus');
+  // vus.max is the peak that ran; vus_max only what was allocated.
+  const vus = metric('vus') ?? metric('vus_max');
   const concurrency = num(vus, 'max') ?? num(vus, 'value');
 
   const state = isObject(doc.state) ? doc.state : null;
@@ -240,7 +241,7 @@ function fromText(src: SourceFile): LoadResult {
       if (m) rateLimited = (rateLimited ?? 0) + Number(m[1]);
     }
   }
-  const vus = found.get('vus_max');
+  const vus = found.get('vus') ?? found.get('vus_max');
   const vm = vus ? /max=(\d+)|^(\d+)/.exec(vus.rest) : null;
   const concurrency = vm ? Number(vm[1] ?? vm[2]) : null;
 
