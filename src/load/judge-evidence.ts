@@ -43,6 +43,7 @@ export const LOAD_RESULT_MESSAGES: Record<string, string> = {
   baselineP95Unknown: 'p95 is missing from {{source}} or from the baseline {{baselineSource}}, so the regression cannot be judged',
   baselineRpsWithin: 'throughput {{rps}} req/s against the baseline {{baselineRps}} req/s ({{baselineSource}}): {{change}}, within the -{{limit}} allowed',
   baselineRpsDropped: 'throughput dropped {{change}} against the baseline: {{rps}} req/s vs {{baselineRps}} req/s ({{baselineSource}}), over the -{{limit}} allowed',
+  baselineRpsUnknown: 'requests per second are missing from {{source}} or from the baseline {{baselineSource}}, so the throughput change cannot be judged',
   resultFresh: 'the {{tool}} test ran {{age}} ago, within the {{maxAgeDays}} days a result counts for',
   resultStale:
     'the {{tool}} test in {{source}} ran {{age}} ago ({{startedAt}}), older than {{maxAgeDays}} days: section 6 asks for a current test against production-like data, so run it again',
@@ -226,7 +227,10 @@ export function loadEvidenceFindings(result: LoadResult, gates: LoadGates, now: 
     }
   }
   const brps = byGate('baseline-rps');
-  if (brps) {
+  // A baseline without throughput is left out by some judgeLoad versions: say unknown either way.
+  if (gates.baseline && (!brps || brps.status === 'unknown' || brps.actual === null)) {
+    add('baselineRpsUnknown', 'unknown', { limit: pct(brps?.limit ?? gates.maxRegression ?? 0.2), baselineSource }, lines.requests);
+  } else if (brps) {
     const drop = brps.actual!;
     add(
       brps.status === 'pass' ? 'baselineRpsWithin' : 'baselineRpsDropped',
@@ -242,14 +246,15 @@ export function loadEvidenceFindings(result: LoadResult, gates: LoadGates, now: 
       lines.requests,
     );
   }
+  // judgeLoad leaves the age out, or calls it unknown, when the start time is missing or unreadable.
   const age = byGate('age');
-  if (age) {
-    const days = Math.max(0, age.actual!);
+  if (age && age.status !== 'unknown' && age.actual !== null && Number.isFinite(age.actual) && result.started_at) {
+    const days = Math.max(0, age.actual);
     const data = {
       maxAgeDays,
       age: ageText(days),
       ageDays: Number(days.toFixed(2)),
-      startedAt: isoSeconds(result.started_at!),
+      startedAt: isoSeconds(result.started_at),
     };
     const line = result.started_at_source === 'file' ? lines.started_at : undefined;
     add(age.status === 'pass' ? 'resultFresh' : 'resultStale', age.status === 'pass' ? 'pass' : 'warn', data, line);

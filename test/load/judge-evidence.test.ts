@@ -123,6 +123,13 @@ describe('baseline regression', () => {
     expect(r).toMatchObject({ status: 'fail', data: { change: '-25.00%' } });
   });
 
+  it('is unknown when the baseline has no throughput', async () => {
+    const baseline = { ...(await imported(fixture('baseline_stats.csv'))), rps: 0 };
+    const out = judge(await imported(fixture('aggregated-only_stats.csv')), { baseline });
+    expect(report(out, 'baselineRpsUnknown').status).toBe('unknown');
+    expect(out.reports.filter((r) => r.messageId.startsWith('baselineRps'))).toHaveLength(1);
+  });
+
   it('is unknown when the baseline has no p95', async () => {
     const baseline = await imported(fixture('full-history_stats_history.csv'));
     const out = judge(await imported(fixture('aggregated-only_stats.csv')), { baseline });
