@@ -15,11 +15,58 @@ import { errorFigures, fallbackStart, missingLatency, parseGoDuration } from './
 import type { JsonParse, JsonValue } from './json.js';
 import { isObject } from './json.js';
 import { ImportFailure, failAt } from './table.js';
-import type { LatencySummary, LoadResult } from '../types.js';
+import type { EndpointRow, LatencySummary, LoadResult } from '../types.js';
 
 type Obj = { [key: string]: JsonValue };
 
 const RATE_LIMITED_SUBMETRIC = /^http_reqs\{\s*status\s*:\s*["']?429["']?\s*\}$/;
+
+/** `http_req_duration{name:/v1/recommend,method:POST}` → metric and tags. */
+function splitSubmetric(name: string): { metric: string; tags: Map<string, string> } | null {
+  const m = /^([a-z_]\w*)\{(.*)\}$/.exec(name);
+  if (!m) return null;
+  const tags = new Map<string, string>();
+  for (const part of m[2]!.split(',')) {
+    const i = part.indexOf(':');
+    if (i < 0) return null;
+    tags.set(part.slice(0, i).trim(), part.slice(i + 1).trim().replace(/^["']|["']$/g, ''));
+  }
+  return { metric: m[1]!, tags };
+}
+
+/**
+ * Per-endpoint rows from submetrics tagged by `name` (k6's request name, the URL unless the
+ * script sets one) or `url`. k6 exports a submetric only when a threshold names it, so a row
+ * is made only where both its latency and its request count are there.
+ */
+function endpointRows(
+  names: Iterable<string>,
+  latencyOf: (metric: string) => LatencySummary | null,
+  countOf: (metric: string) => number | null,
+  failedOf: (metric: string) => number | null,
+): EndpointRow[] {
+  const rows: EndpointRow[] = [];
+  for (const full of names) {
+    const sub = splitSubmetric(full);
+    if (!sub || sub.metric !== 'http_req_duration') continue;
+    const endpoint = sub.tags.get('name') ?? sub.tags.get('url');
+    if (endpoint === undefined) continue;
+    const tagText = full.slice(full.indexOf('{'));
+    const requests = countOf(`http_reqs${tagText}`);
+    const latency = latencyOf(full);
+    if (requests === null || latency === null) continue;
+    const method = sub.tags.get('method');
+    rows.push({
+      name: endpoint,
+      ...(method ? { method } : {}),
+      requests,
+      failures: failedOf(`http_req_failed${tagText}`),
+      rps: null,
+      latency_ms: latency,
+    });
+  }
+  return rows;
+}
 
 /** True when a parsed JSON document is a k6 summary (either JSON shape). */
 export function isK6Json(doc: JsonValue): boolean {
@@ -122,6 +169,18 @@ function fromJson(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>): Lo
     }
   }
 
+  const trendOf = (name: string): LatencySummary | null => {
+    const m = metric(name);
+    if (!m) return null;
+    return { p50: num(m, 'med') ?? num(m, 'p(50)'), p90: num(m, 'p(90)'), p95: num(m, 'p(95)'), p99: num(m, 'p(99)'), max: num(m, 'max'), mean: num(m, 'avg') };
+  };
+  const endpoints = endpointRows(
+    Object.keys(metrics),
+    trendOf,
+    (name) => num(metric(name), 'count'),
+    (name) => num(metric(name), 'passes'),
+  );
+
   const unknown = ['status_codes', ...missingLatency(latency)];
   if (failed === null) unknown.push('errors');
   if (rateLimited === null) unknown.push('rate_limited');
@@ -144,6 +203,7 @@ function fromJson(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>): Lo
     file: src.file,
     ...fallbackStart(src),
     error_causes: {},
+    ...(endpoints.length > 0 ? { endpoints } : {}),
     unknown_fields: unknown,
     source_lines: {
       requests: lineOf(`${reqs.pointer}/count`),
@@ -159,6 +219,7 @@ function fromJson(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>): Lo
 
 const METRIC_LINE = /^\s*(?:[✓✗]\s+)?([a-z_][\w]*(?:\{[^}]*\})?)\.*:\s+(.*)$/;
 const THRESHOLD_LINE = /^\s*([✓✗])\s+'([^']+)'/;
+const SUBMETRIC_LINE = /^\s*(?:[✓✗]\s+)?\{\s*([^}]*?)\s*\}\.*:\s+(.*)$/;
 
 /** True when the text looks like k6's printed summary. */
 export function isK6Text(text: string): boolean {
@@ -185,6 +246,7 @@ function fromText(src: SourceFile): LoadResult {
   const found = new Map<string, { rest: string; line: number }>();
   const thresholds: NonNullable<LoadResult['tool_thresholds']> = [];
   let thresholdMetric: string | null = null;
+  let parentMetric: string | null = null;
   lines.forEach((text, i) => {
     const t = THRESHOLD_LINE.exec(text);
     if (t && thresholdMetric) {
@@ -193,8 +255,16 @@ function fromText(src: SourceFile): LoadResult {
     }
     const m = METRIC_LINE.exec(text);
     if (m) {
-      // The first occurrence is the run's figure; `{ expected_response:true }` lines are submetrics.
+      // The first occurrence is the run's figure.
       if (!found.has(m[1]!)) found.set(m[1]!, { rest: m[2]!, line: i + 1 });
+      parentMetric = m[1]!.replace(/\{.*$/, '');
+      return;
+    }
+    // Submetrics print under their metric as `{ name:/v1/recommend }....: avg=…`.
+    const sub = SUBMETRIC_LINE.exec(text);
+    if (sub && parentMetric) {
+      const key = `${parentMetric}{${sub[1]!.split(',').map((t) => t.trim()).join(',')}}`;
+      if (!found.has(key)) found.set(key, { rest: sub[2]!, line: i + 1 });
       return;
     }
     // v1 layout: a bare metric name heads its thresholds in the THRESHOLDS block.
@@ -210,18 +280,25 @@ function fromText(src: SourceFile): LoadResult {
   const count = Number(rm[1]);
   const rate = Number(rm[2]);
 
-  const stat = (key: string): number | null => {
-    const m = new RegExp(`(?:^|\\s)${key.replace(/[()]/g, '\\$&')}=(\\S+)`).exec(dur.rest);
-    return m ? goMs(src.file, m[1]!, dur.line, `http_req_duration ${key}`) : null;
+  const trendOf = (name: string): LatencySummary | null => {
+    const found1 = found.get(name);
+    if (!found1) return null;
+    const stat = (key: string): number | null => {
+      const m = new RegExp(`(?:^|\\s)${key.replace(/[()]/g, '\\$&')}=(\\S+)`).exec(found1.rest);
+      return m ? goMs(src.file, m[1]!, found1.line, `${name} ${key}`) : null;
+    };
+    return { p50: stat('med') ?? stat('p(50)'), p90: stat('p(90)'), p95: stat('p(95)'), p99: stat('p(99)'), max: stat('max'), mean: stat('avg') };
   };
-  const latency: LatencySummary = {
-    p50: stat('med') ?? stat('p(50)'),
-    p90: stat('p(90)'),
-    p95: stat('p(95)'),
-    p99: stat('p(99)'),
-    max: stat('max'),
-    mean: stat('avg'),
+  const latency = trendOf('http_req_duration')!;
+  const countLine = (name: string): number | null => {
+    const m = /^(\d+)\s/.exec(found.get(name)?.rest ?? '');
+    return m ? Number(m[1]) : null;
   };
+  const endpoints = endpointRows(found.keys(), trendOf, countLine, (name) => {
+    const rest = found.get(name)?.rest ?? '';
+    const m = /✓\s*(\d+)\s+✗/.exec(rest) ?? /(\d+)\s+out of/.exec(rest);
+    return m ? Number(m[1]) : null;
+  });
 
   // Classic: `0.00% ✓ 0 ✗ 180` (✓ counts failed requests); v1: `0.00%  0 out of 45`.
   let failed: number | null = null;
@@ -263,6 +340,7 @@ function fromText(src: SourceFile): LoadResult {
     file: src.file,
     ...fallbackStart(src),
     error_causes: {},
+    ...(endpoints.length > 0 ? { endpoints } : {}),
     unknown_fields: unknown,
     source_lines: { requests: reqs.line, p95: dur.line, p99: dur.line, ...(fl ? { errors: fl.line } : {}) },
     ...(thresholds.length > 0 ? { tool_thresholds: thresholds } : {}),

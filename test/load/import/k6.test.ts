@@ -51,6 +51,25 @@ describe('k6 --summary-export JSON', () => {
   });
 });
 
+describe('k6 per-endpoint submetrics', () => {
+  it('makes a row for each `name` submetric that has both latency and a request count', async () => {
+    const r = await imported(fixture('endpoints.k6.json'));
+    expect(r.endpoints?.map((e) => [e.name, e.requests, e.failures, e.latency_ms.p95])).toEqual([
+      ['/v1/recommend', 8400, 150, 520],
+      ['/v1/similar', 2400, null, 300],
+    ]);
+    // /healthz has a latency submetric but no count: no row rather than a made-up one.
+    expect(r.concurrency).toBe(50);
+  });
+
+  it('reads submetric rows printed under their metric in the text summary', async () => {
+    const r = await imported(fixture('end-of-test-v1.k6.txt'));
+    expect(r.endpoints).toEqual([
+      { name: '/v1/recommend', requests: 8400, failures: null, rps: null, latency_ms: { p50: 52, p90: 702, p95: 1310, p99: null, max: 5230, mean: 201.3 } },
+    ]);
+  });
+});
+
 describe('k6 handleSummary JSON', () => {
   it('reads values under `values`, the run duration and a 429 submetric', async () => {
     const r = await imported(fixture('handle-summary.k6.json'));
