@@ -69,12 +69,34 @@ function decode(bytes: Buffer): string {
   return bytes.toString('utf8').replace(/^\uFEFF/, '');
 }
 
+/**
+ * Outputs of the same tools that hold data points or pages, not a summary to judge: say which
+ * file to pass instead of calling them an unknown format.
+ */
+function outputsThatAreNotSummaries(text: string): { message: string; line: number } | null {
+  const head = text.trimStart().slice(0, 2048);
+  const firstLine = head.split(/\r\n|\n|\r/, 1)[0]!;
+  if (/^\{"type":"(?:Metric|Point)",/.test(firstLine)) {
+    return { message: "this is k6's --out json stream of data points; pass the file of --summary-export (or of handleSummary)", line: 1 };
+  }
+  if (/^metric_name,timestamp,metric_value,/.test(firstLine)) {
+    return { message: "this is k6's --out csv stream of data points; pass the file of --summary-export (or of handleSummary)", line: 1 };
+  }
+  if (/^<!doctype html|^<html/i.test(head) && /locust/i.test(text.slice(0, 200_000))) {
+    return { message: "this is Locust's --html report; pass the *_stats.csv that --csv writes", line: 1 };
+  }
+  return null;
+}
+
 /** Read a load result written by Locust, k6, the recsys harness or prodready into a LoadResult. */
 export async function importLoadResult(file: string, opts: ImportOptions = {}): Promise<ImportOutcome> {
   const read = await readSource(file, opts.stdin ?? process.stdin);
   if (!read.ok) return read;
   const src: SourceFile = { file, text: decode(read.bytes), mtime: read.mtime, now: opts.now ?? new Date() };
   if (src.text.trim() === '') return problem(file, 'empty-file', 'the file is empty', 1);
+
+  const hint = outputsThatAreNotSummaries(src.text);
+  if (hint) return problem(file, 'not-a-summary', hint.message, hint.line);
 
   const first = src.text.trimStart()[0];
   if (first === '{' || first === '[') {

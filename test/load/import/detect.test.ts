@@ -72,6 +72,26 @@ describe('importLoadResult format detection', () => {
     }
   });
 
+  it('points k6 data-point streams and the Locust HTML report to the file to pass instead', async () => {
+    const dir = await copiedWithMtime([], new Date());
+    const cases: Array<[string, string, RegExp]> = [
+      [
+        'k6-out.json',
+        '{"type":"Metric","data":{"type":"trend","contains":"time","thresholds":[],"submetrics":null},"metric":"http_req_duration"}\n{"type":"Point","data":{"time":"2026-11-20T10:00:00Z","value":12.5,"tags":{}},"metric":"http_req_duration"}\n',
+        /--out json.*--summary-export/,
+      ],
+      ['k6-out.csv', 'metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,name\nhttp_reqs,1795168800,1.000000,,,,true,,POST,/v1/recommend\n', /--out csv/],
+      ['report.html', '<!DOCTYPE html>\n<html><head><title>Test Report for locustfile.py</title></head><body>Locust</body></html>\n', /--html report.*_stats\.csv/],
+    ];
+    for (const [name, text, message] of cases) {
+      const file = path.join(dir, name);
+      await writeFile(file, text);
+      const p = await rejected(file);
+      expect(p).toMatchObject({ code: 'not-a-summary', line: 1 });
+      expect(p.message).toMatch(message);
+    }
+  });
+
   it('reads `-` from standard input and dates it by the clock', async () => {
     const { readFile } = await import('node:fs/promises');
     const text = await readFile(fixture('end-of-test-v1.k6.txt'));
