@@ -27,7 +27,8 @@ class JsonSyntaxError extends Error {
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const MAX_DEPTH = 256;
 
-function pointerPart(key: string): string {
+/** A key as one JSON pointer segment (RFC 6901). */
+export function pointerPart(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 

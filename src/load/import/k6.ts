@@ -11,9 +11,9 @@
 // (a threshold on it makes k6 export it); otherwise they hide among http_req_failed.
 
 import type { ImportOutcome, SourceFile } from './common.js';
-import { errorFigures, fallbackStart, missingLatency, parseGoDuration } from './common.js';
+import { emptyLatency, errorFigures, fallbackStart, missingLatency, parseGoDuration } from './common.js';
 import type { JsonParse, JsonValue } from './json.js';
-import { isObject } from './json.js';
+import { isObject, pointerPart } from './json.js';
 import { ImportFailure, failAt } from './table.js';
 import type { EndpointRow, LatencySummary, LoadResult } from '../types.js';
 
@@ -73,10 +73,6 @@ export function isK6Json(doc: JsonValue): boolean {
   return isObject(doc) && isObject(doc.metrics) && (isObject(doc.metrics.http_reqs) || isObject(doc.metrics.http_req_duration));
 }
 
-function pointerPart(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 export function importK6Json(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>): ImportOutcome {
   try {
     return { ok: true, result: fromJson(src, parsed) };
@@ -92,11 +88,11 @@ function fromJson(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>): Lo
   const lineOf = (pointer: string): number => parsed.positions.get(pointer)?.line ?? 1;
 
   // Where a metric's figures sit: flat (summary-export) or under `values` (handleSummary).
-  const metric = (name: string): { values: Obj; pointer: string; raw: Obj } | null => {
+  const metric = (name: string): { values: Obj; pointer: string } | null => {
     const m = metrics[name];
     if (!isObject(m)) return null;
     const base = `/metrics/${pointerPart(name)}`;
-    return isObject(m.values) ? { values: m.values, pointer: `${base}/values`, raw: m } : { values: m, pointer: base, raw: m };
+    return isObject(m.values) ? { values: m.values, pointer: `${base}/values` } : { values: m, pointer: base };
   };
   const num = (m: { values: Obj; pointer: string } | null, key: string): number | null => {
     if (!m) return null;
@@ -121,15 +117,13 @@ function fromJson(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>): Lo
   }
   const rate = num(reqs, 'rate');
 
-  const duration = metric('http_req_duration');
-  const latency: LatencySummary = {
-    p50: num(duration, 'med') ?? num(duration, 'p(50)'),
-    p90: num(duration, 'p(90)'),
-    p95: num(duration, 'p(95)'),
-    p99: num(duration, 'p(99)'),
-    max: num(duration, 'max'),
-    mean: num(duration, 'avg'),
+  const trendOf = (name: string): LatencySummary | null => {
+    const m = metric(name);
+    if (!m) return null;
+    return { p50: num(m, 'med') ?? num(m, 'p(50)'), p90: num(m, 'p(90)'), p95: num(m, 'p(95)'), p99: num(m, 'p(99)'), max: num(m, 'max'), mean: num(m, 'avg') };
   };
+  const duration = metric('http_req_duration');
+  const latency = trendOf('http_req_duration') ?? emptyLatency();
 
   // http_req_failed is a rate of true values: `passes` are the failed requests.
   const failedMetric = metric('http_req_failed');
@@ -169,11 +163,6 @@ function fromJson(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>): Lo
     }
   }
 
-  const trendOf = (name: string): LatencySummary | null => {
-    const m = metric(name);
-    if (!m) return null;
-    return { p50: num(m, 'med') ?? num(m, 'p(50)'), p90: num(m, 'p(90)'), p95: num(m, 'p(95)'), p99: num(m, 'p(99)'), max: num(m, 'max'), mean: num(m, 'avg') };
-  };
   const endpoints = endpointRows(
     Object.keys(metrics),
     trendOf,
