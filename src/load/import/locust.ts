@@ -198,7 +198,7 @@ async function importStats(src: SourceFile): Promise<LoadResult> {
   return {
     requests,
     concurrency: history ? history.maxUsers : null,
-    success: requests - failed,
+    success: Math.max(0, requests - failed),
     ...errorFigures(requests, failed, failures ? failures.rateLimited : null),
     elapsed_ms: rps > 0 ? Math.round((requests / rps) * 1000) : 0,
     rps,
@@ -239,7 +239,7 @@ function importHistory(src: SourceFile): LoadResult {
   return {
     requests,
     concurrency: h.maxUsers,
-    success: requests - failed,
+    success: Math.max(0, requests - failed),
     ...errorFigures(requests, failed, null),
     elapsed_ms: h.elapsedMs,
     rps,

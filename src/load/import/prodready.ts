@@ -36,7 +36,7 @@ const loadResultSchema = z.looseObject({
   endpoint: z.string().optional(),
   mode: z.enum(['closed', 'open']).optional(),
   rate_limited: count.nullable(),
-  error_rate: z.number().min(0).max(1).nullable(),
+  error_rate: z.number().nonnegative().nullable(),
   error_causes: z.record(z.string(), count).default({}),
   stopped_by: z.enum(['requests', 'duration', 'timeout', 'abort']).nullable().optional(),
   endpoints: z
