@@ -104,3 +104,15 @@ export function parseGoDuration(text: string): number | null {
   for (const m of t.matchAll(GO_PART)) ms += Number(m[1]) * GO_UNIT_MS[m[2]!]!;
   return ms;
 }
+
+const SECRET_PARAM = /token|key|secret|pass|auth|sig|session|credential|jwt/i;
+
+/**
+ * Endpoint names are often URLs (Locust and k6 name a request by its URL unless the script
+ * names it), and URLs carry credentials: mask userinfo passwords and secret-looking query values.
+ */
+export function redactEndpointName(name: string): string {
+  return name
+    .replace(/(\/\/[^/:@\s]+:)[^/@\s]+@/g, '$1***@')
+    .replace(/([?&;])([^=&;#\s]+)=([^&;#\s]*)/g, (all, sep: string, key: string) => (SECRET_PARAM.test(key) ? `${sep}${key}=***` : all));
+}

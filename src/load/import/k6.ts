@@ -11,7 +11,7 @@
 // (a threshold on it makes k6 export it); otherwise they hide among http_req_failed.
 
 import type { ImportOutcome, SourceFile } from './common.js';
-import { emptyLatency, errorFigures, fallbackStart, missingLatency, parseGoDuration } from './common.js';
+import { emptyLatency, errorFigures, fallbackStart, missingLatency, parseGoDuration, redactEndpointName } from './common.js';
 import type { JsonParse, JsonValue } from './json.js';
 import { isObject, pointerPart } from './json.js';
 import { ImportFailure, failAt } from './table.js';
@@ -57,7 +57,7 @@ function endpointRows(
     if (requests === null || latency === null) continue;
     const method = sub.tags.get('method');
     rows.push({
-      name: endpoint,
+      name: redactEndpointName(endpoint),
       ...(method ? { method } : {}),
       requests,
       failures: failedOf(`http_req_failed${tagText}`),

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { CsvRow } from './csv.js';
 import { parseCsv } from './csv.js';
 import type { ImportOutcome, SourceFile } from './common.js';
-import { errorFigures, fallbackStart, missingLatency } from './common.js';
+import { errorFigures, fallbackStart, missingLatency, redactEndpointName } from './common.js';
 import { ImportFailure, Table, failAt } from './table.js';
 import type { EndpointRow, LatencySummary, LoadResult } from '../types.js';
 
@@ -72,9 +72,10 @@ interface FailureSummary {
 function causeOf(error: string): string {
   const m = HTTP_STATUS.exec(error);
   if (m) return `HTTP_${m[1] ?? m[2]}`;
-  // The exception class Locust recorded: `ConnectionError(…)`, `CatchResponseError(…)`.
+  // The exception class Locust recorded: `ConnectionError(…)`, `CatchResponseError(…)`. Never
+  // the message itself: it is free text from the locustfile and may quote a URL with a token.
   const cls = /^\s*([A-Za-z_][\w.]*)\s*\(/.exec(error);
-  return cls ? cls[1]! : error.trim().slice(0, 60) || 'unknown';
+  return cls ? cls[1]! : 'OTHER';
 }
 
 function readFailures(file: string, text: string): FailureSummary {
@@ -156,7 +157,7 @@ function endpointRows(table: Table, rows: CsvRow[]): EndpointRow[] {
   return rows.map((r) => {
     const method = table.text(r, 'Type').trim();
     return {
-      name: table.text(r, 'Name'),
+      name: redactEndpointName(table.text(r, 'Name')),
       ...(method ? { method } : {}),
       requests: table.count(r, 'Request Count'),
       failures: table.count(r, 'Failure Count'),
