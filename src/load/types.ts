@@ -54,6 +54,12 @@ export interface LoadResult {
   unknown_fields: string[];
   /** Latency histogram buckets for charts: upper bound in ms and count. */
   histogram?: Array<{ le_ms: number; count: number }>;
+  /** 1-based lines in `file` where figures were read, so findings can cite them. */
+  source_lines?: Partial<Record<'requests' | 'p95' | 'p99' | 'errors' | 'started_at', number>>;
+  /** Files read beside `file` (Locust's *_failures.csv and *_stats_history.csv). */
+  companion_files?: string[];
+  /** Pass/fail criteria the load tool evaluated itself during the run (k6 thresholds). */
+  tool_thresholds?: Array<{ metric: string; expression: string; ok: boolean }>;
 }
 
 export interface LoadGates {

@@ -1,0 +1,118 @@
+// What every importer shares: the outcome type, the problem codes, and the arithmetic
+// that turns a tool's counts into the LoadResult figures the gates read.
+
+import type { LatencySummary, LoadResult } from '../types.js';
+
+export type ImportProblemCode =
+  | 'file-not-found'
+  | 'file-unreadable'
+  | 'file-too-large'
+  | 'empty-file'
+  | 'unknown-format'
+  | 'invalid-json'
+  | 'invalid-csv'
+  | 'truncated-row'
+  | 'bad-number'
+  | 'missing-column'
+  | 'missing-row'
+  | 'missing-field'
+  | 'not-a-summary';
+
+export interface ImportProblem {
+  file: string;
+  /** 1-based; 0 when the problem is the file as a whole (missing, unreadable, too large). */
+  line: number;
+  column?: number;
+  message: string;
+  code: ImportProblemCode;
+}
+
+export type ImportOutcome = { ok: true; result: LoadResult } | { ok: false; problem: ImportProblem };
+
+/** When the file was written and how it was read; importers use it for the start-time fallback. */
+export interface SourceFile {
+  /** Path as the user gave it: evidence shows it as they know it. */
+  file: string;
+  text: string;
+  /** Modification time, or null when reading standard input. */
+  mtime: Date | null;
+  now: Date;
+}
+
+export function problem(
+  file: string,
+  code: ImportProblemCode,
+  message: string,
+  line: number,
+  column?: number,
+): { ok: false; problem: ImportProblem } {
+  return { ok: false, problem: column === undefined ? { file, line, message, code } : { file, line, column, message, code } };
+}
+
+export function emptyLatency(): LatencySummary {
+  return { p50: null, p90: null, p95: null, p99: null, max: null, mean: null };
+}
+
+/** Start time when the file does not say: its mtime, or the clock for standard input. */
+export function fallbackStart(src: SourceFile): Pick<LoadResult, 'started_at' | 'started_at_source'> {
+  return src.mtime
+    ? { started_at: src.mtime.toISOString(), started_at_source: 'mtime' }
+    : { started_at: src.now.toISOString(), started_at_source: 'clock' };
+}
+
+/**
+ * Errors with 429s apart. `failed` counts every failed request the tool saw; when the tool
+ * tells 429s apart, they leave the errors and the denominator, as the burst counts them.
+ */
+export function errorFigures(
+  requests: number,
+  failed: number,
+  rateLimited: number | null,
+): Pick<LoadResult, 'errors' | 'rate_limited' | 'error_rate'> {
+  const limited = rateLimited === null ? null : Math.min(rateLimited, failed);
+  const errors = Math.max(0, failed - (limited ?? 0));
+  const denominator = requests - (limited ?? 0);
+  return { errors, rate_limited: limited, error_rate: denominator > 0 ? errors / denominator : null };
+}
+
+/** Names of latency figures the format did not carry. */
+export function missingLatency(latency: LatencySummary): string[] {
+  return (Object.keys(latency) as Array<keyof LatencySummary>)
+    .filter((k) => latency[k] === null)
+    .map((k) => `latency_ms.${k}`);
+}
+
+const GO_UNIT_MS: Record<string, number> = {
+  h: 3_600_000,
+  m: 60_000,
+  s: 1000,
+  ms: 1,
+  'µs': 0.001,
+  'μs': 0.001,
+  us: 0.001,
+  ns: 0.000_001,
+};
+const GO_DURATION = /^(?:\d+(?:\.\d+)?(?:h|ms|m|s|µs|μs|us|ns))+$/;
+const GO_PART = /(\d+(?:\.\d+)?)(h|ms|m|s|µs|μs|us|ns)/g;
+
+/** A Go `time.Duration` string as printed by k6 and the recsys harness (`1m2.5s`, `950µs`) in ms. */
+export function parseGoDuration(text: string): number | null {
+  const t = text.trim();
+  if (t === '0' || t === '0s') return 0;
+  if (!GO_DURATION.test(t)) return null;
+  let ms = 0;
+  for (const m of t.matchAll(GO_PART)) ms += Number(m[1]) * GO_UNIT_MS[m[2]!]!;
+  return ms;
+}
+
+const SECRET_PARAM = /token|key|secret|pass|auth|sig|session|credential|jwt/i;
+
+/**
+ * Endpoint names are often URLs (Locust and k6 name a request by its URL unless the script
+ * names it), and URLs carry credentials: mask userinfo passwords and secret-looking query values.
+ */
+export function redactEndpointName(name: string): string {
+  return name
+    .replace(/(\/\/[^/:@\s]+:)[^/@\s]+@/g, '$1***@')
+    .replace(/([?&;])([^=&;#\s]+)=([^&;#\s]*)/g, (all, sep: string, key: string) => (SECRET_PARAM.test(key) ? `${sep}${key}=***` : all));
+}
