@@ -1,0 +1,128 @@
+// Read-only database access for probes: one connection from the injected factory, one
+// READ ONLY transaction with a statement_timeout, ended by the probe's deadline.
+import { performance } from 'node:perf_hooks';
+import type { Client, ClientConfig, QueryResult } from 'pg';
+import { classifyError } from './errors.js';
+
+export interface PgIo {
+  pg: (config: ClientConfig) => Client;
+  signal: AbortSignal;
+}
+
+export interface ReadOnlySession {
+  /**
+   * Runs one query inside a savepoint, so a failing query (missing table, no permission) leaves
+   * the transaction usable for the next. Returns the error's SQLSTATE instead of throwing when
+   * the database refused the query; connection-level failures still throw.
+   */
+  read<R extends Record<string, unknown>>(
+    text: string,
+    values?: unknown[],
+  ): Promise<{ ok: true; result: QueryResult<R> } | { ok: false; sqlstate: string }>;
+  /** How long connecting took, ms. */
+  connectMs: number;
+  serverVersion?: string;
+}
+
+const SAFE_SQLSTATE_CLASSES = ['42', '22', '0A', '25', '57014'];
+
+function isQueryLevel(code: string): boolean {
+  // Errors about this query (syntax, privileges, missing objects, bad data, timeouts)
+  // as opposed to the connection or the server being unusable.
+  return SAFE_SQLSTATE_CLASSES.some((c) => code.startsWith(c));
+}
+
+/**
+ * Connects, opens `BEGIN READ ONLY`, sets a local statement_timeout, runs `fn`, rolls back.
+ * On the probe's deadline the connection is ended and the deadline reason is thrown.
+ */
+export async function withReadOnly<T>(
+  io: PgIo,
+  connectionString: string,
+  statementTimeoutMs: number,
+  fn: (session: ReadOnlySession) => Promise<T>,
+): Promise<T> {
+  if (io.signal.aborted) throw io.signal.reason;
+  const client = io.pg({
+    connectionString,
+    application_name: 'prodready-probe',
+    connectionTimeoutMillis: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + 1000,
+    statement_timeout: statementTimeoutMs,
+  });
+  // pg emits 'error' on the client for a dropped connection; without a listener that would crash.
+  client.on('error', () => {});
+
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      void client.end().catch(() => {});
+      reject(io.signal.reason);
+    };
+    io.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => {});
+
+  const work = async () => {
+    const started = performance.now();
+    await client.connect();
+    const connectMs = Math.round((performance.now() - started) * 10) / 10;
+    await client.query('BEGIN READ ONLY');
+    // SET does not take parameters; the value is a validated integer.
+    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(statementTimeoutMs))}`);
+    const versionRow = await client.query<{ server_version: string }>('SHOW server_version');
+    let n = 0;
+    const session: ReadOnlySession = {
+      connectMs,
+      serverVersion: versionRow.rows[0]?.server_version,
+      read: async <R extends Record<string, unknown>>(text: string, values?: unknown[]) => {
+        const sp = `prodready_sp_${++n}`;
+        await client.query(`SAVEPOINT ${sp}`);
+        try {
+          const result = await client.query<R>(text, values);
+          await client.query(`RELEASE SAVEPOINT ${sp}`);
+          return { ok: true as const, result };
+        } catch (err) {
+          const c = classifyError(err);
+          if (c && isQueryLevel(c.code)) {
+            await client.query(`ROLLBACK TO SAVEPOINT ${sp}`);
+            return { ok: false as const, sqlstate: c.code };
+          }
+          throw err;
+        }
+      },
+    };
+    try {
+      return await fn(session);
+    } finally {
+      await client.query('ROLLBACK').catch(() => {});
+    }
+  };
+
+  try {
+    return await Promise.race([work(), aborted]);
+  } finally {
+    if (onAbort) io.signal.removeEventListener('abort', onAbort);
+    await client.end().catch(() => {});
+  }
+}
+
+/** Words for a SQLSTATE a probe could not read past. */
+export function describeSqlState(code: string): string {
+  switch (code) {
+    case '42501':
+      return 'permission denied (42501)';
+    case '42P01':
+      return 'table or view does not exist (42P01)';
+    case '42703':
+      return 'column does not exist (42703)';
+    case '42601':
+      return 'syntax error in the query (42601)';
+    case '57014':
+      return 'statement_timeout reached (57014)';
+    case '25006':
+      return 'the query tried to write in a read-only transaction (25006)';
+    default:
+      return `SQLSTATE ${code}`;
+  }
+}
