@@ -87,7 +87,7 @@ export async function boundedRequest(io: HttpIo, req: BoundedRequest): Promise<B
     }
 
     if (REDIRECT_STATUSES.has(res.statusCode)) {
-      res.body.destroy();
+      discard(res.body);
       const location = headerValue(res.headers, 'location');
       if (location === undefined) {
         // A redirect without a target is just a response; let the caller judge the status.
@@ -117,7 +117,7 @@ export async function boundedRequest(io: HttpIo, req: BoundedRequest): Promise<B
 
     const declared = Number(headerValue(res.headers, 'content-length'));
     if (Number.isFinite(declared) && declared > maxBytes) {
-      res.body.destroy();
+      discard(res.body);
       throw tooLarge(method, shown, maxBytes, started, 0, `declared content-length ${declared}`);
     }
     const chunks: Buffer[] = [];
@@ -127,7 +127,7 @@ export async function boundedRequest(io: HttpIo, req: BoundedRequest): Promise<B
         const buf = chunk as Buffer;
         bytes += buf.length;
         if (bytes > maxBytes) {
-          res.body.destroy();
+          discard(res.body);
           throw tooLarge(method, shown, maxBytes, started, bytes, 'while streaming');
         }
         chunks.push(buf);
@@ -138,6 +138,12 @@ export async function boundedRequest(io: HttpIo, req: BoundedRequest): Promise<B
     }
     return finish(res, Buffer.concat(chunks, bytes), shown, started, redirects);
   }
+}
+
+/** Drops a body we will not read; destroying undici's stream emits an error nobody needs. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => {});
+  body.destroy();
 }
 
 function finish(
