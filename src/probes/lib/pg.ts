@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Client, ClientConfig, QueryResult } from 'pg';
 import { classifyError } from './errors.js';
+import { maskDsn } from './mask.js';
 
 export interface PgIo {
   pg: (config: ClientConfig) => Client;
@@ -124,5 +125,45 @@ export function describeSqlState(code: string): string {
       return 'the query tried to write in a read-only transaction (25006)';
     default:
       return `SQLSTATE ${code}`;
+  }
+}
+
+export interface DatabaseProbeContext extends PgIo {
+  target: { databaseUrl?: string; databaseUrlSource?: string };
+  report: (r: import('../../engine/define.js').Report) => void;
+  evidence: (fact: string) => void;
+}
+
+/**
+ * The common frame of a database probe: connect read-only to the target's DSN, note how and
+ * how fast, and turn a connection failure (refused, auth, unknown database, deadline) into a
+ * finding on the masked DSN. Returns undefined when it could not connect.
+ */
+export async function withTargetDatabase<T>(
+  ctx: DatabaseProbeContext,
+  statementTimeoutMs: number,
+  fn: (session: ReadOnlySession, shown: string) => Promise<T>,
+): Promise<T | undefined> {
+  const dsn = ctx.target.databaseUrl!;
+  const shown = maskDsn(dsn);
+  const started = performance.now();
+  try {
+    return await withReadOnly(ctx, dsn, statementTimeoutMs, async (session) => {
+      const via = ctx.target.databaseUrlSource ? ` (DSN from ${ctx.target.databaseUrlSource})` : '';
+      ctx.evidence(
+        `connected to ${shown} in ${session.connectMs} ms, READ ONLY transaction, statement_timeout ${statementTimeoutMs} ms, PostgreSQL ${session.serverVersion ?? 'unknown'}${via}`,
+      );
+      return fn(session, shown);
+    });
+  } catch (err) {
+    const c = classifyError(err);
+    if (!c) throw err;
+    ctx.report({
+      messageId: c.messageId,
+      data: { target: shown, code: c.code, ...c.data },
+      location: { target: shown },
+      evidence: [`${shown}: ${c.code} after ${Math.round((performance.now() - started) * 10) / 10} ms`],
+    });
+    return undefined;
   }
 }
