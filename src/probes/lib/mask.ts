@@ -16,9 +16,9 @@ export function maskDsn(dsn: string): string {
       }
       return url.toString();
     } catch {
-      // Not parseable as a URL: mask the userinfo by pattern, keep the rest readable.
+      // Not parseable as a URL: mask up to the last '@' (a password may hold '@'), keep the rest readable.
       return trimmed
-        .replace(/(\/\/[^:/@\s]*):[^@\s]*@/g, `$1:${MASK}@`)
+        .replace(/(\/\/[^:/@\s]*):\S*@/g, `$1:${MASK}@`)
         .replace(/([?&](?:password|sslpassword)=)[^&\s]*/gi, `$1${MASK}`);
     }
   }
@@ -45,7 +45,7 @@ export function safeUrl(input: string | URL): string {
 /** Masks any URL-with-password inside free text a server sent us (health check messages). */
 export function maskSecretsInText(text: string): string {
   return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]+@/gi, `$1:${MASK}@`)
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):\S*@/gi, `$1:${MASK}@`)
     .replace(/\b(password|sslpassword)\s*=\s*('(?:[^'\\]|\\.)*'|[^\s&]+)/gi, `$1=${MASK}`)
     .replace(/\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${MASK}`);
 }
