@@ -140,9 +140,13 @@ export interface ProbeIOOptions {
 
 /** The real I/O a probe run uses: one undici Agent with TLS verification on, and a pg factory. */
 export function createProbeIO(options: ProbeIOOptions): ProbeIO {
-  const ca = options.caPem ? [...tls.rootCertificates, options.caPem] : undefined;
+  // Built once: a `ca` list passed per connection makes Node parse every root certificate again
+  // for each TLS handshake (hundreds of ms each).
+  const secureContext = options.caPem
+    ? tls.createSecureContext({ ca: [...tls.rootCertificates, options.caPem] })
+    : undefined;
   const dispatcher = new Agent({
-    connect: { timeout: options.timeoutMs, rejectUnauthorized: true, ...(ca ? { ca } : {}) },
+    connect: { timeout: options.timeoutMs, rejectUnauthorized: true, ...(secureContext ? { secureContext } : {}) },
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
     // Probes ask a handful of questions; keep no idle sockets that would hold the process open.
