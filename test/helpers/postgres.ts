@@ -1,6 +1,6 @@
 // A real PostgreSQL for tests: one embedded cluster per test file, on a random free port,
 // in a throwaway data directory. Start it in beforeAll and stop it in afterAll.
-import { mkdtemp, chmod, rm } from 'node:fs/promises';
+import { mkdtemp, chmod, chown, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,8 @@ export interface StartPostgresOptions {
   backupMarker?: boolean;
   /** Extra `-c name=value` server settings, e.g. `archive_mode=on`. */
   settings?: Record<string, string>;
+  /** Serve TLS with this certificate and key (PEM), e.g. from test/helpers/tls.ts. */
+  tls?: { cert: string; key: string };
 }
 
 export interface TestPostgres {
@@ -54,7 +56,11 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const user = 'postgres';
   const password = `pw-${Math.random().toString(36).slice(2)}`;
   const port = await freePort();
-  const flags = Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+  const settings = { ...options.settings };
+  const certFile = path.join(base, 'server.crt');
+  const keyFile = path.join(base, 'server.key');
+  if (options.tls) Object.assign(settings, { ssl: 'on', ssl_cert_file: certFile, ssl_key_file: keyFile });
+  const flags = Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -68,6 +74,14 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     onError: () => {},
   });
   await server.initialise();
+  if (options.tls) {
+    // Postgres insists its key is private to the user it runs as: the owner of the data directory.
+    const owner = await stat(databaseDir);
+    await writeFile(certFile, options.tls.cert);
+    await writeFile(keyFile, options.tls.key, { mode: 0o600 });
+    await chown(certFile, owner.uid, owner.gid);
+    await chown(keyFile, owner.uid, owner.gid);
+  }
   await server.start();
 
   const urlFor = (u: string, p: string) =>
