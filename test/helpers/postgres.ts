@@ -55,24 +55,26 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const databaseDir = path.join(base, 'data');
   const user = 'postgres';
   const password = `pw-${Math.random().toString(36).slice(2)}`;
-  const port = await freePort();
   const settings = { ...options.settings };
   const certFile = path.join(base, 'server.crt');
   const keyFile = path.join(base, 'server.key');
   if (options.tls) Object.assign(settings, { ssl: 'on', ssl_cert_file: certFile, ssl_key_file: keyFile });
   const flags = Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user,
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...flags],
-    onLog: () => {},
-    onError: () => {},
-  });
+  const make = (port: number) =>
+    new EmbeddedPostgres({
+      databaseDir,
+      port,
+      user,
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: false,
+      createPostgresUser: process.getuid?.() === 0,
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...flags],
+      onLog: () => {},
+      onError: () => {},
+    });
+  let port = await freePort();
+  let server = make(port);
   await server.initialise();
   if (options.tls) {
     // Postgres insists its key is private to the user it runs as: the owner of the data directory.
@@ -82,7 +84,17 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     await chown(certFile, owner.uid, owner.gid);
     await chown(keyFile, owner.uid, owner.gid);
   }
-  await server.start();
+  // The port was free a moment ago; another test file may take it first. Retry on a new one.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await server.start();
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw new Error(`embedded PostgreSQL did not start (last port ${port})`, { cause: err });
+      port = await freePort();
+      server = make(port);
+    }
+  }
 
   const urlFor = (u: string, p: string) =>
     `postgres://${encodeURIComponent(u)}:${encodeURIComponent(p)}@127.0.0.1:${port}/postgres?sslmode=disable`;
