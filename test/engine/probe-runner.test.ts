@@ -121,3 +121,43 @@ describe('runProbes', () => {
     await expect(runProbes([{ def: p }, { def: p }], base())).rejects.toMatchObject({ code: 'duplicate-rule-id' });
   });
 });
+
+describe('deadline through a real request', () => {
+  it('aborts an undici request at the probe deadline and reports it with what was measured', async () => {
+    const { startServer } = await import('../helpers/http-server.js');
+    const { boundedRequest } = await import('../../src/probes/lib/http.js');
+    const hanging = await startServer(() => {}); // accepts, never answers
+    const probe = defineProbe({
+      meta: { ...meta('hang', 150), needs: ['baseUrl' as const] },
+      run: async (ctx) => {
+        await boundedRequest(ctx, { url: `${hanging.url}/readyz`, timeoutMs: 10_000 });
+      },
+    });
+    const b = base({ baseUrl: hanging.url });
+    const c = await runProbe(probe, {}, b);
+    await b.close();
+    await hanging.close();
+    expect(c.failures).toHaveLength(1);
+    expect(c.failures[0]).toMatchObject({ messageId: 'deadlineExceeded', data: { code: 'PRODREADY_DEADLINE' } });
+    expect(c.failures[0]!.evidence!.join('\n')).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/readyz: PRODREADY_DEADLINE after [\d.]+ ms/);
+    expect(c.failures[0]!.evidence).toContain('probe deadline 150 ms');
+  });
+});
+
+describe('I/O messages', () => {
+  it('render for every code the helpers can raise, with the data they carry', async () => {
+    const { classifyError, ProbeIoError } = await import('../../src/probes/lib/errors.js');
+    const errors = [
+      Object.assign(new Error(), { code: 'UND_ERR_RES_EXCEEDED_MAX_SIZE' }),
+      new ProbeIoError('PRODREADY_BODY_TOO_LARGE', 'm', { limit: 10 }),
+      new ProbeIoError('PRODREADY_REDIRECT_REFUSED', 'm', { location: 'https://x/' }),
+      new ProbeIoError('PRODREADY_TOO_MANY_REDIRECTS', 'm', { limit: 3 }),
+    ];
+    for (const err of errors) {
+      const c = classifyError(err)!;
+      const data: Record<string, unknown> = { target: 't', code: c.code, ...c.data };
+      const template = IO_MESSAGES[c.messageId];
+      for (const [, key] of template.matchAll(/\{\{(\w+)\}\}/g)) expect(data).toHaveProperty(key!);
+    }
+  });
+});

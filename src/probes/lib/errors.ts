@@ -58,7 +58,7 @@ const NETWORK: Record<string, IoMessageId> = {
   ABORT_ERR: 'deadlineExceeded',
   PRODREADY_DEADLINE: 'deadlineExceeded',
   PRODREADY_BODY_TOO_LARGE: 'bodyTooLarge',
-  UND_ERR_RES_EXCEEDED_MAX_SIZE: 'bodyTooLarge',
+  UND_ERR_RES_EXCEEDED_MAX_SIZE: 'networkError',
   PRODREADY_REDIRECT_REFUSED: 'redirectRefused',
   PRODREADY_TOO_MANY_REDIRECTS: 'tooManyRedirects',
 };
