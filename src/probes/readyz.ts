@@ -3,7 +3,7 @@ import { defineProbe, type ProbeContext } from '../engine/define.js';
 import { IO_MESSAGES, attempt, classifyError } from './lib/errors.js';
 import { boundedRequest, describeResponse, joinUrl, parseJson, isRecord, type BoundedResponse } from './lib/http.js';
 import { failingChecks, isHealthyStatus, notReadyReason, dependencyChecks } from './lib/health.js';
-import { excerpt, describeHeaders } from './lib/mask.js';
+import { excerpt, describeHeaders, safeUrl } from './lib/mask.js';
 
 const params = z.strictObject({
   readyPath: z.string().startsWith('/').default('/readyz'),
@@ -20,7 +20,7 @@ type Endpoint = 'readiness' | 'liveness';
 
 async function get(ctx: ProbeContext, p: Params, path: string) {
   const url = joinUrl(ctx.target.baseUrl!, path);
-  return attempt(ctx, url.toString(), () =>
+  return attempt(ctx, safeUrl(url), () =>
     boundedRequest(ctx, {
       url,
       headers: { accept: 'application/json' },
@@ -43,7 +43,7 @@ async function getOptional(ctx: ProbeContext, p: Params, path: string, headers: 
   } catch (err) {
     const c = classifyError(err);
     if (!c) throw err;
-    ctx.evidence(`GET ${url.toString()}: ${c.code}, detailed health not read`);
+    ctx.evidence(`GET ${safeUrl(url)}: ${c.code}, detailed health not read`);
     return undefined;
   }
 }

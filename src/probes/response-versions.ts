@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineProbe } from '../engine/define.js';
 import { IO_MESSAGES, attempt } from './lib/errors.js';
 import { boundedRequest, describeResponse, isRecord, joinUrl, parseJson } from './lib/http.js';
-import { describeHeaders, excerpt } from './lib/mask.js';
+import { describeHeaders, excerpt, safeUrl } from './lib/mask.js';
 import { envValue } from './lib/model.js';
 
 const params = z.strictObject({
@@ -39,7 +39,7 @@ export default defineProbe({
   },
   async run(ctx, p) {
     const url = joinUrl(ctx.target.baseUrl!, p.path);
-    const shown = url.toString();
+    const shown = safeUrl(url);
     const location = { target: shown };
     const tenantHeader = p.tenantHeader ?? envValue(ctx.model, 'TENANT_HEADER_NAME') ?? 'X-Org-Id';
     const auth = ctx.target.authHeaders;
