@@ -10,6 +10,7 @@ import type { ProbeContext, ProbeDefinition, ProbeTarget, Reporting } from './de
 import { UserError } from './errors.js';
 import { ProbeDeadlineError, classifyError } from '../probes/lib/errors.js';
 import { maskDsn, safeUrl } from '../probes/lib/mask.js';
+import { endBounded } from '../probes/lib/pg.js';
 
 /** What the caller provides; the runner adds the Reporting and the deadline signal. */
 export type ProbeBase = Omit<ProbeContext, keyof Reporting | 'signal'> & {
@@ -187,7 +188,7 @@ export function createProbeIO(options: ProbeIOOptions): ProbeIO {
       return client;
     },
     close: async () => {
-      await Promise.all([...clients].map((c) => c.end().catch(() => {})));
+      await Promise.all([...clients].map((c) => endBounded(c)));
       await dispatcher.close();
     },
   };

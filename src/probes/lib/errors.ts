@@ -57,6 +57,8 @@ const NETWORK: Record<string, IoMessageId> = {
   UND_ERR_ABORTED: 'deadlineExceeded',
   ABORT_ERR: 'deadlineExceeded',
   PRODREADY_DEADLINE: 'deadlineExceeded',
+  PRODREADY_DB_CONNECT_TIMEOUT: 'connectTimeout',
+  PRODREADY_DB_CONNECTION_LOST: 'connectionReset',
   PRODREADY_BODY_TOO_LARGE: 'bodyTooLarge',
   UND_ERR_RES_EXCEEDED_MAX_SIZE: 'networkError',
   PRODREADY_REDIRECT_REFUSED: 'redirectRefused',

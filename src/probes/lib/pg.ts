@@ -2,12 +2,28 @@
 // READ ONLY transaction with a statement_timeout, ended by the probe's deadline.
 import { performance } from 'node:perf_hooks';
 import type { Client, ClientConfig, QueryResult } from 'pg';
-import { classifyError } from './errors.js';
+import { ProbeIoError, classifyError } from './errors.js';
 import { maskDsn } from './mask.js';
 
 export interface PgIo {
   pg: (config: ClientConfig) => Client;
   signal: AbortSignal;
+}
+
+/**
+ * Ends a client without waiting on a peer that never closes: pg's end() waits for the socket to
+ * close, which a silent server never does; after a short grace the socket is destroyed.
+ */
+export async function endBounded(client: Client, graceMs = 300): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const graceOver = new Promise<'grace'>((resolve) => {
+    timer = setTimeout(() => resolve('grace'), graceMs);
+  });
+  const outcome = await Promise.race([client.end().then(() => 'ended' as const, () => 'ended' as const), graceOver]);
+  clearTimeout(timer);
+  if (outcome === 'grace') {
+    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  }
 }
 
 export interface ReadOnlySession {
@@ -44,20 +60,32 @@ export async function withReadOnly<T>(
   fn: (session: ReadOnlySession) => Promise<T>,
 ): Promise<T> {
   if (io.signal.aborted) throw io.signal.reason;
+  // No pg connect/query timeouts: pg raises those without a code. The connect timeout below and
+  // the probe's deadline raise coded errors instead; statement_timeout bounds work on the server.
   const client = io.pg({
     connectionString,
     application_name: 'prodready-probe',
-    connectionTimeoutMillis: statementTimeoutMs,
-    query_timeout: statementTimeoutMs + 1000,
     statement_timeout: statementTimeoutMs,
   });
-  // pg emits 'error' on the client for a dropped connection; without a listener that would crash.
-  client.on('error', () => {});
+  // A connection that ends without us ending it was lost (server restart, network): pg says so only
+  // in words, so the state is tracked here and turned into a coded error.
+  let endedByUs = false;
+  let lost = false;
+  client.on('error', () => {
+    lost = !endedByUs;
+  });
+  client.on('end', () => {
+    lost = lost || !endedByUs;
+  });
+  const endClient = () => {
+    endedByUs = true;
+    return endBounded(client);
+  };
 
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => {
-      void client.end().catch(() => {});
+      void endClient();
       reject(io.signal.reason);
     };
     io.signal.addEventListener('abort', onAbort, { once: true });
@@ -66,7 +94,18 @@ export async function withReadOnly<T>(
 
   const work = async () => {
     const started = performance.now();
-    await client.connect();
+    let timer: NodeJS.Timeout | undefined;
+    const connectTimeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        void endClient();
+        reject(new ProbeIoError('PRODREADY_DB_CONNECT_TIMEOUT', 'no database connection within the connect timeout'));
+      }, statementTimeoutMs);
+    });
+    try {
+      await Promise.race([client.connect(), connectTimeout]);
+    } finally {
+      clearTimeout(timer);
+    }
     const connectMs = Math.round((performance.now() - started) * 10) / 10;
     await client.query('BEGIN READ ONLY');
     // SET does not take parameters; the value is a validated integer.
@@ -102,9 +141,14 @@ export async function withReadOnly<T>(
 
   try {
     return await Promise.race([work(), aborted]);
+  } catch (err) {
+    if (lost && classifyError(err) === undefined) {
+      throw new ProbeIoError('PRODREADY_DB_CONNECTION_LOST', 'the database connection was lost', {}, [], err);
+    }
+    throw err;
   } finally {
     if (onAbort) io.signal.removeEventListener('abort', onAbort);
-    await client.end().catch(() => {});
+    await endClient();
   }
 }
 
