@@ -59,7 +59,10 @@ export async function runWith(
     now: options.now ?? (() => new Date()),
   };
   try {
-    return await runProbe(def, params, base);
+    const collected = await runProbe(def, params, base);
+    // Every report must name a declared message and fill all its placeholders, as the engine requires.
+    for (const r of [...collected.failures, ...collected.unknowns]) render(def, r);
+    return collected;
   } finally {
     await io.close();
   }
