@@ -89,7 +89,10 @@ export async function judgeKeySet(
     }
 
     const alg = typeof raw.alg === 'string' ? raw.alg : undefined;
-    if (alg !== undefined && !allowedAlgorithms.includes(alg)) {
+    // Encryption keys (Keycloak publishes one beside its signing keys) never verify a token,
+    // so the signature-algorithm allowlist does not apply to them.
+    const signing = raw.use !== 'enc';
+    if (signing && alg !== undefined && !allowedAlgorithms.includes(alg)) {
       problems.push({ messageId: 'disallowedAlg', data: { kid: label, alg, allowed: allowedAlgorithms.join(', ') } });
     }
 

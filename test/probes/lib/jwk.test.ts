@@ -21,3 +21,16 @@ describe('judgeKeySet', () => {
     expect(v.problems).toEqual([{ messageId: 'importFailed', data: { kid: 'odd', code: 'unsupported key type XYZ' } }]);
   });
 });
+
+describe('encryption keys in the set', () => {
+  it('do not fail the signature-algorithm allowlist, but are still judged for size and private material', async () => {
+    const { generateKeyPair, exportJWK } = await import('jose');
+    const { publicKey } = await generateKeyPair('RSA-OAEP', { modulusLength: 2048, extractable: true });
+    const enc = { ...(await exportJWK(publicKey)), kid: 'enc-1', alg: 'RSA-OAEP', use: 'enc' };
+    const ok = await judgeKeySet([await rsaJwk('sig-1'), enc], ['RS256'], 2048);
+    expect(ok.problems).toEqual([]);
+    expect(ok.summaries[1]).toContain('use enc');
+    const leaky = await judgeKeySet([{ ...enc, d: 'xx' }], ['RS256'], 2048);
+    expect(leaky.problems.map((p) => p.messageId)).toEqual(['privateMaterial']);
+  });
+});
