@@ -175,8 +175,8 @@ export function createProbeIO(options: ProbeIOOptions): ProbeIO {
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
     // Probes ask a handful of questions; keep no idle sockets that would hold the process open.
+    // No per-origin connection cap: a load burst on the same dispatcher sets its own concurrency.
     keepAliveTimeout: 1000,
-    connections: 8,
   });
   const clients = new Set<Client>();
   return {
