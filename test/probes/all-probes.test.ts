@@ -7,7 +7,7 @@ import { defaultConfig } from '../../src/engine/config-types.js';
 import { PROBES, loadProbe, type ProbeId } from '../../src/probes/index.js';
 import { json, type TestServer } from '../helpers/http-server.js';
 import { ecJwk, keySet, rsaJwk } from '../helpers/jwks.js';
-import { modelWithEnv } from '../helpers/probe-context.js';
+import { allText, modelWithEnv } from '../helpers/probe-context.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { makePki, startHttpsServer } from '../helpers/tls.js';
 
@@ -81,6 +81,10 @@ describe('all probes against a healthy stack', () => {
       const c = results.get(id)!;
       expect({ id, failures: c.failures, unknowns: c.unknowns }).toEqual({ id, failures: [], unknowns: [] });
       expect(c.evidence.length).toBeGreaterThan(0);
+      // Secrets given to the run never come back out.
+      const text = allText(list.find((p) => p.def.meta.id === id)!.def, c);
+      expect(text).not.toContain('t0ken-value');
+      expect(text).not.toContain(db.password);
     }
     // Not a timing assertion: a record of how long a healthy run takes on this machine.
     console.info(`all ${ids.length} probes: ${Math.round(elapsed)} ms`);
