@@ -9,13 +9,15 @@ import { json, type TestServer } from '../helpers/http-server.js';
 import { ecJwk, keySet, rsaJwk } from '../helpers/jwks.js';
 import { allText, modelWithEnv } from '../helpers/probe-context.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
-import { makePki, startHttpsServer } from '../helpers/tls.js';
+import { makePki, startHttpsServer, type TestPki } from '../helpers/tls.js';
 
 describe('all probes against a healthy stack', () => {
   let db: TestPostgres;
   let service: TestServer;
+  let pki: TestPki;
   beforeAll(async () => {
-    const [pki, keys] = await Promise.all([makePki(), Promise.all([rsaJwk('k1'), ecJwk('k2')])]);
+    const [madePki, keys] = await Promise.all([makePki(), Promise.all([rsaJwk('k1'), ecJwk('k2')])]);
+    pki = madePki;
     db = await startPostgres({ schemaMigrations: true, backupMarker: true });
     await db.sql(`INSERT INTO schema_migrations (version, name, checksum, success) VALUES (20240101000000, 'init', 'c', true)`);
     await db.sql(`INSERT INTO prodready_backup_marker (completed_at) VALUES (now() - interval '1 hour')`);
@@ -36,7 +38,6 @@ describe('all probes against a healthy stack', () => {
           return json(res, 404, {});
       }
     });
-    (globalThis as { __pki?: unknown }).__pki = pki;
   });
   afterAll(async () => {
     await service?.close();
@@ -44,7 +45,6 @@ describe('all probes against a healthy stack', () => {
   });
 
   it('every probe passes, concurrently, with evidence', async () => {
-    const pki = (globalThis as { __pki?: { caCert: string } }).__pki!;
     const io = createProbeIO({ caPem: pki.caCert, timeoutMs: 5000 });
     const base: ProbeBase = {
       target: {
