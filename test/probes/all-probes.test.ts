@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProbeIO, runProbes, type ProbeBase } from '../../src/engine/probe-runner.js';
 import { defaultConfig } from '../../src/engine/config-types.js';
-import { PROBES, loadProbe, type ProbeId } from '../../src/probes/index.js';
+import { PROBES } from '../../src/probes/index.js';
 import { json, type TestServer } from '../helpers/http-server.js';
 import { ecJwk, keySet, rsaJwk } from '../helpers/jwks.js';
 import { allText, modelWithEnv } from '../helpers/probe-context.js';
@@ -64,8 +64,8 @@ describe('all probes against a healthy stack', () => {
       pg: io.pg,
       now: () => new Date(),
     };
-    const ids = Object.keys(PROBES) as ProbeId[];
-    const list = await Promise.all(ids.map(async (id) => ({ def: await loadProbe(id) })));
+    const ids = Object.keys(PROBES);
+    const list = await Promise.all(ids.map(async (id) => ({ def: (await PROBES[id]!()).default })));
     if (process.env.PRODREADY_TIME_EACH) {
       for (const item of list) {
         const t0 = performance.now();

@@ -20,6 +20,6 @@ describe.each(files)('probe %s', (file) => {
     expect(def.meta.timeoutMs).toBeLessThanOrEqual(30_000);
     expect(def.meta.params.safeParse({}).success).toBe(true);
     expect(Object.keys(PROBES)).toContain(id);
-    expect((await PROBES[id as keyof typeof PROBES]()).default).toBe(def);
+    expect((await PROBES[id]!()).default).toBe(def);
   });
 });
