@@ -1,0 +1,144 @@
+// The live target's flags and their resolution into a ProbeTarget. Secrets (DSN, token, API key)
+// are only ever named on the command line (an env var name or a file path), read here, in the
+// CLI layer, and never appear in an error message.
+import { readFileSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { ProbeTarget } from '../engine/define.js';
+import { UserError } from '../engine/errors.js';
+import type { DeploymentModel } from '../model/types.js';
+
+export interface TargetOptions {
+  target?: string;
+  jwksUrl?: string;
+  issuer?: string;
+  caFile?: string;
+  databaseUrlEnv?: string;
+  databaseUrlFile?: string;
+  expectMigration?: string;
+  tenant?: string;
+  bearerTokenEnv?: string;
+  apiKeyEnv?: string;
+  devHeaders?: boolean;
+}
+
+export function addTargetOptions(cmd: Command): Command {
+  return cmd
+    .option('--target <url>', 'base URL of the running recsys-service (http or https)')
+    .option('--jwks-url <url>', 'JWKS URL to probe (default: JWT_JWKS_URL from the inputs)')
+    .option('--issuer <url>', 'JWT issuer whose OIDC discovery is read (default: JWT_ISSUER from the inputs)')
+    .option('--ca-file <path>', 'PEM CA certificate trusted in addition to the system CAs')
+    .option('--database-url-env <NAME>', 'name of the environment variable holding the database DSN')
+    .option('--database-url-file <path>', 'file holding the database DSN (as DATABASE_URL_FILE)')
+    .option('--expect-migration <version>', 'schema_migrations version the database must have reached')
+    .option('--tenant <id>', 'tenant sent with requests', 'demo')
+    .option('--bearer-token-env <NAME>', 'name of the environment variable holding a bearer token')
+    .option('--api-key-env <NAME>', 'name of the environment variable holding an API key')
+    .option('--dev-headers', 'authenticate with the dev headers (X-Dev-User-Id, X-Dev-Org-Id), for local stacks');
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function modelValue(model: DeploymentModel | undefined, name: string): string | undefined {
+  const v = model?.env.get(name)?.effective.value.trim();
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function requireUrl(flag: string, value: string, schemes: string[]): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new UserError('invalid-option', `${flag} is not a URL`);
+  }
+  if (!schemes.includes(url.protocol)) {
+    throw new UserError('invalid-option', `${flag} must be an ${schemes.map((s) => s.replace(':', '')).join(' or ')} URL`);
+  }
+  if (url.username || url.password) {
+    throw new UserError('invalid-option', `${flag} must not carry credentials; use --bearer-token-env or --api-key-env`);
+  }
+  return value.trim();
+}
+
+/** The value of an env var named by a flag; missing or empty is the user's mistake. */
+function secretFromEnv(flag: string, name: string, env: NodeJS.ProcessEnv): string {
+  if (!ENV_NAME.test(name)) throw new UserError('invalid-option', `${flag} takes an environment variable name, not a value`);
+  const value = env[name]?.trim();
+  if (!value) throw new UserError('missing-input', `environment variable ${name} (named by ${flag}) is not set or empty`);
+  return value;
+}
+
+function readText(flag: string, path: string): string {
+  try {
+    if (!statSync(path).isFile()) throw new UserError('file-unreadable', `${flag} ${path} is not a file`);
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError('file-not-found', `${flag} ${path} does not exist`);
+    throw new UserError('file-unreadable', `${flag} ${path} cannot be read (${code ?? 'error'})`);
+  }
+}
+
+/**
+ * Builds the probe target from the flags, the process environment (only the variables the
+ * flags name) and the deployment model (JWKS URL, issuer and header names as the service has them).
+ */
+export function resolveTarget(opts: TargetOptions, env: NodeJS.ProcessEnv, model?: DeploymentModel): ProbeTarget {
+  const tenant = (opts.tenant ?? 'demo').trim();
+  if (tenant === '') throw new UserError('invalid-option', '--tenant must not be empty');
+  const target: ProbeTarget = { tenant, authHeaders: {} };
+
+  if (opts.target !== undefined) target.baseUrl = requireUrl('--target', opts.target, ['http:', 'https:']);
+
+  // Any scheme is accepted here: the probe itself reports a JWKS or issuer that is not https.
+  const jwksUrl = opts.jwksUrl ?? modelValue(model, 'JWT_JWKS_URL');
+  if (opts.jwksUrl !== undefined) requireUrl('--jwks-url', opts.jwksUrl, ['http:', 'https:']);
+  if (jwksUrl !== undefined) target.jwksUrl = jwksUrl;
+  const issuer = opts.issuer ?? modelValue(model, 'JWT_ISSUER');
+  if (opts.issuer !== undefined) requireUrl('--issuer', opts.issuer, ['http:', 'https:']);
+  if (issuer !== undefined) target.issuer = issuer;
+
+  if (opts.caFile !== undefined) {
+    const pem = readText('--ca-file', opts.caFile);
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new UserError('invalid-option', `--ca-file ${opts.caFile} holds no PEM certificate`);
+    }
+    target.caPem = pem;
+  }
+
+  if (opts.databaseUrlEnv !== undefined && opts.databaseUrlFile !== undefined) {
+    throw new UserError('invalid-option', 'give the DSN one way: --database-url-env or --database-url-file, not both');
+  }
+  if (opts.databaseUrlEnv !== undefined) {
+    target.databaseUrl = secretFromEnv('--database-url-env', opts.databaseUrlEnv, env);
+    target.databaseUrlSource = `--database-url-env ${opts.databaseUrlEnv}`;
+  } else if (opts.databaseUrlFile !== undefined) {
+    // Trimmed, as the service reads DATABASE_URL_FILE.
+    const dsn = readText('--database-url-file', opts.databaseUrlFile).trim();
+    if (dsn === '') throw new UserError('missing-input', `--database-url-file ${opts.databaseUrlFile} is empty`);
+    target.databaseUrl = dsn;
+    target.databaseUrlSource = `--database-url-file ${opts.databaseUrlFile}`;
+  }
+
+  if (opts.expectMigration !== undefined) {
+    if (!/^\d{1,19}$/.test(opts.expectMigration)) {
+      throw new UserError('invalid-option', '--expect-migration takes a migration version (digits, as in 20240101120000)');
+    }
+    target.expectMigration = opts.expectMigration;
+  }
+
+  // Auth as recsys's load-test harness sends it: bearer token, API key header, or dev headers.
+  if (opts.bearerTokenEnv !== undefined) {
+    const token = secretFromEnv('--bearer-token-env', opts.bearerTokenEnv, env).replace(/^Bearer\s+/i, '');
+    target.authHeaders.Authorization = `Bearer ${token}`;
+  }
+  if (opts.apiKeyEnv !== undefined) {
+    const header = modelValue(model, 'API_KEY_HEADER') ?? 'X-API-Key';
+    target.authHeaders[header] = secretFromEnv('--api-key-env', opts.apiKeyEnv, env);
+  }
+  if (opts.devHeaders) {
+    target.authHeaders[modelValue(model, 'DEV_AUTH_USER_ID_HEADER') ?? 'X-Dev-User-Id'] = 'prodready-probe';
+    target.authHeaders[modelValue(model, 'DEV_AUTH_TENANT_HEADER') ?? 'X-Dev-Org-Id'] = tenant;
+  }
+  return target;
+}

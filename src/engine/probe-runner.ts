@@ -1,0 +1,195 @@
+// Runs live probes: validates params, gives each one a deadline-bound signal and the injected I/O,
+// turns classified I/O failures into findings and lets bugs through with their stack.
+import tls from 'node:tls';
+import { Agent, type Dispatcher } from 'undici';
+import pg from 'pg';
+import type { Client, ClientConfig } from 'pg';
+import type { z } from 'zod';
+import { createCollector, type Collected } from './collector.js';
+import type { ProbeContext, ProbeDefinition, ProbeTarget, Reporting } from './define.js';
+import { UserError } from './errors.js';
+import { ProbeDeadlineError, classifyError } from '../probes/lib/errors.js';
+import { maskDsn, safeUrl } from '../probes/lib/mask.js';
+import { endBounded } from '../probes/lib/pg.js';
+
+/** What the caller provides; the runner adds the Reporting and the deadline signal. */
+export type ProbeBase = Omit<ProbeContext, keyof Reporting | 'signal'> & {
+  /** A parent signal (Ctrl-C, a whole-run deadline); each probe still gets its own deadline. */
+  signal?: AbortSignal;
+};
+
+/** After the deadline, how long a probe that ignores its signal may take before it is left behind. */
+const GRACE_MS = 250;
+
+const NEED_FLAGS: Record<ProbeDefinition['meta']['needs'][number], string> = {
+  baseUrl: '--target',
+  jwksUrl: '--jwks-url (or JWT_JWKS_URL in the inputs)',
+  databaseUrl: '--database-url-env or --database-url-file',
+};
+
+/** Where a probe points, for a finding that has nothing more specific: masked. */
+function targetOf(def: ProbeDefinition, target: ProbeTarget): string {
+  if (def.meta.needs.includes('databaseUrl') && target.databaseUrl) return maskDsn(target.databaseUrl);
+  if (def.meta.needs.includes('jwksUrl') && target.jwksUrl) return safeUrl(target.jwksUrl);
+  if (target.baseUrl) return safeUrl(target.baseUrl);
+  if (target.jwksUrl) return safeUrl(target.jwksUrl);
+  return def.meta.id;
+}
+
+export async function runProbe<D extends ProbeDefinition<any>>(
+  def: D,
+  params: unknown,
+  base: ProbeBase,
+): Promise<Collected> {
+  const parsed = (def.meta.params as z.ZodType).safeParse(params ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({
+      path: ['params', ...i.path.map(String)].join('.'),
+      message: i.message,
+    }));
+    throw new UserError('invalid-check-params', `probe ${def.meta.id}: invalid params`, issues);
+  }
+
+  const { reporting, collected } = createCollector();
+  // Reports arriving after the deadline are dropped: the result must not change once returned.
+  let open = true;
+  const guarded: Reporting = {
+    report: (r) => open && reporting.report(r),
+    unknown: (r) => open && reporting.unknown(r),
+    skip: (reason) => open && reporting.skip(reason),
+    evidence: (fact) => open && reporting.evidence(fact),
+  };
+
+  const missing = def.meta.needs.filter((need) => !base.target[need]);
+  if (missing.length > 0) {
+    for (const need of missing) guarded.unknown({ messageId: 'missingInput', data: { input: NEED_FLAGS[need] } });
+    return collected;
+  }
+
+  const timeoutMs = def.meta.timeoutMs;
+  const controller = new AbortController();
+  const deadline = new ProbeDeadlineError(timeoutMs);
+  const timer = setTimeout(() => controller.abort(deadline), timeoutMs);
+  const signal = base.signal ? AbortSignal.any([base.signal, controller.signal]) : controller.signal;
+  const ctx: ProbeContext = { ...base, ...guarded, signal };
+  const target = targetOf(def, base.target);
+
+  let backstop: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    backstop = setTimeout(() => resolve('late'), timeoutMs + GRACE_MS);
+  });
+
+  try {
+    const outcome = await Promise.race([def.run(ctx, parsed.data).then(() => 'done' as const), late]);
+    if (outcome === 'late') {
+      guarded.report({
+        messageId: 'deadlineExceeded',
+        data: { target, code: deadline.code },
+        location: { target },
+        evidence: [`probe did not end within ${timeoutMs} ms`],
+      });
+    }
+  } catch (err) {
+    const c = classifyError(err);
+    if (!c) throw err;
+    const evidence = Array.isArray((err as { evidence?: unknown }).evidence)
+      ? ((err as { evidence: string[] }).evidence)
+      : [];
+    guarded.report({
+      messageId: c.messageId,
+      data: { target, code: c.code, ...c.data },
+      location: { target },
+      evidence: c.messageId === 'deadlineExceeded' ? [...evidence, `probe deadline ${timeoutMs} ms`] : evidence,
+    });
+  } finally {
+    open = false;
+    clearTimeout(timer);
+    clearTimeout(backstop);
+  }
+  return collected;
+}
+
+export interface ProbeRun {
+  /** The unit id results are keyed by (a rule id); defaults to the probe's id. */
+  id?: string;
+  def: ProbeDefinition<any>;
+  params?: unknown;
+}
+
+/** Runs independent probes concurrently; results keyed by unit id. */
+export async function runProbes(list: readonly ProbeRun[], base: ProbeBase): Promise<Map<string, Collected>> {
+  const ids = list.map((p) => p.id ?? p.def.meta.id);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup !== undefined) throw new UserError('duplicate-rule-id', `probe unit ${dup} is listed twice`);
+  const results = await Promise.all(list.map((p) => runProbe(p.def, p.params, base)));
+  return new Map(ids.map((id, i) => [id, results[i]!]));
+}
+
+const SSL_PARAMS = ['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'ssl', 'uselibpqcompat'];
+
+/**
+ * With --ca-file, a DSN that asks for TLS verifies against the system CAs plus that CA. pg reads
+ * `sslrootcert` from a file and lets connection-string TLS settings override `ssl`, so the TLS
+ * parameters are taken out of the string and given as `ssl`. Anything but sslmode=disable is
+ * verified in full (pg treats require and verify-ca so too).
+ */
+function withCa(config: ClientConfig, caPem: string): ClientConfig {
+  if (!config.connectionString) return config;
+  let url: URL;
+  try {
+    url = new URL(config.connectionString);
+  } catch {
+    return config;
+  }
+  const mode = url.searchParams.get('sslmode');
+  if (mode === null || mode === 'disable' || mode === 'allow') return config;
+  // Client certificates stay pg's business (it reads those files itself); the CA is then not added.
+  if (url.searchParams.has('sslcert') || url.searchParams.has('sslkey')) return config;
+  for (const p of SSL_PARAMS) url.searchParams.delete(p);
+  return { ...config, connectionString: url.toString(), ssl: { ca: [...tls.rootCertificates, caPem], rejectUnauthorized: true } };
+}
+
+export interface ProbeIO {
+  dispatcher: Dispatcher;
+  pg: (config: ClientConfig) => Client;
+  /** Closes the dispatcher's sockets and any database client a probe left open. */
+  close(): Promise<void>;
+}
+
+export interface ProbeIOOptions {
+  /** An extra CA in PEM, trusted besides the system's (never instead of verification). */
+  caPem?: string;
+  /** Upper bound for connect, headers and body timeouts, ms. */
+  timeoutMs: number;
+}
+
+/** The real I/O a probe run uses: one undici Agent with TLS verification on, and a pg factory. */
+export function createProbeIO(options: ProbeIOOptions): ProbeIO {
+  // Built once: a `ca` list passed per connection makes Node parse every root certificate again
+  // for each TLS handshake (hundreds of ms each).
+  const secureContext = options.caPem
+    ? tls.createSecureContext({ ca: [...tls.rootCertificates, options.caPem] })
+    : undefined;
+  const dispatcher = new Agent({
+    connect: { timeout: options.timeoutMs, rejectUnauthorized: true, ...(secureContext ? { secureContext } : {}) },
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+    // Probes ask a handful of questions; keep no idle sockets that would hold the process open.
+    // No per-origin connection cap: a load burst on the same dispatcher sets its own concurrency.
+    keepAliveTimeout: 1000,
+  });
+  const clients = new Set<Client>();
+  return {
+    dispatcher,
+    pg: (config) => {
+      const client = new pg.Client(secureContext ? withCa(config, options.caPem!) : config);
+      clients.add(client);
+      client.once('end', () => clients.delete(client));
+      return client;
+    },
+    close: async () => {
+      await Promise.all([...clients].map((c) => endBounded(c)));
+      await dispatcher.close();
+    },
+  };
+}

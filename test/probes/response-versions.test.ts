@@ -1,0 +1,74 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import probe from '../../src/probes/response-versions.js';
+import { json, startServer, type TestServer } from '../helpers/http-server.js';
+import { allText, failureIds, render, runWith, unknownIds } from '../helpers/probe-context.js';
+
+const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.payload-of-a-real-token.signature-part';
+
+function recommendServer(meta: Record<string, unknown> | undefined, status = 200): Promise<TestServer> {
+  return startServer((req, res) => {
+    if (req.method !== 'POST' || req.url !== '/v1/recommend') return json(res, 404, {});
+    if (status !== 200) return json(res, status, { type: 'about:blank', title: 'Bad Request', detail: 'surface is required' });
+    json(res, 200, {
+      items: [{ item_id: 'item_1', rank: 1, score: 0.9 }],
+      ...(meta ? { meta: { tenant_id: 'demo', surface: 'home', request_id: 'r1', ...meta } } : {}),
+      warnings: [],
+    });
+  });
+}
+
+describe('response-versions probe', () => {
+  const servers: TestServer[] = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
+  async function serve(meta: Record<string, unknown> | undefined, status = 200) {
+    const s = await recommendServer(meta, status);
+    servers.push(s);
+    return s;
+  }
+
+  it('passes when all three versions are set, sending tenant and auth headers as configured', async () => {
+    const s = await serve({ algo_version: 'blend@2024-06-01', config_version: 'cfg-12', rules_version: 'rules-7' });
+    const c = await runWith(probe, {
+      target: { baseUrl: s.url, tenant: 'acme', authHeaders: { authorization: `Bearer ${TOKEN}` } },
+      env: { TENANT_HEADER_NAME: 'X-Tenant' },
+    });
+    expect(c.failures).toEqual([]);
+    expect(c.evidence.join('\n')).toContain('meta: algo_version=blend@2024-06-01, config_version=cfg-12, rules_version=rules-7');
+    const sent = s.requests[0]!;
+    expect(sent.headers['x-tenant']).toBe('acme');
+    expect(sent.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(JSON.parse(sent.body)).toEqual({ surface: 'home', k: 1, user: { user_id: 'prodready-probe' } });
+    // The token is described, never shown.
+    expect(allText(probe, c)).not.toContain(TOKEN);
+    expect(c.evidence.join('\n')).toContain(`authorization (set, ${`Bearer ${TOKEN}`.length} chars)`);
+  });
+
+  it('fails an empty rules_version and a missing config_version', async () => {
+    const s = await serve({ algo_version: 'recsys-algo@local', rules_version: '' });
+    const c = await runWith(probe, { target: { baseUrl: s.url } });
+    expect(failureIds(c)).toEqual(['emptyVersion', 'emptyVersion']);
+    expect(c.failures.map((f) => f.data!.field).sort()).toEqual(['config_version', 'rules_version']);
+    expect(render(probe, c.failures.find((f) => f.data!.field === 'rules_version')!)).toContain(
+      'responses cannot be traced to the rules that served them',
+    );
+  });
+
+  it('fails a response without meta', async () => {
+    const s = await serve(undefined);
+    const c = await runWith(probe, { target: { baseUrl: s.url } });
+    expect(failureIds(c)).toEqual(['missingMeta']);
+  });
+
+  it('reports rejected credentials, a problem response, and is unknown when rate limited', async () => {
+    const denied = await serve(undefined, 401);
+    expect(failureIds(await runWith(probe, { target: { baseUrl: denied.url } }))).toEqual(['authRejected']);
+    const bad = await serve(undefined, 400);
+    const c = await runWith(probe, { target: { baseUrl: bad.url } });
+    expect(failureIds(c)).toEqual(['unexpectedStatus']);
+    expect(render(probe, c.failures[0]!)).toContain('(Bad Request: surface is required)');
+    const limited = await serve(undefined, 429);
+    expect(unknownIds(await runWith(probe, { target: { baseUrl: limited.url } }))).toEqual(['rateLimited']);
+  });
+});
