@@ -74,12 +74,15 @@ function round3(n: number): number {
 export function latencySummary(h: hdr.Histogram): LatencySummary {
   if (h.totalCount === 0) return { p50: null, p90: null, p95: null, p99: null, max: null, mean: null };
   const ms = (us: number) => round3(us / 1000);
+  // A percentile is reported as its bucket's upper edge, which can lie a hair above the true max: clamp.
+  const max = h.maxValue;
+  const at = (p: number) => ms(Math.min(h.getValueAtPercentile(p), max));
   return {
-    p50: ms(h.getValueAtPercentile(50)),
-    p90: ms(h.getValueAtPercentile(90)),
-    p95: ms(h.getValueAtPercentile(95)),
-    p99: ms(h.getValueAtPercentile(99)),
-    max: ms(h.maxValue),
+    p50: at(50),
+    p90: at(90),
+    p95: at(95),
+    p99: at(99),
+    max: ms(max),
     mean: ms(h.mean),
   };
 }
