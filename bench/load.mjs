@@ -1,6 +1,7 @@
 // Load-generator benchmark: prodready's burst vs autocannon vs wrk against the bundled loopback target,
 // target pinned to core 0 and generator to core 1, same duration and connections, at 0 ms and 5 ms delay.
-// Usage: npm run bench:load [-- --duration 3 --connections 16 --repeat 1]
+// Usage: npm run bench:load [-- --duration 3 --connections 16 --repeat 3 --rss-requests 100000]
+// Each tool runs --repeat times, interleaved, and the summary takes medians: on a shared machine single runs vary.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ function flag(name, dflt) {
 }
 const DURATION_S = flag('duration', 3);
 const CONNECTIONS = flag('connections', 16);
-const REPEAT = flag('repeat', 1);
+const REPEAT = flag('repeat', 3);
 const RSS_REQUESTS = flag('rss-requests', 100_000);
 
 function have(cmd) {
@@ -97,7 +98,11 @@ function wrk(url) {
 const fmt = (n, d = 2) => (n === null || n === undefined || Number.isNaN(n) ? 'n/a' : Number(n).toFixed(d));
 
 async function main() {
-  spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  const build = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+  if (!existsSync(path.join(root, 'dist/load/engine.js')) || !existsSync(path.join(root, 'dist/demo/target.js'))) {
+    throw new Error('the build did not produce dist/load/engine.js and dist/demo/target.js');
+  }
+  if (build.status !== 0) console.error('(tsc reported errors elsewhere; the load engine and target were built)');
   const haveWrk = ensureWrk();
   console.log(`# load generators, ${DURATION_S}s x ${CONNECTIONS} connections, POST /v1/recommend, ${pinned ? 'target on core 0, generator on core 1' : 'NOT pinned (taskset missing or 1 core)'}`);
   console.log(`# ${new Date().toISOString()} node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'})`);
@@ -106,10 +111,17 @@ async function main() {
     const { url, child } = await startTarget(delay);
     try {
       prodready(url, 100_000, 1); // warms the target's JIT; not recorded
+      const tools = [
+        ['prodready', () => prodready(url)],
+        ['autocannon', () => autocannon(url)],
+        ...(haveWrk ? [['wrk', () => wrk(url)]] : []),
+      ];
       for (let rep = 0; rep < REPEAT; rep++) {
-        rows.push({ tool: 'prodready', delay, ...prodready(url) });
-        rows.push({ tool: 'autocannon', delay, ...autocannon(url) });
-        if (haveWrk) rows.push({ tool: 'wrk', delay, ...wrk(url) });
+        // Rotate the order so no tool always runs first (or right after another one).
+        for (let i = 0; i < tools.length; i++) {
+          const [tool, fn] = tools[(i + rep) % tools.length];
+          rows.push({ tool, delay, rep, ...fn() });
+        }
       }
     } finally {
       child.kill('SIGTERM');
@@ -119,17 +131,29 @@ async function main() {
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
     r.per_cpu = r.requests / r.cpu_s;
+    r.user_s ??= null;
     console.log(`| ${r.tool} | ${r.delay} | ${r.requests} | ${r.errors} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.cpu_s)} | ${fmt(r.whole_cpu_s)} | ${fmt(r.per_cpu, 0)} | ${fmt(r.whole_rss_mb, 0)} |`);
   }
-  const best = (tool, delay, key, pick = Math.max) => {
-    const v = rows.filter((r) => r.tool === tool && r.delay === delay).map((r) => r[key]);
-    return v.length ? pick(...v) : NaN;
+  const median = (tool, delay, key) => {
+    const v = rows.filter((r) => r.tool === tool && r.delay === delay).map((r) => r[key]).filter((x) => typeof x === 'number' && !Number.isNaN(x)).sort((a, b) => a - b);
+    return v.length ? v[Math.floor((v.length - 1) / 2)] : NaN;
   };
-  const p = best('prodready', 0, 'per_cpu');
-  const a = best('autocannon', 0, 'per_cpu');
-  const w = best('wrk', 0, 'per_cpu');
-  console.log(`\nrequests per CPU-second at 0 ms: prodready ${fmt(p, 0)} = ${fmt(p / w)}x wrk (goal >= 0.8), ${fmt(p / a)}x autocannon (goal >= 1.2)`);
-  const dp = best('prodready', 5, 'p95', Math.min) - best('wrk', 5, 'p95', Math.min);
+  console.log('\nmedians over the repeats:');
+  console.log('| tool | delay ms | req/s | p50 ms | p95 ms | p99 ms | req per CPU-s |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const delay of [0, 5]) {
+    for (const tool of ['prodready', 'autocannon', 'wrk']) {
+      if (!rows.some((r) => r.tool === tool)) continue;
+      console.log(`| ${tool} | ${delay} | ${fmt(median(tool, delay, 'rps'), 0)} | ${fmt(median(tool, delay, 'p50'))} | ${fmt(median(tool, delay, 'p95'))} | ${fmt(median(tool, delay, 'p99'))} | ${fmt(median(tool, delay, 'per_cpu'), 0)} |`);
+    }
+  }
+  for (const delay of [0, 5]) {
+    const p = median('prodready', delay, 'per_cpu');
+    const a = median('autocannon', delay, 'per_cpu');
+    const w = median('wrk', delay, 'per_cpu');
+    console.log(`requests per CPU-second at ${delay} ms: prodready ${fmt(p, 0)} = ${fmt(p / w)}x wrk (goal >= 0.8), ${fmt(p / a)}x autocannon (goal >= 1.2)`);
+  }
+  const dp = median('prodready', 5, 'p95') - median('wrk', 5, 'p95');
   console.log(`p95 at 5 ms delay: prodready - wrk = ${fmt(dp)} ms (goal within 0.2 ms)`);
 
   const { url, child } = await startTarget(0);

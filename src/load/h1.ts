@@ -29,6 +29,7 @@ export interface H1Listener {
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const MAX_HEAD_BYTES = 64 * 1024;
 const SAMPLE_BYTES = 512;
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 const enum State {
   Idle,
@@ -109,9 +110,21 @@ export class H1Connection {
   private connect(): void {
     const gen = ++this.generation;
     const ep = this.endpoint;
+    // Plain TCP reads straight into one shared buffer (`onread`): no Buffer and no 'data' event per read.
+    // Safe because callbacks run one at a time and onData copies whatever it keeps.
     const socket = ep.tls
       ? tls.connect({ host: ep.host, port: ep.port, servername: ep.servername, ca: ep.ca, ALPNProtocols: ['http/1.1'] })
-      : net.connect({ host: ep.host, port: ep.port });
+      : net.connect({
+          host: ep.host,
+          port: ep.port,
+          onread: {
+            buffer: READ_BUFFER,
+            callback: (nread: number, buf: Uint8Array) => {
+              if (gen === this.generation) this.onData(Buffer.from(buf.buffer, buf.byteOffset, nread));
+              return true;
+            },
+          },
+        });
     socket.setNoDelay(true);
     this.socket = socket;
     this.connected = false;
@@ -189,7 +202,7 @@ export class H1Connection {
           const end = data.indexOf(CRLFCRLF, off);
           if (end < 0) {
             if (len - off > MAX_HEAD_BYTES) return this.fail('UND_ERR_HEADERS_OVERFLOW', 'response headers too large');
-            this.pending = data.subarray(off);
+            this.pending = Buffer.from(data.subarray(off));
             return;
           }
           // "HTTP/1.x NNN"
@@ -242,7 +255,7 @@ export class H1Connection {
           const eol = data.indexOf(0x0a, off);
           if (eol < 0) {
             if (len - off > 1024) return this.fail('HPE_INVALID_CHUNK_SIZE', 'chunk size line too long');
-            this.pending = data.subarray(off);
+            this.pending = Buffer.from(data.subarray(off));
             return;
           }
           const line = data.toString('latin1', off, eol).trim();
@@ -269,7 +282,7 @@ export class H1Connection {
         }
         case State.ChunkDataEnd: {
           if (len - off < 2) {
-            this.pending = data.subarray(off);
+            this.pending = Buffer.from(data.subarray(off));
             return;
           }
           off += 2;
@@ -279,7 +292,7 @@ export class H1Connection {
         case State.Trailers: {
           const eol = data.indexOf(0x0a, off);
           if (eol < 0) {
-            this.pending = data.subarray(off);
+            this.pending = Buffer.from(data.subarray(off));
             return;
           }
           const empty = eol === off || (eol === off + 1 && data[off] === 0x0d);
