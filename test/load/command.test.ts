@@ -145,6 +145,19 @@ describe('prodready load: running', () => {
     expect(written.tool).toBe('prodready');
   });
 
+  it('writes a progress line to stderr on a TTY, and none when CI is set', async () => {
+    const t = await demo({ delayMs: 5 });
+    const o = { baseUrl: t.url, requests: '150', concurrency: '1', warmup: '0' };
+    const tty = { ...sink(), isTTY: true };
+    let text = '';
+    tty.write = (s: string) => void (text += s);
+    await runLoadCommand(o, { env: {}, stdout: sink(), stderr: tty });
+    expect(text).toMatch(/\d+\/150 requests .* req\/s .*p95/);
+    let ciText = '';
+    await runLoadCommand(o, { env: { CI: 'true' }, stdout: sink(), stderr: { isTTY: true, write: (s: string) => void (ciText += s) } });
+    expect(ciText).toBe('');
+  });
+
   it('registers `load` on a commander program', () => {
     const program = new Command();
     registerLoadCommand(program);

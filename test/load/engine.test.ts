@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { generate } from 'selfsigned';
 import { startDemoTarget, type DemoTarget, type DemoTargetOptions } from '../../src/demo/target.js';
 import { runBurst, type BurstProgress } from '../../src/load/engine.js';
 import type { BurstParamsInput } from '../../src/load/params.js';
@@ -211,6 +214,59 @@ describe('runBurst: failures', () => {
     expect(r.errors).toBe(0);
     expect(r.status_codes).toEqual({ '200': 10, '201': 10, '204': 10 });
     expect(r.success).toBe(30);
+  });
+});
+
+describe('runBurst: transports', () => {
+  it('reads a response that ends when the server closes the connection (no length, not chunked)', async () => {
+    const server = net.createServer((socket) => {
+      socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nbody until close'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    closers.push(() => new Promise<void>((r) => server.close(() => r())));
+    const r = await burst(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { requests: 12, concurrency: 3, warmup: 0 });
+    expect(r.status_codes).toEqual({ '200': 12 });
+    expect(r.errors).toBe(0);
+  });
+
+  it('speaks https with an extra CA, and counts a certificate it cannot verify as an error by code', async () => {
+    const notAfterDate = new Date(Date.now() + 24 * 3600 * 1000);
+    const ca = await generate([{ name: 'commonName', value: 'load test CA' }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+      notAfterDate,
+      extensions: [
+        { name: 'basicConstraints', cA: true, critical: true },
+        { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+      ],
+    });
+    const leaf = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+      notAfterDate,
+      ca: { key: ca.private, cert: ca.cert },
+      extensions: [
+        { name: 'basicConstraints', cA: false },
+        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      ],
+    });
+    const server = https.createServer({ key: leaf.private, cert: leaf.cert }, (req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"items":[]}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    closers.push(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const ok = await runBurst({ target: { baseUrl: url, tenant: 'a', authHeaders: {}, caPem: ca.cert }, params: { requests: 20, concurrency: 2, warmup: 0 } });
+    expect(ok.status_codes).toEqual({ '200': 20 });
+    const untrusted = await runBurst({ target: { baseUrl: url, tenant: 'a', authHeaders: {} }, params: { requests: 4, concurrency: 1, warmup: 0 } });
+    expect(untrusted.errors).toBe(4);
+    expect(Object.keys(untrusted.error_causes)).toEqual(['UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
   });
 });
 
