@@ -9,7 +9,8 @@ const result = await runBurst({
     requests: Number(requests ?? 100_000),
     concurrency: Number(connections),
     durationMs: Number(durationS) * 1000,
-    warmup: 0,
+    // One request per connection first, as the product does by default: connections open, code warm.
+    warmup: Math.min(Number(connections), 100),
     userCardinality: 1000,
   },
 });

@@ -210,29 +210,27 @@ export class H1Connection {
           const status = (data[off + 9]! - 48) * 100 + (data[off + 10]! - 48) * 10 + (data[off + 11]! - 48);
           if (!(status >= 100 && status <= 999)) return this.fail('HPE_INVALID_STATUS', 'invalid status line');
           const http10 = data[off + 7] === 0x30;
-          const head = data.toString('latin1', off, end).toLowerCase();
+          const h = scanHead(data, off, end);
           off = end + 4;
           if (status >= 100 && status < 200 && status !== 101) continue; // interim answer, the real one follows
           this.status = status;
-          this.keepAlive = http10 ? headerHas(head, 'connection', 'keep-alive') : !headerHas(head, 'connection', 'close');
+          this.keepAlive = http10 ? h.connection === 'keep-alive' : h.connection !== 'close';
           if (this.listener.wantBody(status)) this.sample = [];
           if (status === 204 || status === 304) {
             this.complete();
             return;
           }
-          if (headerHas(head, 'transfer-encoding', 'chunked')) {
+          if (h.chunked) {
             this.state = State.ChunkSize;
             break;
           }
-          const cl = headerValue(head, 'content-length');
-          if (cl !== null) {
-            const n = Number(cl);
-            if (!Number.isSafeInteger(n) || n < 0) return this.fail('UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'invalid content-length');
-            if (n === 0) {
+          if (h.contentLength === -2) return this.fail('UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'invalid content-length');
+          if (h.contentLength >= 0) {
+            if (h.contentLength === 0) {
               this.complete();
               return;
             }
-            this.remaining = n;
+            this.remaining = h.contentLength;
             this.state = State.Body;
             break;
           }
@@ -313,16 +311,62 @@ export class H1Connection {
   }
 }
 
-/** Value of a header in a lower-cased head block, or null. */
-function headerValue(head: string, name: string): string | null {
-  const i = head.indexOf(`\r\n${name}:`);
-  if (i < 0) return null;
-  const start = i + name.length + 3;
-  const eol = head.indexOf('\r\n', start);
-  return head.slice(start, eol < 0 ? head.length : eol).trim();
+interface HeadFacts {
+  /** -1 absent, -2 invalid. */
+  contentLength: number;
+  chunked: boolean;
+  /** 'close', 'keep-alive' or '' (absent or other). */
+  connection: string;
 }
 
-function headerHas(head: string, name: string, token: string): boolean {
-  const v = headerValue(head, name);
-  return v !== null && v.split(',').some((t) => t.trim() === token);
+const CONTENT_LENGTH = Buffer.from('content-length:');
+const TRANSFER_ENCODING = Buffer.from('transfer-encoding:');
+const CONNECTION = Buffer.from('connection:');
+
+/** Does `name` (lower case, with its colon) start at `at`, compared case-insensitively? */
+function nameAt(data: Buffer, at: number, end: number, name: Buffer): boolean {
+  if (at + name.length > end) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = data[at + i]!;
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== name[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * The three headers that decide where a response ends, read from the bytes without building strings for the
+ * others: this runs once per response, so it stays allocation-free on the common path.
+ */
+function scanHead(data: Buffer, from: number, end: number): HeadFacts {
+  const facts: HeadFacts = { contentLength: -1, chunked: false, connection: '' };
+  let line = data.indexOf(0x0a, from) + 1; // skip the status line
+  while (line > 0 && line < end) {
+    let eol = data.indexOf(0x0a, line);
+    if (eol < 0 || eol > end) eol = end;
+    const c = data[line]! | 0x20;
+    if (c === 0x63 /* c */) {
+      if (nameAt(data, line, eol, CONTENT_LENGTH)) {
+        let n = 0;
+        let digits = 0;
+        let bad = false;
+        for (let i = line + CONTENT_LENGTH.length; i < eol; i++) {
+          const d = data[i]!;
+          if (d >= 0x30 && d <= 0x39) {
+            n = n * 10 + (d - 0x30);
+            digits++;
+          } else if (d !== 0x20 && d !== 0x09 && d !== 0x0d) bad = true;
+        }
+        facts.contentLength = bad || digits === 0 || digits > 15 ? -2 : n;
+      } else if (nameAt(data, line, eol, CONNECTION)) {
+        const v = data.toString('latin1', line + CONNECTION.length, eol).toLowerCase();
+        const tokens = v.split(',').map((t) => t.trim());
+        facts.connection = tokens.includes('close') ? 'close' : tokens.includes('keep-alive') ? 'keep-alive' : '';
+      }
+    } else if (c === 0x74 /* t */ && nameAt(data, line, eol, TRANSFER_ENCODING)) {
+      const v = data.toString('latin1', line + TRANSFER_ENCODING.length, eol).toLowerCase();
+      facts.chunked = v.split(',').some((t) => t.trim() === 'chunked');
+    }
+    line = eol + 1;
+  }
+  return facts;
 }
