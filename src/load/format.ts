@@ -44,6 +44,9 @@ export function formatLoadText(result: LoadResult, verdicts: GateVerdict[], targ
       if (list[0]) lines.push(`    ${code}: ${JSON.stringify(list[0].slice(0, 160))}`);
     }
   }
+  if (result.requests > 0 && Object.keys(result.status_codes).length === 0) {
+    lines.push('  no request got an HTTP answer: nothing to judge');
+  }
   if (verdicts.length) {
     lines.push('  gates');
     for (const v of verdicts) lines.push(`    ${v.status.toUpperCase().padEnd(7)} ${v.gate.padEnd(12)} ${v.message}`);

@@ -52,6 +52,7 @@ export class H1Connection {
   private sample: Buffer[] | null = null;
   private sampleLen = 0;
   private lastErrorCode: string | null = null;
+  private lastErrorMessage = '';
   /** Bumped per request so events of a dead request's socket are ignored. */
   private generation = 0;
   /** The socket is connecting: no byte of the response yet, not even a connection. */
@@ -144,14 +145,18 @@ export class H1Connection {
       }
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      if (gen === this.generation) this.lastErrorCode = err.code ?? err.name;
+      if (gen === this.generation) {
+        this.lastErrorCode = err.code ?? err.name;
+        // Node's socket messages name the syscall and address only (`connect ECONNREFUSED 127.0.0.1:8000`).
+        this.lastErrorMessage = err.message;
+      }
     });
     socket.on('close', () => {
       if (gen !== this.generation) return;
       this.socket = null;
       this.connected = false;
       if (this.state === State.UntilClose) this.complete();
-      else if (this.state !== State.Idle) this.fail(this.lastErrorCode ?? 'UND_ERR_SOCKET', this.lastErrorCode ? 'connection error' : 'other side closed');
+      else if (this.state !== State.Idle) this.fail(this.lastErrorCode ?? 'UND_ERR_SOCKET', this.lastErrorCode ? this.lastErrorMessage : 'other side closed');
     });
   }
 

@@ -145,6 +145,18 @@ describe('prodready load: running', () => {
     expect(written.tool).toBe('prodready');
   });
 
+  it('exits 1 when no request got an answer, even without gates', async () => {
+    const t = await demo();
+    const url = t.url;
+    await t.close();
+    target = undefined;
+    const out = await run({ baseUrl: url, requests: '3', concurrency: '1', warmup: '0' });
+    expect(out.exitCode).toBe(1);
+    expect(out.result.error_causes).toEqual({ ECONNREFUSED: 3 });
+    expect(out.stdout).toContain('no request got an HTTP answer');
+    expect(out.stdout).toMatch(/ECONNREFUSED: ".*ECONNREFUSED 127\.0\.0\.1:\d+"/);
+  });
+
   it('writes a progress line to stderr on a TTY, and none when CI is set', async () => {
     const t = await demo({ delayMs: 5 });
     const o = { baseUrl: t.url, requests: '150', concurrency: '1', warmup: '0' };
