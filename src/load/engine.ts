@@ -195,7 +195,7 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
         addCause(`HTTP_${status}`, body ? body.toString('utf8').slice(0, SAMPLE_CHARS) : `HTTP ${status}`);
       }
     }
-    next(c);
+    later(c);
   }
 
   function onError(c: Conn, code: string, message: string): void {
@@ -215,7 +215,26 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
         addCause(code, message);
       }
     }
-    next(c);
+    later(c);
+  }
+
+  // Connections freed while reading are given their next request after every read of this event-loop turn has
+  // been timed: sending in between would delay the clock of the responses still waiting to be read by the cost of
+  // each write, and with many connections answering together that skew reaches the percentiles.
+  let freed: Conn[] = [];
+  let flushScheduled = false;
+  function later(c: Conn): void {
+    freed.push(c);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flushFreed);
+    }
+  }
+  function flushFreed(): void {
+    flushScheduled = false;
+    const list = freed;
+    freed = [];
+    for (const c of list) if (!c.busy) next(c);
   }
 
   function send(c: Conn, counted: boolean, start: number): void {
