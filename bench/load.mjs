@@ -62,9 +62,11 @@ function runGenerator(argv) {
   const timed = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', 'TIME %U %S %M', ...pin(1, argv)] : pin(1, argv);
   const r = spawnSync(timed[0], timed.slice(1), { encoding: 'utf8', cwd: root, timeout: (DURATION_S + 60) * 1000 });
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`);
-  const out = { whole_cpu_s: null, whole_rss_mb: null };
+  const out = { whole_cpu_s: null, whole_user_s: null, whole_sys_s: null, whole_rss_mb: null };
   const t = /TIME ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr);
   if (t) {
+    out.whole_user_s = Number(t[1]);
+    out.whole_sys_s = Number(t[2]);
     out.whole_cpu_s = Number(t[1]) + Number(t[2]);
     out.whole_rss_mb = Number(t[3]) / 1024;
   }
@@ -95,6 +97,8 @@ function wrk(url) {
     p95: w.p95_us / 1000,
     p99: w.p99_us / 1000,
     cpu_s: out.whole_cpu_s,
+    user_s: out.whole_user_s,
+    sys_s: out.whole_sys_s,
     ...out,
   };
 }
@@ -131,24 +135,25 @@ async function main() {
       child.kill('SIGTERM');
     }
   }
-  console.log('\n| tool | delay ms | requests | errors | req/s | p50 ms | p95 ms | p99 ms | CPU s (run) | CPU s (process) | req per CPU-s | peak RSS MB |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('\n| tool | delay ms | requests | errors | req/s | p50 ms | p95 ms | p99 ms | CPU s (run) | CPU s (process) | user µs/req | sys µs/req | req per CPU-s | peak RSS MB |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
     r.per_cpu = r.requests / r.cpu_s;
-    r.user_s ??= null;
-    console.log(`| ${r.tool} | ${r.delay} | ${r.requests} | ${r.errors} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.cpu_s)} | ${fmt(r.whole_cpu_s)} | ${fmt(r.per_cpu, 0)} | ${fmt(r.whole_rss_mb, 0)} |`);
+    r.user_us = (r.user_s / r.requests) * 1e6;
+    r.sys_us = (r.sys_s / r.requests) * 1e6;
+    console.log(`| ${r.tool} | ${r.delay} | ${r.requests} | ${r.errors} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.cpu_s)} | ${fmt(r.whole_cpu_s)} | ${fmt((r.user_s / r.requests) * 1e6, 1)} | ${fmt((r.sys_s / r.requests) * 1e6, 1)} | ${fmt(r.per_cpu, 0)} | ${fmt(r.whole_rss_mb, 0)} |`);
   }
   const median = (tool, delay, key) => {
     const v = rows.filter((r) => r.tool === tool && r.delay === delay).map((r) => r[key]).filter((x) => typeof x === 'number' && !Number.isNaN(x)).sort((a, b) => a - b);
     return v.length ? v[Math.floor((v.length - 1) / 2)] : NaN;
   };
   console.log('\nmedians over the repeats:');
-  console.log('| tool | delay ms | req/s | p50 ms | p95 ms | p99 ms | req per CPU-s |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| tool | delay ms | req/s | p50 ms | p95 ms | p99 ms | user µs/req | sys µs/req | req per CPU-s |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const delay of [0, 5]) {
     for (const tool of ['prodready', 'autocannon', 'wrk']) {
       if (!rows.some((r) => r.tool === tool)) continue;
-      console.log(`| ${tool} | ${delay} | ${fmt(median(tool, delay, 'rps'), 0)} | ${fmt(median(tool, delay, 'p50'))} | ${fmt(median(tool, delay, 'p95'))} | ${fmt(median(tool, delay, 'p99'))} | ${fmt(median(tool, delay, 'per_cpu'), 0)} |`);
+      console.log(`| ${tool} | ${delay} | ${fmt(median(tool, delay, 'rps'), 0)} | ${fmt(median(tool, delay, 'p50'))} | ${fmt(median(tool, delay, 'p95'))} | ${fmt(median(tool, delay, 'p99'))} | ${fmt(median(tool, delay, 'user_us'), 1)} | ${fmt(median(tool, delay, 'sys_us'), 1)} | ${fmt(median(tool, delay, 'per_cpu'), 0)} |`);
     }
   }
   for (const delay of [0, 5]) {
