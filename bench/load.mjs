@@ -1,6 +1,7 @@
 // Load-generator benchmark: prodready's burst vs autocannon vs wrk against the bundled loopback target,
 // target pinned to core 0 and generator to core 1, same duration and connections, at 0 ms and 5 ms delay.
-// Usage: npm run bench:load [-- --duration 3 --connections 16 --repeat 3 --rss-requests 100000]
+// Usage: npm run bench:load [-- --duration 3 --connections 16 --repeat 3 --rss-requests 100000 --floor --no-nice]
+// --floor adds a reference row: Node's own cost for the bare socket loop (bench/node-floor-child.mjs).
 // Each tool runs --repeat times, interleaved, and the summary takes medians: on a shared machine single runs vary.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -83,6 +84,11 @@ function autocannon(url) {
   return { ...JSON.parse(stdout.trim().split('\n').pop()), ...out };
 }
 
+function nodeFloor(url) {
+  const { out, stdout } = runGenerator([process.execPath, path.join(here, 'node-floor-child.mjs'), url, String(DURATION_S), String(CONNECTIONS)]);
+  return { ...JSON.parse(stdout.trim().split('\n').pop()), ...out };
+}
+
 function wrk(url) {
   const { out, stdout } = runGenerator(['wrk', '-t1', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '-s', path.join(here, 'wrk-post.lua'), `${url}/v1/recommend`]);
   const line = stdout.split('\n').find((l) => l.startsWith('WRKJSON '));
@@ -124,6 +130,7 @@ async function main() {
         ['autocannon', () => autocannon(url)],
         ...(haveWrk ? [['wrk', () => wrk(url)]] : []),
       ];
+      if (args.includes('--floor')) tools.push(['node-floor', () => nodeFloor(url)]);
       for (let rep = 0; rep < REPEAT; rep++) {
         // Rotate the order so no tool always runs first (or right after another one).
         for (let i = 0; i < tools.length; i++) {
@@ -151,7 +158,7 @@ async function main() {
   console.log('| tool | delay ms | req/s | p50 ms | p95 ms | p99 ms | user µs/req | sys µs/req | req per CPU-s |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const delay of [0, 5]) {
-    for (const tool of ['prodready', 'autocannon', 'wrk']) {
+    for (const tool of ['prodready', 'autocannon', 'wrk', 'node-floor']) {
       if (!rows.some((r) => r.tool === tool)) continue;
       console.log(`| ${tool} | ${delay} | ${fmt(median(tool, delay, 'rps'), 0)} | ${fmt(median(tool, delay, 'p50'))} | ${fmt(median(tool, delay, 'p95'))} | ${fmt(median(tool, delay, 'p99'))} | ${fmt(median(tool, delay, 'user_us'), 1)} | ${fmt(median(tool, delay, 'sys_us'), 1)} | ${fmt(median(tool, delay, 'per_cpu'), 0)} |`);
     }
