@@ -49,6 +49,8 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
 const BUCKET_LE_MS = [0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
 const MAX_TRACKABLE_US = 3_600_000_000;
 const SAMPLE_CHARS = 200;
+/** What src/load/h1.ts keeps of an error body. */
+const SAMPLE_BYTES = 512;
 
 interface Conn {
   h1: H1Connection;
@@ -109,7 +111,12 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
     servername: base.protocol === 'https:' && !/^[\d.]+$|:/.test(base.hostname) ? base.hostname : undefined,
     ca: opts.target.caPem,
   };
-  const secrets = Object.values(opts.target.authHeaders).filter((v) => v.length >= 4);
+  // Header values and, for `Bearer <token>`-like values, the credential alone: a server may echo either.
+  const secrets = [
+    ...new Set(Object.values(opts.target.authHeaders).flatMap((v) => [v, v.slice(v.indexOf(' ') + 1).trim()])),
+  ]
+    .filter((v) => v.length >= 4)
+    .sort((a, b) => b.length - a.length);
   const samplesPerCause = opts.samplesPerCause ?? 3;
 
   const histogram = hdr.build({
@@ -167,9 +174,25 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
     if (list.length < samplesPerCause) list.push(redact(sample));
   }
 
-  function redact(s: string): string {
+  /** Secrets out, then cut to `max`; a cut that leaves the start of a secret at the end drops that start too. */
+  function redact(s: string, max = SAMPLE_CHARS): string {
     let out = s;
     for (const v of secrets) out = out.split(v).join('[redacted]');
+    // Bodies arrive cut at SAMPLE_BYTES already (src/load/h1.ts).
+    let cut = Buffer.byteLength(s) >= SAMPLE_BYTES;
+    if (out.length > max) {
+      out = out.slice(0, max);
+      cut = true;
+    }
+    if (!cut) return out;
+    for (const v of secrets) {
+      for (let k = Math.min(v.length - 1, out.length); k >= 3; k--) {
+        if (out.endsWith(v.slice(0, k))) {
+          out = `${out.slice(0, out.length - k)}[redacted]`;
+          break;
+        }
+      }
+    }
     return out;
   }
 
@@ -192,7 +215,7 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
       else if (status === 429) rateLimited++;
       else {
         errors++;
-        addCause(`HTTP_${status}`, body ? body.toString('utf8').slice(0, SAMPLE_CHARS) : `HTTP ${status}`);
+        addCause(`HTTP_${status}`, body ? body.toString('utf8') : `HTTP ${status}`);
       }
     }
     later(c);

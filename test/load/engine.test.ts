@@ -187,6 +187,24 @@ describe('runBurst: failures', () => {
     expect(r.error_samples!['HTTP_500']![0]).toContain('[redacted]');
   });
 
+  it('redacts a bare token echoed without its scheme, and a token cut by the sample limit', async () => {
+    const token = 'tok_0123456789abcdefghij';
+    const url = await rawServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(401, { 'content-type': 'text/plain' });
+        // The token alone, then the token again straddling the 512-byte cut of the kept body (3-byte characters
+        // keep that body under the 200-character cut, so the partial token would otherwise reach the sample).
+        res.end(`bad ${token} ${'€'.repeat(157)}${token} trailing text`);
+      });
+    });
+    const r = await burst(url, { requests: 2, concurrency: 1, warmup: 0 }, { authorization: `Bearer ${token}` });
+    const sample = r.error_samples!['HTTP_401']![0]!;
+    expect(sample).toContain('bad [redacted]');
+    expect(sample.endsWith('€[redacted]')).toBe(true);
+    expect(sample).not.toContain(token.slice(0, 4));
+  });
+
   it('reads chunked, split and connection-close responses', async () => {
     let n = 0;
     const url = await rawServer((req, res) => {
