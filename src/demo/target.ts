@@ -78,6 +78,8 @@ export interface DemoTarget {
   url: string;
   port: number;
   stats(): DemoTargetStats;
+  /** Change how the running server behaves (a demo turning a dependency off, a test slowing it down). */
+  update(change: { degraded?: DemoDegraded; delayMs?: number; slowEndpointDelayMs?: number }): void;
   close(): Promise<void>;
 }
 
@@ -112,15 +114,17 @@ interface Bucket {
 
 export function startDemoTarget(opts: DemoTargetOptions = {}): Promise<DemoTarget> {
   const host = opts.host ?? '127.0.0.1';
-  const delayMs = opts.delayMs ?? 0;
-  const slowDelayMs = opts.slowEndpointDelayMs ?? delayMs;
+  let delayMs = opts.delayMs ?? 0;
+  let slowDelayMs = opts.slowEndpointDelayMs ?? delayMs;
   const mix = opts.mix ?? {};
   const auth: DemoAuth = opts.auth ?? { mode: 'none' };
-  const degraded = opts.degraded ?? {};
+  let degraded = opts.degraded ?? {};
   const rateLimit = opts.rateLimit || undefined;
-  const algo = degraded.missingVersions ? '' : (opts.algoVersion ?? 'recsys-algo@demo');
-  const configV = degraded.missingVersions ? '' : (opts.configVersion ?? 'cfg-1');
-  const rulesV = degraded.missingVersions ? '' : (opts.rulesVersion ?? 'rules-1');
+  const versions = () =>
+    degraded.missingVersions
+      ? { algo: '', configV: '', rulesV: '' }
+      : { algo: opts.algoVersion ?? 'recsys-algo@demo', configV: opts.configVersion ?? 'cfg-1', rulesV: opts.rulesVersion ?? 'rules-1' };
+  let { algo, configV, rulesV } = versions();
   const itemsCache = new Map<number, string>();
   const buckets = new Map<string, Bucket>();
   const sockets = new Set<import('node:net').Socket>();
@@ -339,6 +343,14 @@ export function startDemoTarget(opts: DemoTargetOptions = {}): Promise<DemoTarge
         url: `http://${host}:${port}`,
         port,
         stats: () => ({ ...stats, byRoute: { ...stats.byRoute }, byStatus: { ...stats.byStatus } }),
+        update: (change) => {
+          if (change.degraded !== undefined) {
+            degraded = change.degraded;
+            ({ algo, configV, rulesV } = versions());
+          }
+          if (change.delayMs !== undefined) delayMs = change.delayMs;
+          if (change.slowEndpointDelayMs !== undefined) slowDelayMs = change.slowEndpointDelayMs;
+        },
         close: () =>
           new Promise<void>((done) => {
             for (const s of sockets) s.destroy();

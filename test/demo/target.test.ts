@@ -50,6 +50,19 @@ describe('demo target: health routes', () => {
     expect((await fetch(`${t2.url}/health/detailed`)).status).toBe(404);
   });
 
+  it('changes behaviour while running', async () => {
+    const t = await start();
+    expect((await fetch(`${t.url}/readyz`)).status).toBe(200);
+    t.update({ degraded: { failingDependency: 'auth_provider', missingVersions: true } });
+    const ready = await fetch(`${t.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { message: string }).message).toContain('auth_provider');
+    const rec = (await (await post(t, '/v1/recommend', recommendBody)).json()) as { meta: Record<string, string> };
+    expect(rec.meta['config_version']).toBe('');
+    t.update({ degraded: {} });
+    expect((await fetch(`${t.url}/readyz`)).status).toBe(200);
+  });
+
   it('answers 404 as a problem for unknown routes', async () => {
     const t = await start();
     const res = await fetch(`${t.url}/nope`);
