@@ -236,7 +236,8 @@ export async function runLoadCommand(o: LoadCommandOptions, io: LoadCommandIO): 
   const verdicts = judgeLoad(result, r.gates);
   // With no HTTP answer at all there are no numbers to pass anything on, gates asked or not.
   const unanswered = result.requests > 0 && Object.keys(result.status_codes).length === 0;
-  const failed = unanswered || verdicts.some((v) => v.status === 'fail' || v.status === 'unknown');
+  // An interrupted burst is not a pass either, whatever its partial figures say.
+  const failed = unanswered || result.stopped_by === 'abort' || verdicts.some((v) => v.status === 'fail' || v.status === 'unknown');
   const json = `${JSON.stringify({ ...result, gates: verdicts }, null, 2)}\n`;
   if (o.output) {
     await mkdir(dirname(o.output), { recursive: true });
@@ -278,8 +279,8 @@ export function registerLoadCommand(program: Command): void {
     .addHelpText(
       'after',
       `
-Exit codes: 0 every gate passed (or none asked), 1 a gate failed or could not be judged, or no request got an
-HTTP answer at all, 2 bad flags.
+Exit codes: 0 every gate passed (or none asked), 1 a gate failed or could not be judged, no request got an
+HTTP answer at all, or the burst was interrupted, 2 bad flags.
 Examples:
   prodready load --base-url https://recsys.example --tenant acme --p95-max 250 --error-rate-max 1%
   BASE_URL=http://localhost:8000 DEV_HEADERS=true REQUESTS=1000 CONCURRENCY=25 prodready load --format json
