@@ -1,6 +1,6 @@
 // Load-generator benchmark: prodready's burst vs autocannon vs wrk against the bundled loopback target,
 // target pinned to core 0 and generator to core 1, same duration and connections, at 0 ms and 5 ms delay.
-// Usage: npm run bench:load [-- --duration 3 --connections 16 --repeat 3 --rss-requests 100000 --floor --no-nice]
+// Usage: npm run bench:load [-- --duration 3 --connections 16 --repeat 3 --rss-requests 100000 --floor --nice -10 | --no-nice]
 // --floor adds a reference row: Node's own cost for the bare socket loop (bench/node-floor-child.mjs).
 // Each tool runs --repeat times, interleaved, and the summary takes medians: on a shared machine single runs vary.
 import { spawn, spawnSync } from 'node:child_process';
@@ -38,10 +38,11 @@ function ensureWrk() {
 const pinned = have('taskset') && os.cpus().length >= 2;
 // On a machine shared with other work, a higher priority for the bench's own processes keeps the comparison
 // about the generators rather than about who else ran (root only; off with --no-nice).
+const NICE = flag('nice', -10);
 const niced = process.getuid?.() === 0 && !args.includes('--no-nice') && have('nice');
 function pin(core, argv) {
   const pinnedArgv = pinned ? ['taskset', '-c', String(core), ...argv] : argv;
-  return niced ? ['nice', '-n', '-10', ...pinnedArgv] : pinnedArgv;
+  return niced ? ['nice', '-n', String(NICE), ...pinnedArgv] : pinnedArgv;
 }
 
 function startTarget(delayMs) {
@@ -119,7 +120,7 @@ async function main() {
   if (build.status !== 0) console.error('(tsc reported errors elsewhere; the load engine and target were built)');
   const haveWrk = ensureWrk();
   console.log(`# load generators, ${DURATION_S}s x ${CONNECTIONS} connections, POST /v1/recommend, ${pinned ? 'target on core 0, generator on core 1' : 'NOT pinned (taskset missing or 1 core)'}`);
-  console.log(`# ${new Date().toISOString()} node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}${niced ? ', bench processes at nice -10' : ''}`);
+  console.log(`# ${new Date().toISOString()} node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}${niced ? `, bench processes at nice ${NICE}` : ''}`);
   const rows = [];
   for (const delay of [0, 5]) {
     const { url, child } = await startTarget(delay);
