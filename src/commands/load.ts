@@ -279,6 +279,11 @@ export function registerLoadCommand(program: Command): void {
     .addHelpText(
       'after',
       `
+In the open loop (--rate), --concurrency bounds the requests in flight: give at least rate × expected latency,
+or arrivals wait for a free connection (their wait counts in the latencies, and they are reported as dropped
+if the burst ends first).
+Point it at a test tenant: recommend calls may be written to the exposure log and reach experiment analytics.
+
 Exit codes: 0 every gate passed (or none asked), 1 a gate failed or could not be judged, no request got an
 HTTP answer at all, or the burst was interrupted, 2 bad flags.
 Examples:
