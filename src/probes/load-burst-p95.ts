@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { defineProbe } from '../engine/define.js';
 import { runBurst } from '../load/engine.js';
 import { judgeLoad } from '../load/gates.js';
+import { displayUrl } from '../load/format.js';
 import { burstParamsSchema, LOAD_CAPS } from '../load/params.js';
 import type { LoadResult } from '../load/types.js';
 
@@ -75,9 +76,10 @@ export default defineProbe({
       now: ctx.now,
     });
     ctx.recordLoad?.(result);
-    const target = ctx.target.baseUrl!.replace(/\/+$/, '') + burst.endpoint;
+    // No user info and no query in what is shown: either may carry a credential.
+    const target = displayUrl(ctx.target.baseUrl!) + burst.endpoint;
     const evidence = [
-      `POST ${target.replace(/^(https?:\/\/)[^@/]*@/, '$1')}: ${summary(result)}`,
+      `POST ${target}: ${summary(result)}`,
       `status codes: ${top(result.status_codes, 10)}; 429 (apart from errors): ${result.rate_limited ?? 0}; errors: ${result.errors}${result.error_rate === null ? '' : ` (${pct(result.error_rate)})`}`,
     ];
     if (Object.keys(result.error_causes).length) evidence.push(`error causes: ${top(result.error_causes, 5)}`);

@@ -78,6 +78,15 @@ describe('load-burst-p95 probe', () => {
     expect(JSON.stringify(collected)).not.toContain('tok-abc-123');
   });
 
+  it('shows the target without user info or query', async () => {
+    const t = await demo();
+    const { collected } = await runProbe({ baseUrl: `http://user:pw-secret@127.0.0.1:${t.port}/?key=q-secret` }, { requests: 5, concurrency: 1 });
+    const text = JSON.stringify(collected);
+    expect(text).toContain(`POST http://127.0.0.1:${t.port}/v1/recommend`);
+    expect(text).not.toContain('pw-secret');
+    expect(text).not.toContain('q-secret');
+  });
+
   it('reports p95 above its threshold', async () => {
     const t = await demo({ delayMs: 25 });
     const { collected } = await runProbe({ baseUrl: t.url }, { requests: 20, concurrency: 2, p95MaxMs: 10 });
