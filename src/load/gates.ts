@@ -67,7 +67,9 @@ export function judgeLoad(result: LoadResult, gates: LoadGates, now: Date = new 
         message: `p95 ${p95.toFixed(1)} ms vs baseline ${bp95.toFixed(1)} ms: ${change >= 0 ? '+' : ''}${pct(change)} (max +${pct(max)})`,
       });
     }
-    if (base.rps > 0) {
+    if (!(base.rps > 0) || !Number.isFinite(result.rps)) {
+      out.push({ gate: 'baseline-rps', status: 'unknown', actual: null, limit: max, message: 'requests per second are missing from the result or the baseline' });
+    } else {
       const change = 1 - result.rps / base.rps;
       out.push({
         gate: 'baseline-rps',
@@ -78,8 +80,14 @@ export function judgeLoad(result: LoadResult, gates: LoadGates, now: Date = new 
       });
     }
   }
-  if (gates.maxAgeDays !== undefined && result.started_at) {
-    const ageDays = (now.getTime() - Date.parse(result.started_at)) / DAY_MS;
+  if (gates.maxAgeDays !== undefined) {
+    // A missing or unreadable start time is unknown, not fresh: NaN compares false and would pass.
+    const startedMs = result.started_at ? Date.parse(result.started_at) : Number.NaN;
+    if (Number.isNaN(startedMs)) {
+      out.push({ gate: 'age', status: 'unknown', actual: null, limit: gates.maxAgeDays, message: 'when the test ran is not in the result' });
+      return out;
+    }
+    const ageDays = (now.getTime() - startedMs) / DAY_MS;
     out.push({
       gate: 'age',
       status: ageDays > gates.maxAgeDays ? 'warn' : 'pass',

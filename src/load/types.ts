@@ -49,6 +49,14 @@ export interface LoadResult {
   error_causes: Record<string, number>;
   /** Which cap ended the burst, if one did. */
   stopped_by?: 'requests' | 'duration' | 'timeout' | 'abort' | null;
+  /** A few error causes as seen (problem body or error message, secrets redacted), by cause code. */
+  error_samples?: Record<string, string[]>;
+  /** Requests sent before measuring and not counted. */
+  warmup_requests?: number;
+  /** Open loop: the arrival rate asked for, requests per second. */
+  target_rps?: number;
+  /** Open loop: arrivals that were due but never sent (every connection busy); their wait is in the latencies. */
+  dropped?: number;
   endpoints?: EndpointRow[];
   /** Figures the format does not carry, named so reports say "unknown" instead of inventing them. */
   unknown_fields: string[];

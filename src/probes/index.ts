@@ -4,6 +4,7 @@ import type { ProbeDefinition } from '../engine/define.js';
 export const PROBES: Record<string, () => Promise<{ default: ProbeDefinition }>> = {
   'backup-marker-fresh': () => import('./backup-marker-fresh.js') as Promise<{ default: ProbeDefinition }>,
   'jwks-reachable': () => import('./jwks-reachable.js') as Promise<{ default: ProbeDefinition }>,
+  'load-burst-p95': () => import('./load-burst-p95.js') as Promise<{ default: ProbeDefinition }>,
   'migrations-applied': () => import('./migrations-applied.js') as Promise<{ default: ProbeDefinition }>,
   'readyz': () => import('./readyz.js') as Promise<{ default: ProbeDefinition }>,
   'response-versions': () => import('./response-versions.js') as Promise<{ default: ProbeDefinition }>,
