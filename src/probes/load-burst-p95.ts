@@ -11,6 +11,7 @@ import { judgeLoad } from '../load/gates.js';
 import { displayUrl } from '../load/format.js';
 import { burstParamsSchema, LOAD_CAPS } from '../load/params.js';
 import type { LoadResult } from '../load/types.js';
+import { IO_MESSAGES } from './lib/errors.js';
 
 const paramsSchema = burstParamsSchema.extend({
   p95MaxMs: z.number().positive().default(250),
@@ -47,6 +48,7 @@ export default defineProbe({
     description:
       'A short, bounded burst against /v1/recommend (or /v1/similar) keeps p95 under its threshold and errors under theirs; 429s are reported apart.',
     messages: {
+      ...IO_MESSAGES,
       p95Exceeded: 'p95 latency {{p95}} ms over {{requests}} requests exceeds {{limit}} ms',
       p99Exceeded: 'p99 latency {{p99}} ms over {{requests}} requests exceeds {{limit}} ms',
       errorRateExceeded: 'error rate {{rate}} ({{errors}} of {{judged}} requests not rate limited; {{causes}}) exceeds {{limit}}',
