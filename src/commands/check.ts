@@ -1,7 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import { loadAttestations } from '../engine/attestations.js';
+import { loadChecklist } from '../engine/checklist.js';
+import { loadConfig } from '../engine/config.js';
 import { defaultConfig, type RunConfig } from '../engine/config-types.js';
+import { configureRules, govern, governanceMetas } from '../engine/governance.js';
 import { UserError } from '../engine/errors.js';
 import { evaluate, type ProbeExecutor } from '../engine/evaluate.js';
 import { buildRunResult, exitCodeFor } from '../engine/result.js';
@@ -28,6 +32,10 @@ export interface CheckOptions {
   chartDefaults: boolean;
   color?: boolean;
   verbose?: boolean;
+  /** Config file; without it the nearest .prodready.yaml above the working directory is used. */
+  config?: string;
+  /** Attestations file; without it prodready.attestations.yaml in the working directory, when present. */
+  attestations?: string;
 }
 
 export function collect(value: string, previous: string[] = []): string[] {
@@ -90,8 +98,11 @@ export async function runCheck(
     Promise.all(opts.values.map((f) => readInput(f))),
     Promise.all(opts.manifests.map((f) => readInput(f))),
   ]);
-  const rules = await loadPack(config, opts.rules);
-  const known = new Set(rules.map((r) => r.rule.id));
+  // Governance inputs (config severities/params, checklist, attestations): validated before anything runs.
+  const checklist = loadChecklist();
+  const { rules, off } = configureRules(await loadPack({ ...config, severities: {} }, opts.rules), config, checklist);
+  const attestations = await loadAttestations(checklist, opts.attestations !== undefined ? { file: opts.attestations } : {});
+  const known = new Set([...rules.map((r) => r.rule.id), ...checklist.filter((i) => i.kind === 'attestation').map((i) => i.id)]);
   for (const id of [...(opts.only ?? []), ...(opts.skip ?? [])]) {
     if (!known.has(id)) {
       const guess = didYouMean(id, known);
@@ -105,7 +116,7 @@ export async function runCheck(
     ...(opts.environment !== undefined ? { environment: opts.environment } : {}),
     chartDefaults: opts.chartDefaults,
   });
-  const results = await evaluate({
+  const evaluated = await evaluate({
     model,
     config,
     rules,
@@ -113,10 +124,23 @@ export async function runCheck(
     ...(opts.skip ? { skip: opts.skip } : {}),
     ...(extras.probes ? { probes: extras.probes(model) } : {}),
   });
+  // Governance: attestable items become results, then waivers apply to every result.
+  const now = extras.now ?? new Date();
+  const results = govern(evaluated, {
+    config,
+    items: checklist,
+    attestations,
+    now,
+    ...(opts.only ? { only: opts.only } : {}),
+    ...(opts.skip ? { skip: opts.skip } : {}),
+    notRun: new Set([...off, ...[...known].filter((id) => (opts.only && !opts.only.includes(id)) || (opts.skip ?? []).includes(id))]),
+  });
   const inputs: InputDescription[] = [
     ...opts.values.map((file) => ({ kind: 'helm-values' as const, file })),
     ...opts.manifests.map((file) => ({ kind: 'manifests' as const, file: file === '-' ? '<stdin>' : file })),
     ...opts.env.map((file) => ({ kind: 'env' as const, file })),
+    ...(config.file !== undefined ? [{ kind: 'config' as const, file: config.file }] : []),
+    ...(attestations ? [{ kind: 'attestations' as const, file: attestations.file }] : []),
   ];
   const result = buildRunResult({
     version: VERSION,
@@ -124,10 +148,10 @@ export async function runCheck(
     results,
     inputs,
     failOn,
-    now: extras.now ?? new Date(),
+    now,
     ...(extras.load ? { load: extras.load } : {}),
   });
-  return { result, model, units: unitMetas(rules) };
+  return { result, model, units: [...unitMetas(rules), ...governanceMetas(checklist, config)] };
 }
 
 /** Render every requested format; files are written, the one without --output goes to stdout. */
@@ -178,6 +202,8 @@ export function registerCheckCommand(program: Command): void {
     .option('--no-chart-defaults', "do not merge the recsys chart's own values under --values")
     .option('--no-color', 'no colors in the text report')
     .option('-v, --verbose', 'show the evidence of passing rules too')
+    .option('--config <file>', 'config file (default: the nearest .prodready.yaml from here up)')
+    .option('--attestations <file>', 'attestations file (default: ./prodready.attestations.yaml when present)')
     .addHelpText(
       'after',
       `
@@ -189,7 +215,8 @@ Examples:
     )
     .action(async (opts: CheckOptions) => {
       const pairs = pairOutputs(opts.format, opts.output);
-      const { result, units } = await runCheck(opts);
+      const config = await loadConfig(opts.config !== undefined ? { file: opts.config } : {});
+      const { result, units } = await runCheck(opts, config);
       await writeReports(result, pairs, units, { color: useColor(opts.color), verbose: opts.verbose === true });
       process.exitCode = exitCodeFor(result);
     });
