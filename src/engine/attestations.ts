@@ -4,9 +4,10 @@
 import { basename, isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { readInput } from '../sources/read-file.js';
-import { isAfterToday, isBeforeToday, isCalendarDay, utcDay } from '../util/dates.js';
+import { isAfterToday, isBeforeToday, utcDay } from '../util/dates.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import type { ChecklistItem } from './checklist.js';
+import { calendarDay } from './config-schema.js';
 import { UserError, type ProblemDetail } from './errors.js';
 import {
   SECTION_TITLES,
@@ -30,10 +31,6 @@ const filled = (what: string) =>
     .min(1, `expected ${what}`)
     .refine((s) => !PLACEHOLDER.test(s), `still a placeholder: fill in ${what}`);
 
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine(isCalendarDay, 'expected a real calendar date YYYY-MM-DD');
 
 /** A link (http or https) or a path; anything with a scheme must be a well-formed web link. */
 const evidence = filled('a link or path to the evidence').refine((s) => {
@@ -51,9 +48,9 @@ export const attestationEntrySchema = z
     item: z.string().min(1),
     statement: filled('what was checked or done'),
     by: filled('who attests'),
-    date: day,
+    date: calendarDay,
     evidence,
-    expires: day,
+    expires: calendarDay,
   })
   .refine((a) => a.expires >= a.date, { message: 'expires before date', path: ['expires'] });
 

@@ -5,9 +5,10 @@ import { isCalendarDay } from '../util/dates.js';
 
 export const CONFIG_FILE_NAME = '.prodready.yaml';
 
-const day = z
+/** A calendar day as people write it; the pattern is checked first so a wrong shape gets one message. */
+export const calendarDay = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date YYYY-MM-DD', abort: true })
   .refine(isCalendarDay, 'expected a real calendar date YYYY-MM-DD');
 
 const positiveInt = z.number().int().positive();
@@ -25,7 +26,7 @@ export const waiverSchema = z
       .describe('Narrows the waiver to some findings; without it every failure of the rule is waived.'),
     by: z.string().min(1).describe('Who accepted the risk.'),
     reason: z.string().min(1).describe('Why it is acceptable, with a ticket when there is one.'),
-    until: day.describe('Last day the waiver applies (inclusive, UTC).'),
+    until: calendarDay.describe('Last day the waiver applies (inclusive, UTC).'),
   })
   .describe('A failure accepted by a named person until a date.');
 

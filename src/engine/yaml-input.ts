@@ -14,7 +14,7 @@ export function parseUserYaml(text: string, file: string, code: UserErrorCode, w
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
-    const pos = err.linePos?.[0];
+    const pos = lineCounter.linePos(err.pos[0]);
     throw new UserError(code, `${what} ${file} is not valid YAML`, [
       { file: pos ? `${file}:${pos.line}` : file, message: err.message.split('\n')[0]! },
     ]);
