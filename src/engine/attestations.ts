@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { readInput } from '../sources/read-file.js';
 import { isAfterToday, isBeforeToday, utcDay } from '../util/dates.js';
 import { didYouMean } from '../util/did-you-mean.js';
-import type { ChecklistItem } from './checklist.js';
+import { checklistHelpUrl, type ChecklistItem } from './checklist.js';
 import { calendarDay } from './config-schema.js';
 import { UserError, type ProblemDetail } from './errors.js';
 import {
@@ -153,7 +153,7 @@ export function attestationResults(
       section: item.section,
       severity,
       remediation: `Have the person responsible check it and record a dated, expiring entry with evidence for item ${item.id} in ${fileName} (prodready attest --template).`,
-      helpUrl: 'docs/checklist.md',
+      helpUrl: checklistHelpUrl(item.id),
     };
     const entry = loaded?.entries.find((a) => a.item === item.id);
     if (!entry) {

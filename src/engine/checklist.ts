@@ -43,3 +43,8 @@ export function loadChecklist(file = CHECKLIST_FILE): ChecklistItem[] {
 export function attestableItems(items: ChecklistItem[]): ChecklistItem[] {
   return items.filter((i) => i.kind === 'attestation');
 }
+
+/** Where an item is explained: its row in the generated checklist map. */
+export function checklistHelpUrl(id: string): string {
+  return `docs/checklist.md#${id.toLowerCase().replace(/[^a-z0-9-]/g, '')}`;
+}

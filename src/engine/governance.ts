@@ -2,7 +2,7 @@
 // before it, severities and params per unit; after it, the attestable items and the waivers.
 import { didYouMean } from '../util/did-you-mean.js';
 import { attestationResults, type LoadedAttestations } from './attestations.js';
-import type { ChecklistItem } from './checklist.js';
+import { checklistHelpUrl, type ChecklistItem } from './checklist.js';
 import type { RunConfig } from './config-types.js';
 import { UserError, type ProblemDetail } from './errors.js';
 import type { LoadedRule } from './load-rules.js';
@@ -100,7 +100,7 @@ export function governanceMetas(items: ChecklistItem[], config: RunConfig): Unit
       severity: (config.severities[i.id] as Severity | undefined) ?? 'error',
       description: `Checklist item ${i.id}, which no machine can check: a person attests it, with evidence, until a date.`,
       remediation: `Record a dated, expiring entry with evidence for item ${i.id} in the attestations file (prodready attest --template).`,
-      helpUrl: 'docs/checklist.md',
+      helpUrl: checklistHelpUrl(i.id),
     }));
   metas.push({
     id: STALE_WAIVER_ID,

@@ -1,7 +1,9 @@
 // The checklist map is accurate: every item is decided by units that exist in the pack (or by an attestation), and
 // every rule's `checklist` field agrees with checklist.yaml. Nothing is tolerated: a missing unit fails here.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadChecklist } from '../../src/engine/checklist.js';
+import { checklistHelpUrl, loadChecklist } from '../../src/engine/checklist.js';
 import { loadRuleDirs } from '../../src/engine/load-rules.js';
 import { BUILTIN_PACK_DIR } from '../../src/model/catalogue.js';
 
@@ -9,6 +11,11 @@ describe('checklist map', async () => {
   const items = loadChecklist();
   const rules = await loadRuleDirs([BUILTIN_PACK_DIR]);
   const byId = new Map(rules.map((r) => [r.rule.id, r]));
+
+  it('each item has the anchor its results link to in docs/checklist.md', () => {
+    const page = readFileSync(join(import.meta.dirname, '../../docs/checklist.md'), 'utf8');
+    for (const item of items) expect(page).toContain(`<a id="${checklistHelpUrl(item.id).split('#')[1]}"></a>\`${item.id}\``);
+  });
 
   it('covers every section of the checklist', () => {
     expect([...new Set(items.map((i) => i.section))].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);

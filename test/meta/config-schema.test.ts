@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parseAttestations } from '../../src/engine/attestations.js';
+import { loadChecklist } from '../../src/engine/checklist.js';
+import { parseConfig } from '../../src/engine/config.js';
 import { configJsonSchema, configSchema } from '../../src/engine/config-schema.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -42,5 +45,22 @@ describe('schemas/prodready-config.schema.json', () => {
       expect(validate(data), text).toBe(ok);
       expect(configSchema.safeParse(data).success, text).toBe(ok);
     }
+  });
+});
+
+describe('README examples', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const blockAfter = (heading: string): string => {
+    const at = readme.indexOf(`\n## ${heading}\n`);
+    expect(at, heading).toBeGreaterThan(0);
+    const m = /```yaml\n([\s\S]*?)```/.exec(readme.slice(at));
+    return m![1]!;
+  };
+
+  it('the config file, waiver and attestation examples are valid', () => {
+    const config = parseConfig(blockAfter('Config file'), '.prodready.yaml', root);
+    expect(config.severities['docs-disabled']).toBe('off');
+    expect(parseConfig(blockAfter('Waivers'), '.prodready.yaml', root).waivers).toHaveLength(1);
+    expect(parseAttestations(blockAfter('Attestations'), 'prodready.attestations.yaml', loadChecklist()).entries).toHaveLength(1);
   });
 });
