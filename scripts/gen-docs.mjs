@@ -46,7 +46,8 @@ function loadCases(id) {
 
 /** The config schema module, transpiled on the fly so the docs never depend on a stale build. */
 async function configJsonSchema() {
-  const out = join(root, 'node_modules/.cache/prodready-gen-docs');
+  // Inside node_modules so the module resolves zod; one folder per process so parallel runs do not collide.
+  const out = join(root, `node_modules/.cache/prodready-gen-docs-${process.pid}`);
   rmSync(out, { recursive: true, force: true });
   for (const rel of ['engine/config-schema.ts', 'util/dates.ts']) {
     const source = readFileSync(join(root, 'src', rel), 'utf8');
@@ -57,8 +58,12 @@ async function configJsonSchema() {
     mkdirSync(join(out, dirname(rel)), { recursive: true });
     writeFileSync(join(out, rel.replace(/\.ts$/, '.js')), outputText);
   }
-  const mod = await import(pathToFileURL(join(out, 'engine/config-schema.js')).href);
-  return `${JSON.stringify(mod.configJsonSchema(), null, 2)}\n`;
+  try {
+    const mod = await import(pathToFileURL(join(out, 'engine/config-schema.js')).href);
+    return `${JSON.stringify(mod.configJsonSchema(), null, 2)}\n`;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 }
 
 const fence = (name, text) => {

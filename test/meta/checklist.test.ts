@@ -1,6 +1,6 @@
 // The checklist map is accurate: every item is decided by units that exist in the pack (or by an attestation), and
 // every rule's `checklist` field agrees with checklist.yaml. Nothing is tolerated: a missing unit fails here.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checklistHelpUrl, loadChecklist } from '../../src/engine/checklist.js';
@@ -15,6 +15,11 @@ describe('checklist map', async () => {
   it('each item has the anchor its results link to in docs/checklist.md', () => {
     const page = readFileSync(join(import.meta.dirname, '../../docs/checklist.md'), 'utf8');
     for (const item of items) expect(page).toContain(`<a id="${checklistHelpUrl(item.id).split('#')[1]}"></a>\`${item.id}\``);
+  });
+
+  it('every rule and probe has its generated page (npm run docs)', () => {
+    const missing = rules.map((r) => r.rule.id).filter((id) => !existsSync(join(import.meta.dirname, '../../docs/rules', `${id}.md`)));
+    expect(missing.join(', ')).toBe('');
   });
 
   it('covers every section of the checklist', () => {
