@@ -22,7 +22,8 @@ import { dottedPath, keysAt, zodProblems } from './zod-problems.js';
 
 export const ATTESTATIONS_FILE_NAME = 'prodready.attestations.yaml';
 
-const PLACEHOLDER = /^<.*>$/s;
+// The template's placeholders: angle brackets around words; `<dana@example.com>` alone is a real answer.
+const PLACEHOLDER = /^<[^@]*>$/s;
 
 const filled = (what: string) =>
   z
@@ -56,7 +57,8 @@ export const attestationEntrySchema = z
 
 export const attestationsFileSchema = z.strictObject({ attestations: z.array(attestationEntrySchema) });
 
-export type AttestationEntry = z.infer<typeof attestationEntrySchema> & { line?: number };
+/** An entry with where it is: its index in the list and its 1-based line. */
+export type AttestationEntry = z.infer<typeof attestationEntrySchema> & { index: number; line?: number };
 
 export interface LoadedAttestations {
   /** Display name of the file. */
@@ -92,7 +94,7 @@ export function parseAttestations(text: string, file: string, items: ChecklistIt
     }
     seen.set(a.item, i);
     const line = yaml.lineOf(['attestations', i]);
-    return { ...a, ...(line !== undefined ? { line } : {}) };
+    return { ...a, index: i, ...(line !== undefined ? { line } : {}) };
   });
   if (problems.length > 0) {
     throw new UserError('invalid-attestations', `attestations file ${file} names items it cannot attest`, problems);
@@ -177,7 +179,7 @@ export function attestationResults(
       messageId,
       message,
       data,
-      location: { file: loaded!.file, ...(entry.line !== undefined ? { line: entry.line } : {}), path: `attestations.${item.id}` },
+      location: { file: loaded!.file, ...(entry.line !== undefined ? { line: entry.line } : {}), path: `attestations[${entry.index}]` },
       evidence: [fact],
       remediation: base.remediation,
       helpUrl: base.helpUrl,

@@ -43,7 +43,10 @@ function unitStatus(original: Status, findings: Finding[]): Status {
 }
 
 function describeWaiver(w: Waiver): string {
-  const at = w.location ? [w.location.file, w.location.line, w.location.path].filter((x) => x !== undefined).join(':') : '';
+  const l = w.location ?? {};
+  const at = [l.file, l.line !== undefined ? `line ${l.line}` : undefined, l.path !== undefined ? `path ${l.path}` : undefined]
+    .filter((x) => x !== undefined)
+    .join(', ');
   return `rule ${w.rule}${at ? ` at ${at}` : ''}, by ${w.by}, until ${w.until}`;
 }
 

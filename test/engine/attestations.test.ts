@@ -62,7 +62,7 @@ describe('attestations', () => {
       evidence: 'https://wiki.example.com/runbooks/restore-2026-11',
       expires: '2027-05-20',
     });
-    expect(unit.findings[0]!.location).toMatchObject({ file: 'prodready.attestations.yaml', line: 2 });
+    expect(unit.findings[0]!.location).toEqual({ file: 'prodready.attestations.yaml', line: 2, path: 'attestations[0]' });
     // The other items stay manual.
     expect(attestationResults(items, parseAttestations(entry(), 'a.yaml', items), NOW).filter((r) => r.status === 'manual')).toHaveLength(
       items.filter((i) => i.kind === 'attestation').length - 1,
@@ -100,6 +100,10 @@ describe('attestations', () => {
     const text = e.format();
     expect(text).toContain('att.yaml: attestations[0].item: unknown item "4.restore-test"; did you mean "4.restore-tested"?');
     for (const i of items.filter((x) => x.kind === 'attestation')) expect(text).toContain(i.id);
+  });
+
+  it('an address in angle brackets is an answer, not a placeholder', () => {
+    expect(unitFor(entry({ by: '<dana@example.com>' })).status).toBe('pass');
   });
 
   it('an item decided by rules cannot be attested', () => {

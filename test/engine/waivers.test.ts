@@ -130,3 +130,10 @@ describe('waivers', () => {
     expect(out.find((r) => r.id === STALE_WAIVER_ID)?.findings).toHaveLength(1);
   });
 });
+
+describe('stale waiver messages', () => {
+  it('name the location the waiver gave', () => {
+    const out = applyWaivers([], [waiver({ rule: 'value-parses', location: { file: 'prod.env', line: 3, path: 'LOG_LEVEL' } })], { now: NOW });
+    expect(out[0]!.findings[0]!.message).toBe('.prodready.yaml: waivers[0] (rule value-parses at prod.env, line 3, path LOG_LEVEL, by Alice Martin, until 2026-12-31) matches no failing finding');
+  });
+});
