@@ -1,11 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { loadAttestations } from '../engine/attestations.js';
-import { loadChecklist } from '../engine/checklist.js';
 import { loadConfig } from '../engine/config.js';
 import { defaultConfig, type RunConfig } from '../engine/config-types.js';
-import { configureRules, govern, governanceMetas } from '../engine/governance.js';
+import { governCheck } from '../engine/governance.js';
 import { UserError } from '../engine/errors.js';
 import { evaluate, type ProbeExecutor } from '../engine/evaluate.js';
 import { buildRunResult, exitCodeFor } from '../engine/result.js';
@@ -98,11 +96,8 @@ export async function runCheck(
     Promise.all(opts.values.map((f) => readInput(f))),
     Promise.all(opts.manifests.map((f) => readInput(f))),
   ]);
-  // Governance inputs (config severities/params, checklist, attestations): validated before anything runs.
-  const checklist = loadChecklist();
-  const { rules, off } = configureRules(await loadPack({ ...config, severities: {} }, opts.rules), config, checklist);
-  const attestations = await loadAttestations(checklist, opts.attestations !== undefined ? { file: opts.attestations } : {});
-  const known = new Set([...rules.map((r) => r.rule.id), ...checklist.filter((i) => i.kind === 'attestation').map((i) => i.id)]);
+  const rules = await loadPack(config, opts.rules);
+  const known = new Set(rules.map((r) => r.rule.id));
   for (const id of [...(opts.only ?? []), ...(opts.skip ?? [])]) {
     if (!known.has(id)) {
       const guess = didYouMean(id, known);
@@ -124,23 +119,21 @@ export async function runCheck(
     ...(opts.skip ? { skip: opts.skip } : {}),
     ...(extras.probes ? { probes: extras.probes(model) } : {}),
   });
-  // Governance: attestable items become results, then waivers apply to every result.
-  const now = extras.now ?? new Date();
-  const results = govern(evaluated, {
+  // Governance: the attestable items become results, then the config's waivers apply to every result.
+  const governed = await governCheck(evaluated, {
     config,
-    items: checklist,
-    attestations,
-    now,
+    ruleIds: rules.map((r) => r.rule.id),
     ...(opts.only ? { only: opts.only } : {}),
     ...(opts.skip ? { skip: opts.skip } : {}),
-    notRun: new Set([...off, ...[...known].filter((id) => (opts.only && !opts.only.includes(id)) || (opts.skip ?? []).includes(id))]),
+    ...(opts.attestations !== undefined ? { attestationsFile: opts.attestations } : {}),
+    now: extras.now ?? new Date(),
   });
+  const results = governed.results;
   const inputs: InputDescription[] = [
     ...opts.values.map((file) => ({ kind: 'helm-values' as const, file })),
     ...opts.manifests.map((file) => ({ kind: 'manifests' as const, file: file === '-' ? '<stdin>' : file })),
     ...opts.env.map((file) => ({ kind: 'env' as const, file })),
-    ...(config.file !== undefined ? [{ kind: 'config' as const, file: config.file }] : []),
-    ...(attestations ? [{ kind: 'attestations' as const, file: attestations.file }] : []),
+    ...governed.inputs,
   ];
   const result = buildRunResult({
     version: VERSION,
@@ -148,10 +141,10 @@ export async function runCheck(
     results,
     inputs,
     failOn,
-    now,
+    now: extras.now ?? new Date(),
     ...(extras.load ? { load: extras.load } : {}),
   });
-  return { result, model, units: [...unitMetas(rules), ...governanceMetas(checklist, config)] };
+  return { result, model, units: [...unitMetas(rules), ...governed.units] };
 }
 
 /** Render every requested format; files are written, the one without --output goes to stdout. */
@@ -199,11 +192,11 @@ export function registerCheckCommand(program: Command): void {
     .option('--only <ids>', 'run only these rules (comma-separated, repeatable)', commaList)
     .option('--skip <ids>', 'skip these rules (comma-separated, repeatable)', commaList)
     .option('--rules <dir>', 'an extra rule pack directory (repeatable)', collect, [])
+    .option('--config <file>', 'config file (default: the nearest .prodready.yaml from here up)')
+    .option('--attestations <file>', 'attestations file (default: ./prodready.attestations.yaml when present)')
     .option('--no-chart-defaults', "do not merge the recsys chart's own values under --values")
     .option('--no-color', 'no colors in the text report')
     .option('-v, --verbose', 'show the evidence of passing rules too')
-    .option('--config <file>', 'config file (default: the nearest .prodready.yaml from here up)')
-    .option('--attestations <file>', 'attestations file (default: ./prodready.attestations.yaml when present)')
     .addHelpText(
       'after',
       `

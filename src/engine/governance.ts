@@ -1,12 +1,12 @@
 // What the config file and the attestations change about a run, applied around evaluation:
 // before it, severities and params per unit; after it, the attestable items and the waivers.
 import { didYouMean } from '../util/did-you-mean.js';
-import { attestationResults, type LoadedAttestations } from './attestations.js';
-import { checklistHelpUrl, type ChecklistItem } from './checklist.js';
+import { attestationResults, loadAttestations, type LoadedAttestations } from './attestations.js';
+import { checklistHelpUrl, loadChecklist, type ChecklistItem } from './checklist.js';
 import type { RunConfig } from './config-types.js';
 import { UserError, type ProblemDetail } from './errors.js';
 import type { LoadedRule } from './load-rules.js';
-import type { Severity, UnitMeta, UnitResult } from './types.js';
+import type { InputDescription, Severity, UnitMeta, UnitResult } from './types.js';
 import { applyWaivers, STALE_WAIVER_ID } from './waivers.js';
 
 export interface ConfiguredRules {
@@ -113,4 +113,44 @@ export function governanceMetas(items: ChecklistItem[], config: RunConfig): Unit
     remediation: 'Remove the waiver from the config file, or correct its rule and location so it names the finding it accepts.',
   });
   return metas;
+}
+
+export interface GovernedCheck {
+  results: UnitResult[];
+  /** The config and attestations files read, for RunResult.inputs. */
+  inputs: InputDescription[];
+  /** Metadata of the attestable items and stale-waiver, for reporters. */
+  units: UnitMeta[];
+}
+
+/**
+ * The governance step of `check`, after evaluation: reads the attestations file (exit 2 when invalid), adds the
+ * attestable items, applies the config's waivers. `ruleIds` are the units of the loaded pack (severity off already
+ * removed); those that did not run because of --only/--skip keep their waivers from going stale.
+ */
+export async function governCheck(
+  evaluated: UnitResult[],
+  args: { config: RunConfig; ruleIds: string[]; only?: string[]; skip?: string[]; attestationsFile?: string; now: Date; cwd?: string },
+): Promise<GovernedCheck> {
+  const items = loadChecklist();
+  const attestations = await loadAttestations(items, {
+    ...(args.attestationsFile !== undefined ? { file: args.attestationsFile } : {}),
+    ...(args.cwd !== undefined ? { cwd: args.cwd } : {}),
+  });
+  const notRun = new Set(Object.entries(args.config.severities).filter(([, s]) => s === 'off').map(([id]) => id));
+  for (const id of args.ruleIds) if ((args.only && !args.only.includes(id)) || (args.skip ?? []).includes(id)) notRun.add(id);
+  const results = govern(evaluated, {
+    config: args.config,
+    items,
+    attestations,
+    now: args.now,
+    ...(args.only ? { only: args.only } : {}),
+    ...(args.skip ? { skip: args.skip } : {}),
+    notRun,
+  });
+  const inputs: InputDescription[] = [
+    ...(args.config.file !== undefined ? [{ kind: 'config' as const, file: args.config.file }] : []),
+    ...(attestations ? [{ kind: 'attestations' as const, file: attestations.file }] : []),
+  ];
+  return { results, inputs, units: governanceMetas(items, args.config) };
 }
