@@ -5,6 +5,7 @@ import { readInput } from '../sources/read-file.js';
 import { CONFIG_FILE_NAME, configSchema, type ConfigFile } from './config-schema.js';
 import { defaultConfig, type RunConfig } from './config-types.js';
 import { UserError } from './errors.js';
+import type { LocatedWaiver } from './waivers.js';
 import { parseUserYaml } from './yaml-input.js';
 import { keysAt, zodProblems } from './zod-problems.js';
 
@@ -26,13 +27,20 @@ function displayName(file: string, cwd: string): string {
 
 /** Validate config text; `file` is the display name used in every message. */
 export function parseConfig(text: string, file: string, baseDir: string): RunConfig {
-  const { data } = parseUserYaml(text, file, 'invalid-config', 'config file');
+  const yaml = parseUserYaml(text, file, 'invalid-config', 'config file');
+  const { data } = yaml;
   const parsed = configSchema.safeParse(data);
   if (!parsed.success) {
     const problems = zodProblems(file, parsed.error.issues, (path) => keysAt(configSchema, path));
     throw new UserError('invalid-config', `config file ${file} is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems);
   }
-  return toRunConfig(parsed.data, file, baseDir);
+  const config = toRunConfig(parsed.data, file, baseDir);
+  // Where each waiver is, so a stale one can be pointed at.
+  config.waivers = config.waivers.map((w, i): LocatedWaiver => {
+    const line = yaml.lineOf(['waivers', i]);
+    return line !== undefined ? { ...w, line } : w;
+  });
+  return config;
 }
 
 export function toRunConfig(c: ConfigFile, file: string | undefined, baseDir: string): RunConfig {

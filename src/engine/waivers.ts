@@ -6,6 +6,11 @@ import type { Finding, Status, UnitResult } from './types.js';
 
 export const STALE_WAIVER_ID = 'stale-waiver';
 
+/** A waiver as read from the config file, with the 1-based line of its entry when known. */
+export interface LocatedWaiver extends Waiver {
+  line?: number;
+}
+
 export interface WaiverOptions {
   now: Date;
   /** Display name of the config file the waivers came from. */
@@ -50,7 +55,7 @@ function describeWaiver(w: Waiver): string {
   return `rule ${w.rule}${at ? ` at ${at}` : ''}, by ${w.by}, until ${w.until}`;
 }
 
-export function applyWaivers(results: UnitResult[], waivers: Waiver[], opts: WaiverOptions): UnitResult[] {
+export function applyWaivers(results: UnitResult[], waivers: LocatedWaiver[], opts: WaiverOptions): UnitResult[] {
   if (waivers.length === 0) return results;
   const used = new Set<number>();
   const out = results.map((unit) => {
@@ -96,9 +101,9 @@ export function applyWaivers(results: UnitResult[], waivers: Waiver[], opts: Wai
       severity: 'warn',
       status: 'warn',
       messageId: 'matchesNothing',
-      message: `${file}: waivers[${i}] (${describeWaiver(w)}) matches no failing finding`,
+      message: `${file}${w.line !== undefined ? `:${w.line}` : ''}: waivers[${i}] (${describeWaiver(w)}) matches no failing finding`,
       data: { index: i, rule: w.rule, by: w.by, until: w.until },
-      location: { file, path: `waivers[${i}]` },
+      location: { file, ...(w.line !== undefined ? { line: w.line } : {}), path: `waivers[${i}]` },
       evidence: results.some((r) => r.id === w.rule) ? [`${w.rule} ran and has no failing finding there`] : [`no rule, probe or item ${w.rule} ran in this check`],
       remediation,
     })),

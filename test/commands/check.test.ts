@@ -164,7 +164,8 @@ describe('check with waivers', () => {
     expect(r.code).toBe(0);
     const stale = unit(json(r), 'stale-waiver')!;
     expect(stale.status).toBe('warn');
-    expect(stale.findings[0]!.location).toEqual({ file: '.prodready.yaml', path: 'waivers[0]' });
+    expect(stale.findings[0]!.location).toEqual({ file: '.prodready.yaml', line: 2, path: 'waivers[0]' });
+    expect(stale.findings[0]!.message).toMatch(/^\.prodready\.yaml:2: waivers\[0\] \(rule pprof-disabled, by Bob, until /);
     expect(run(['check', ...READY, '--fail-on', 'warn'], dir).code).toBe(1);
     // A waiver for a rule left out by --skip is not stale.
     expect(unit(json(run(['check', ...READY, '--skip', 'pprof-disabled', '-f', 'json'], dir)), 'stale-waiver')).toBeUndefined();

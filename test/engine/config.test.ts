@@ -51,7 +51,7 @@ describe('config file', () => {
       backupMaxAgeHours: 12,
     });
     expect(c.waivers).toEqual([
-      { rule: 'cors-restricted', location: { file: 'values.yaml', line: 22 }, by: 'Alice Martin', reason: 'public widget, no credentials (SEC-142)', until: '2026-12-31' },
+      { rule: 'cors-restricted', location: { file: 'values.yaml', line: 22 }, by: 'Alice Martin', reason: 'public widget, no credentials (SEC-142)', until: '2026-12-31', line: 10 },
     ]);
     expect(c.ruleDirs).toEqual(['/repo/team-rules']);
     expect(c.backupMarkerQuery).toBe('SELECT max(finished_at) AS completed_at FROM ops.backups');
