@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Commander wiring only: each command lives in src/commands/.
 import { Command, CommanderError } from 'commander';
+import { registerAttestCommand } from './commands/attest.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerRulesCommands } from './commands/rules.js';
 import { isUserError } from './engine/errors.js';
@@ -22,11 +23,13 @@ Examples:
   prodready check --values values.yaml --env prod.env --manifests rendered.yaml
   prodready rules
   prodready explain dev-auth-disabled
+  prodready attest --template > prodready.attestations.yaml
 
 Exit codes: 0 ready, 1 findings at or above --fail-on, 2 usage or input error.`,
     );
   registerCheckCommand(program);
   registerRulesCommands(program);
+  registerAttestCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
   return program;
 }

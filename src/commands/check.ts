@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import { loadConfig } from '../engine/config.js';
 import { defaultConfig, type RunConfig } from '../engine/config-types.js';
+import { governCheck } from '../engine/governance.js';
 import { UserError } from '../engine/errors.js';
 import { evaluate, type ProbeExecutor } from '../engine/evaluate.js';
 import type { LoadedRule } from '../engine/load-rules.js';
@@ -30,6 +32,10 @@ export interface CheckOptions {
   chartDefaults: boolean;
   color?: boolean;
   verbose?: boolean;
+  /** Config file; without it the nearest .prodready.yaml above the working directory is used. */
+  config?: string;
+  /** Attestations file; without it prodready.attestations.yaml in the working directory, when present. */
+  attestations?: string;
 }
 
 export function collect(value: string, previous: string[] = []): string[] {
@@ -91,7 +97,7 @@ export async function runCheck(
     ...(opts.environment !== undefined ? { environment: opts.environment } : {}),
     chartDefaults: opts.chartDefaults,
   });
-  const results = await evaluate({
+  const evaluated = await evaluate({
     model,
     config,
     rules,
@@ -99,10 +105,21 @@ export async function runCheck(
     ...(opts.skip ? { skip: opts.skip } : {}),
     ...(extras.probes ? { probes: extras.probes(model) } : {}),
   });
+  // Governance: the attestable items become results, then the config's waivers apply to every result.
+  const governed = await governCheck(evaluated, {
+    config,
+    ruleIds: rules.map((r) => r.rule.id),
+    ...(opts.only ? { only: opts.only } : {}),
+    ...(opts.skip ? { skip: opts.skip } : {}),
+    ...(opts.attestations !== undefined ? { attestationsFile: opts.attestations } : {}),
+    now: extras.now ?? new Date(),
+  });
+  const results = governed.results;
   const inputs: InputDescription[] = [
     ...opts.values.map((file) => ({ kind: 'helm-values' as const, file })),
     ...opts.manifests.map((file) => ({ kind: 'manifests' as const, file: file === '-' ? '<stdin>' : file })),
     ...opts.env.map((file) => ({ kind: 'env' as const, file })),
+    ...governed.inputs,
   ];
   const result = buildRunResult({
     version: VERSION,
@@ -114,7 +131,7 @@ export async function runCheck(
     ...(extras.deployment ? { deployment: extras.deployment } : {}),
     ...(extras.load ? { load: extras.load } : {}),
   });
-  return { result, model, units: unitMetas(rules) };
+  return { result, model, units: [...unitMetas(rules), ...governed.units] };
 }
 
 /** Render every requested format; files are written, the one without --output goes to stdout. */
@@ -162,6 +179,8 @@ export function registerCheckCommand(program: Command): void {
     .option('--only <ids>', 'run only these rules (comma-separated, repeatable)', commaList)
     .option('--skip <ids>', 'skip these rules (comma-separated, repeatable)', commaList)
     .option('--rules <dir>', 'an extra rule pack directory (repeatable)', collect, [])
+    .option('--config <file>', 'config file (default: the nearest .prodready.yaml from here up)')
+    .option('--attestations <file>', 'attestations file (default: ./prodready.attestations.yaml when present)')
     .option('--no-chart-defaults', "do not merge the recsys chart's own values under --values")
     .option('--no-color', 'no colors in the text report')
     .option('-v, --verbose', 'show the evidence of passing rules too')
@@ -177,13 +196,14 @@ Examples:
   prodready check --values prod.yaml -f sarif -o out.sarif -f junit -o junit.xml`,
     )
     .action(async (opts: CheckOptions & { each?: string }) => {
+      const config = await loadConfig(opts.config !== undefined ? { file: opts.config } : {});
       if (opts.each !== undefined) {
         const { runFleet } = await import('./fleet.js');
-        process.exitCode = await runFleet({ ...opts, each: opts.each });
+        process.exitCode = await runFleet({ ...opts, each: opts.each }, config);
         return;
       }
       const pairs = pairFormatsWithOutputs(opts.format, opts.output);
-      const { result, units } = await runCheck(opts);
+      const { result, units } = await runCheck(opts, config);
       await writeReports(result, pairs, units, { color: useColor(opts.color), verbose: opts.verbose === true });
       process.exitCode = exitCodeFor(result);
     });

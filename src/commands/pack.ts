@@ -1,11 +1,17 @@
 import { BUILTIN_PACK_DIR } from '../model/catalogue.js';
+import { loadChecklist } from '../engine/checklist.js';
+import { configureRules } from '../engine/governance.js';
 import { loadRuleDirs, type LoadedRule } from '../engine/load-rules.js';
 import type { RunConfig } from '../engine/config-types.js';
 import type { UnitMeta } from '../engine/types.js';
 
-/** The built-in pack plus the user's own rule directories (config `ruleDirs` and `--rules`). */
+/**
+ * The built-in pack plus the user's own rule directories (config `ruleDirs` and `--rules`), with the config's
+ * severities and params applied; an id the pack does not have is an invalid config.
+ */
 export async function loadPack(config: RunConfig, extraDirs: string[] = []): Promise<LoadedRule[]> {
-  return loadRuleDirs([BUILTIN_PACK_DIR, ...config.ruleDirs, ...extraDirs], config.severities);
+  const all = await loadRuleDirs([BUILTIN_PACK_DIR, ...config.ruleDirs, ...extraDirs]);
+  return configureRules(all, config, loadChecklist()).rules;
 }
 
 export function unitMetas(rules: LoadedRule[]): UnitMeta[] {

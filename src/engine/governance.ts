@@ -1,0 +1,156 @@
+// What the config file and the attestations change about a run, applied around evaluation:
+// before it, severities and params per unit; after it, the attestable items and the waivers.
+import { didYouMean } from '../util/did-you-mean.js';
+import { attestationResults, loadAttestations, type LoadedAttestations } from './attestations.js';
+import { checklistHelpUrl, loadChecklist, type ChecklistItem } from './checklist.js';
+import type { RunConfig } from './config-types.js';
+import { UserError, type ProblemDetail } from './errors.js';
+import type { LoadedRule } from './load-rules.js';
+import type { InputDescription, Severity, UnitMeta, UnitResult } from './types.js';
+import { applyWaivers, STALE_WAIVER_ID } from './waivers.js';
+
+export interface ConfiguredRules {
+  rules: LoadedRule[];
+  /** Ids turned off by `severities`. */
+  off: Set<string>;
+}
+
+/**
+ * Apply `severities` and `params` from the config to the pack loaded without them. An id that names no rule,
+ * probe or attestable item, or params the unit's schema rejects, is an invalid config (exit 2).
+ */
+export function configureRules(all: LoadedRule[], config: RunConfig, items: ChecklistItem[]): ConfiguredRules {
+  const file = config.file ?? '.prodready.yaml';
+  const ruleIds = all.map((r) => r.rule.id);
+  const attestable = items.filter((i) => i.kind === 'attestation').map((i) => i.id);
+  const problems: ProblemDetail[] = [];
+  const unknown = (section: string, id: string, candidates: string[]): void => {
+    const guess = didYouMean(id, candidates);
+    problems.push({ file, path: `${section}.${id}`, message: `no rule${section === 'severities' ? ', probe or attestable item' : ' or probe'} "${id}"${guess ? `; did you mean "${guess}"?` : ''}` });
+  };
+  for (const id of Object.keys(config.severities)) if (!ruleIds.includes(id) && !attestable.includes(id)) unknown('severities', id, [...ruleIds, ...attestable]);
+  for (const id of Object.keys(config.params)) if (!ruleIds.includes(id)) unknown('params', id, ruleIds);
+
+  const off = new Set<string>();
+  const rules: LoadedRule[] = [];
+  for (const lr of all) {
+    const id = lr.rule.id;
+    const sev = config.severities[id];
+    if (sev === 'off') {
+      off.add(id);
+      continue;
+    }
+    let params = lr.params;
+    const extra = config.params[id];
+    if (extra) {
+      const unit = (lr.check ?? lr.probe)!;
+      const parsed = unit.meta.params.safeParse({ ...lr.rule.params, ...extra });
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          problems.push({ file, path: ['params', id, ...issue.path.map(String)].join('.'), message: issue.message.replace(/^Invalid input: /, '') });
+        }
+        continue;
+      }
+      params = parsed.data;
+    }
+    rules.push({ ...lr, params, severity: sev ?? lr.severity });
+  }
+  for (const id of attestable) if (config.severities[id] === 'off') off.add(id);
+  if (problems.length > 0) {
+    throw new UserError('invalid-config', `config file ${file} names what the rule pack does not have`, problems);
+  }
+  return { rules, off };
+}
+
+export interface GovernOptions {
+  config: RunConfig;
+  items: ChecklistItem[];
+  attestations: LoadedAttestations | undefined;
+  now: Date;
+  only?: string[];
+  skip?: string[];
+  /** Units that exist but were not run (off, or left out by --only/--skip). */
+  notRun: ReadonlySet<string>;
+}
+
+/** The attestable items as results, then the waivers over everything: what check reports. */
+export function govern(results: UnitResult[], opts: GovernOptions): UnitResult[] {
+  const attested = attestationResults(opts.items, opts.attestations, opts.now, opts.config.severities).filter(
+    (r) => (!opts.only || opts.only.includes(r.id)) && !(opts.skip ?? []).includes(r.id),
+  );
+  const notRun = new Set(opts.notRun);
+  for (const i of opts.items) if (i.kind === 'attestation' && !attested.some((r) => r.id === i.id)) notRun.add(i.id);
+  return applyWaivers([...results, ...attested], opts.config.waivers, {
+    now: opts.now,
+    ...(opts.config.file !== undefined ? { file: opts.config.file } : {}),
+    notRun,
+  });
+}
+
+/** Metadata of the units governance adds, for reporters that list rules (SARIF rules[], JUnit names). */
+export function governanceMetas(items: ChecklistItem[], config: RunConfig): UnitMeta[] {
+  const metas: UnitMeta[] = items
+    .filter((i) => i.kind === 'attestation' && config.severities[i.id] !== 'off')
+    .map((i) => ({
+      id: i.id,
+      kind: 'attestation',
+      checkId: 'attestation',
+      title: i.text,
+      section: i.section,
+      severity: (config.severities[i.id] as Severity | undefined) ?? 'error',
+      description: `Checklist item ${i.id}, which no machine can check: a person attests it, with evidence, until a date.`,
+      remediation: `Record a dated, expiring entry with evidence for item ${i.id} in the attestations file (prodready attest --template).`,
+      helpUrl: checklistHelpUrl(i.id),
+    }));
+  metas.push({
+    id: STALE_WAIVER_ID,
+    kind: 'rule',
+    checkId: 'waiver',
+    title: 'Every waiver matches a failing finding',
+    section: 0,
+    severity: 'warn',
+    description: 'A waiver in the config file that accepts no failing finding: the rule passes now, or the waiver names the wrong rule or place.',
+    remediation: 'Remove the waiver from the config file, or correct its rule and location so it names the finding it accepts.',
+  });
+  return metas;
+}
+
+export interface GovernedCheck {
+  results: UnitResult[];
+  /** The config and attestations files read, for RunResult.inputs. */
+  inputs: InputDescription[];
+  /** Metadata of the attestable items and stale-waiver, for reporters. */
+  units: UnitMeta[];
+}
+
+/**
+ * The governance step of `check`, after evaluation: reads the attestations file (exit 2 when invalid), adds the
+ * attestable items, applies the config's waivers. `ruleIds` are the units of the loaded pack (severity off already
+ * removed); those that did not run because of --only/--skip keep their waivers from going stale.
+ */
+export async function governCheck(
+  evaluated: UnitResult[],
+  args: { config: RunConfig; ruleIds: string[]; only?: string[]; skip?: string[]; attestationsFile?: string; now: Date; cwd?: string },
+): Promise<GovernedCheck> {
+  const items = loadChecklist();
+  const attestations = await loadAttestations(items, {
+    ...(args.attestationsFile !== undefined ? { file: args.attestationsFile } : {}),
+    ...(args.cwd !== undefined ? { cwd: args.cwd } : {}),
+  });
+  const notRun = new Set(Object.entries(args.config.severities).filter(([, s]) => s === 'off').map(([id]) => id));
+  for (const id of args.ruleIds) if ((args.only && !args.only.includes(id)) || (args.skip ?? []).includes(id)) notRun.add(id);
+  const results = govern(evaluated, {
+    config: args.config,
+    items,
+    attestations,
+    now: args.now,
+    ...(args.only ? { only: args.only } : {}),
+    ...(args.skip ? { skip: args.skip } : {}),
+    notRun,
+  });
+  const inputs: InputDescription[] = [
+    ...(args.config.file !== undefined ? [{ kind: 'config' as const, file: args.config.file }] : []),
+    ...(attestations ? [{ kind: 'attestations' as const, file: attestations.file }] : []),
+  ];
+  return { results, inputs, units: governanceMetas(items, args.config) };
+}
