@@ -39,7 +39,7 @@ export function addTargetOptions(cmd: Command): Command {
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function modelValue(model: DeploymentModel | undefined, name: string): string | undefined {
-  const v = model?.env.get(name)?.effective.value.trim();
+  const v = model?.env.get(name)?.effective.value?.trim();
   return v === undefined || v === '' ? undefined : v;
 }
 

@@ -3,7 +3,7 @@ import type { DeploymentModel } from '../../model/types.js';
 
 /** The effective value, trimmed; empty counts as unset (the service treats `KEY=` so). */
 export function envValue(model: DeploymentModel, name: string): string | undefined {
-  const v = model.env.get(name)?.effective.value.trim();
+  const v = model.env.get(name)?.effective.value?.trim();
   return v === undefined || v === '' ? undefined : v;
 }
 
