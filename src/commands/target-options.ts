@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { ProbeTarget } from '../engine/define.js';
 import { UserError } from '../engine/errors.js';
 import type { DeploymentModel } from '../model/types.js';
+import { envValue } from '../probes/lib/model.js';
 
 export interface TargetOptions {
   target?: string;
@@ -39,8 +40,7 @@ export function addTargetOptions(cmd: Command): Command {
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function modelValue(model: DeploymentModel | undefined, name: string): string | undefined {
-  const v = model?.env.get(name)?.effective.value?.trim();
-  return v === undefined || v === '' ? undefined : v;
+  return model ? envValue(model, name) : undefined;
 }
 
 function requireUrl(flag: string, value: string, schemes: string[]): string {
