@@ -25,7 +25,8 @@ export function modelWithEnv(env: Record<string, string> = {}, production = true
     production,
     environmentSource: 'test',
     env: vars,
-    opaqueSecrets: [],
+    // Spread, not listed: the field was renamed (opaqueSecrets → opaqueSources); this compiles with both.
+    ...{ opaqueSecrets: [], opaqueSources: [] },
     workloads: [],
     serviceMonitors: [],
     sources: Object.keys(env).length > 0 ? [{ kind: 'env', file: 'test.env' }] : [],

@@ -1,0 +1,62 @@
+// The bridge from the CLI to the probe runner: one I/O set per run, the rules' probes run
+// concurrently, per-unit config params merged over each rule's own.
+import type { Collected } from '../engine/collector.js';
+import type { RunConfig } from '../engine/config-types.js';
+import type { ProbeDefinition, ProbeTarget } from '../engine/define.js';
+import { createProbeIO, runProbes, type ProbeRun } from '../engine/probe-runner.js';
+import type { DeploymentModel } from '../model/types.js';
+
+/** What the engine hands over for a probe rule (structurally, a loaded rule). */
+export interface ProbeRule {
+  rule: { id: string };
+  probe?: ProbeDefinition<any>;
+  params?: unknown;
+}
+
+export interface LiveProbeOptions {
+  target: ProbeTarget;
+  model: DeploymentModel;
+  config: RunConfig;
+  /** Ctrl-C or a whole-run deadline. */
+  signal?: AbortSignal;
+  now?: () => Date;
+  /** Upper bound for any single connect/headers/body wait, ms (each probe also has its own deadline). */
+  ioTimeoutMs?: number;
+  recordLoad?: (result: unknown) => void;
+}
+
+export interface LiveProbes {
+  /** Runs the probes of these rules; results keyed by rule id. */
+  run(rules: readonly ProbeRule[]): Promise<Map<string, Collected>>;
+  /** Closes sockets and database clients; call once the run is over. */
+  close(): Promise<void>;
+}
+
+function mergeParams(own: unknown, fromConfig: Record<string, unknown> | undefined): unknown {
+  if (!fromConfig) return own;
+  const base = typeof own === 'object' && own !== null && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
+  return { ...base, ...fromConfig };
+}
+
+export function createLiveProbes(options: LiveProbeOptions): LiveProbes {
+  const io = createProbeIO({ caPem: options.target.caPem, timeoutMs: options.ioTimeoutMs ?? 10_000 });
+  return {
+    run: async (rules) => {
+      const list: ProbeRun[] = rules.map((r) => {
+        if (!r.probe) throw new Error(`rule ${r.rule.id} has no probe`);
+        return { id: r.rule.id, def: r.probe, params: mergeParams(r.params, options.config.params[r.rule.id]) };
+      });
+      return runProbes(list, {
+        target: options.target,
+        model: options.model,
+        config: options.config,
+        dispatcher: io.dispatcher,
+        pg: io.pg,
+        now: options.now ?? (() => new Date()),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.recordLoad ? { recordLoad: options.recordLoad } : {}),
+      });
+    },
+    close: () => io.close(),
+  };
+}

@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLiveProbes } from '../../src/commands/live-probes.js';
+import { defaultConfig } from '../../src/engine/config-types.js';
+import readyz from '../../src/probes/readyz.js';
+import response from '../../src/probes/response-versions.js';
+import { json, startServer, type TestServer } from '../helpers/http-server.js';
+import { modelWithEnv } from '../helpers/probe-context.js';
+
+describe('createLiveProbes', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer((req, res) => {
+      if (req.url === '/readyz' || req.url === '/healthz' || req.url === '/custom-ready') return json(res, 200, { status: 'healthy' });
+      if (req.url === '/v1/recommend') return json(res, 200, { meta: { algo_version: 'a', config_version: 'c', rules_version: '' } });
+      json(res, 404, {});
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('runs rules by id with config params merged over the rule params, then closes', async () => {
+    const config = { ...defaultConfig(), params: { 'ready-custom': { readyPath: '/custom-ready' } } };
+    const exec = createLiveProbes({ target: { baseUrl: server.url, tenant: 'demo', authHeaders: {} }, model: modelWithEnv(), config });
+    const results = await exec.run([
+      { rule: { id: 'ready-custom' }, probe: readyz, params: { readyPath: '/readyz', detailedPath: null } },
+      { rule: { id: 'response-versions' }, probe: response, params: {} },
+    ]);
+    await exec.close();
+    expect([...results.keys()]).toEqual(['ready-custom', 'response-versions']);
+    expect(results.get('ready-custom')!.failures).toEqual([]);
+    expect(server.requests.some((r) => r.path === '/custom-ready')).toBe(true);
+    expect(server.requests.some((r) => r.path === '/health/detailed')).toBe(false);
+    expect(results.get('response-versions')!.failures.map((f) => f.data!.field)).toEqual(['rules_version']);
+  });
+});
