@@ -3,6 +3,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerAttestCommand } from './commands/attest.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerLoadCommand } from './commands/load.js';
+import { registerProbeCommand } from './commands/probe.js';
 import { registerRulesCommands } from './commands/rules.js';
 import { isUserError } from './engine/errors.js';
 import { VERSION } from './version.js';
@@ -30,6 +32,8 @@ Exit codes: 0 ready, 1 findings at or above --fail-on, 2 usage or input error.`,
   registerCheckCommand(program);
   registerRulesCommands(program);
   registerAttestCommand(program);
+  registerProbeCommand(program);
+  registerLoadCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
   return program;
 }

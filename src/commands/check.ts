@@ -17,6 +17,8 @@ import { readInput } from '../sources/read-file.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { VERSION } from '../version.js';
 import { loadPack, unitMetas } from './pack.js';
+import { createLiveSession, type LiveOptions } from './live.js';
+import { addTargetOptions } from './target-options.js';
 
 export interface CheckOptions {
   env: string[];
@@ -36,6 +38,8 @@ export interface CheckOptions {
   config?: string;
   /** Attestations file; without it prodready.attestations.yaml in the working directory, when present. */
   attestations?: string;
+  /** `probe` judges the live target alone: no deployment files needed. */
+  allowNoInputs?: boolean;
 }
 
 export function collect(value: string, previous: string[] = []): string[] {
@@ -62,16 +66,18 @@ export async function runCheck(
   opts: CheckOptions,
   config: RunConfig = defaultConfig(),
   extras: {
-    probes?: (model: DeploymentModel) => ProbeExecutor;
+    probes?: (model: DeploymentModel) => ProbeExecutor | undefined;
     load?: unknown[];
     now?: Date;
     /** Rules already loaded (fleet mode loads the pack once for every deployment). */
     rules?: LoadedRule[];
     deployment?: string;
+    /** Attestations and waivers (default on); `probe` reports the live units only. */
+    governance?: boolean;
   } = {},
 ): Promise<CheckRun> {
   const failOn = parseFailOn(opts.failOn);
-  if (opts.env.length + opts.values.length + opts.manifests.length === 0) {
+  if (opts.env.length + opts.values.length + opts.manifests.length === 0 && !opts.allowNoInputs) {
     throw new UserError('missing-input', 'nothing to check: give --values, --env or --manifests (or - for stdin)');
   }
   if ([...opts.manifests, ...opts.values, ...opts.env].filter((f) => f === '-').length > 1) {
@@ -97,16 +103,17 @@ export async function runCheck(
     ...(opts.environment !== undefined ? { environment: opts.environment } : {}),
     chartDefaults: opts.chartDefaults,
   });
+  const probes = extras.probes?.(model);
   const evaluated = await evaluate({
     model,
     config,
     rules,
     ...(opts.only ? { only: opts.only } : {}),
     ...(opts.skip ? { skip: opts.skip } : {}),
-    ...(extras.probes ? { probes: extras.probes(model) } : {}),
+    ...(probes ? { probes } : {}),
   });
   // Governance: the attestable items become results, then the config's waivers apply to every result.
-  const governed = await governCheck(evaluated, {
+  const governed = extras.governance === false ? { results: evaluated, inputs: [], units: [] } : await governCheck(evaluated, {
     config,
     ruleIds: rules.map((r) => r.rule.id),
     ...(opts.only ? { only: opts.only } : {}),
@@ -166,9 +173,9 @@ export function useColor(flag: boolean | undefined): boolean {
 }
 
 export function registerCheckCommand(program: Command): void {
-  program
-    .command('check')
-    .description('check a deployment (env files, Helm values, rendered manifests) against the rule pack')
+  addTargetOptions(
+    program.command('check').description('check a deployment (env files, Helm values, rendered manifests) and, with --target, the running service'),
+  )
     .option('--env <file>', '.env file with the api environment (repeatable)', collect, [])
     .option('--values <file>', 'Helm values file, merged like helm -f (repeatable)', collect, [])
     .option('--manifests <file>', 'rendered manifests, multi-document or a List; - for stdin (repeatable)', collect, [])
@@ -184,6 +191,9 @@ export function registerCheckCommand(program: Command): void {
     .option('--no-chart-defaults', "do not merge the recsys chart's own values under --values")
     .option('--no-color', 'no colors in the text report')
     .option('-v, --verbose', 'show the evidence of passing rules too')
+    .option('--load-results <file>', 'Locust, k6, recsys harness or prodready load results as section 6 evidence (repeatable)', collect, [])
+    .option('--baseline <file>', 'with --load-results: a previous result to gate regressions against')
+    .option('--max-regression <ratio>', 'with --baseline: largest allowed p95 rise / rps drop (default 20%)')
     .option('--each <glob>', 'fleet mode: check every matched file or folder as its own deployment (quote the glob)')
     .addHelpText(
       'after',
@@ -195,7 +205,7 @@ Examples:
   prodready check --each 'releases/*/values.yaml' --fail-on error
   prodready check --values prod.yaml -f sarif -o out.sarif -f junit -o junit.xml`,
     )
-    .action(async (opts: CheckOptions & { each?: string }) => {
+    .action(async (opts: CheckOptions & LiveOptions & { each?: string }) => {
       const config = await loadConfig(opts.config !== undefined ? { file: opts.config } : {});
       if (opts.each !== undefined) {
         const { runFleet } = await import('./fleet.js');
@@ -203,7 +213,14 @@ Examples:
         return;
       }
       const pairs = pairFormatsWithOutputs(opts.format, opts.output);
-      const { result, units } = await runCheck(opts, config);
+      const session = createLiveSession(opts, config, process.env, () => new Date());
+      let run: CheckRun;
+      try {
+        run = await runCheck(opts, config, { probes: (model) => session.executor(model), load: session.load });
+      } finally {
+        await session.close();
+      }
+      const { result, units } = run;
       await writeReports(result, pairs, units, { color: useColor(opts.color), verbose: opts.verbose === true });
       process.exitCode = exitCodeFor(result);
     });

@@ -12,6 +12,7 @@ import { displayUrl } from '../load/format.js';
 import { burstParamsSchema, LOAD_CAPS } from '../load/params.js';
 import type { LoadResult } from '../load/types.js';
 import { IO_MESSAGES } from './lib/errors.js';
+import { LOAD_RESULT_MESSAGES } from '../load/judge-evidence.js';
 
 const paramsSchema = burstParamsSchema.extend({
   p95MaxMs: z.number().positive().default(250),
@@ -49,6 +50,8 @@ export default defineProbe({
       'A short, bounded burst against /v1/recommend (or /v1/similar) keeps p95 under its threshold and errors under theirs; 429s are reported apart.',
     messages: {
       ...IO_MESSAGES,
+      // Imported Locust / k6 / harness results decide this unit too, with these messages.
+      ...LOAD_RESULT_MESSAGES,
       p95Exceeded: 'p95 latency {{p95}} ms over {{requests}} requests exceeds {{limit}} ms',
       p99Exceeded: 'p99 latency {{p99}} ms over {{requests}} requests exceeds {{limit}} ms',
       errorRateExceeded: 'error rate {{rate}} ({{errors}} of {{judged}} requests not rate limited; {{causes}}) exceeds {{limit}}',
