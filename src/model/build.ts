@@ -284,8 +284,9 @@ function renderWorkloads(values: LoadedValues): Workload[] {
 function applyManifests(set: ManifestSet, env: EnvBuilder, model: DeploymentModel): void {
   model.serviceMonitors.push(...set.serviceMonitors);
   model.duplicates.push(...set.duplicates);
-  // Rendered manifests are the truth of what runs: they replace workloads derived from values.
-  if (set.workloads.length > 0) {
+  // Rendered manifests are the truth of what runs: they replace workloads derived from values. Manifests with no
+  // long-running workload (only a migration Job, say) are a partial render: the api derived from values still stands.
+  if (set.workloads.some((w) => w.kind === 'Deployment' || w.kind === 'StatefulSet')) {
     model.workloads = [];
     delete model.api;
   }

@@ -2,6 +2,7 @@
 import type { Location } from '../engine/types.js';
 import { describeLocation } from './describe.js';
 import { parseByType } from './go-parse.js';
+import { CHART_DEFAULTS_NAME } from './build.js';
 import type { DeploymentModel, EnvDefinition, ResourceRef, VariableSpec } from './types.js';
 
 export type Effective =
@@ -126,4 +127,37 @@ export function secretEvidence(e: Effective): string {
     return `${e.name}: ${e.def ? `empty at ${describeLocation(e.def.location)}` : 'not set'}`;
   }
   return `${e.name}: set, ${[...e.def.value.trim()].length} chars, ${deliveryText(e.def)} (${describeLocation(e.def.location)})`;
+}
+
+/** A bool precondition of a rule ("only while JWT_AUTH_ENABLED is true"), as rule params spell it. */
+export interface BoolCondition {
+  variable: string;
+  is: boolean;
+}
+
+export type ConditionVerdict =
+  | { holds: true; evidence: string }
+  | { holds: false; evidence: string }
+  | { holds: undefined; evidence: string };
+
+/** Whether a precondition holds, with the evidence for it; undefined when the bool cannot be known. */
+export function conditionHolds(model: DeploymentModel, c: BoolCondition): ConditionVerdict {
+  const e = effective(model, c.variable);
+  const v = effectiveBool(model, c.variable);
+  const evidence = valueEvidence(e);
+  if (v === undefined) return { holds: undefined, evidence };
+  return { holds: v === c.is, evidence };
+}
+
+/** The api workload's location, or nothing when no workload is known. */
+export function apiLocation(model: DeploymentModel): Location | undefined {
+  return model.api?.workload.location;
+}
+
+/** Where a Helm values path was set, for findings: a chart default has no file of the user's to point at. */
+export function valuesLocation(model: DeploymentModel, path: readonly string[]): Location | undefined {
+  const loc = model.values?.locate(path);
+  if (!loc) return undefined;
+  if (loc.file === CHART_DEFAULTS_NAME) return { path: path.join('.'), resource: 'recsys chart default' };
+  return loc;
 }
