@@ -3,12 +3,22 @@ import type { CheckDefinition } from '../engine/define.js';
 
 export const CHECKS: Record<string, () => Promise<{ default: CheckDefinition }>> = {
   'allowed-value': () => import('./allowed-value.js') as Promise<{ default: CheckDefinition }>,
+  'auth-mechanism': () => import('./auth-mechanism.js') as Promise<{ default: CheckDefinition }>,
+  'cors-origins': () => import('./cors-origins.js') as Promise<{ default: CheckDefinition }>,
+  'csv-items': () => import('./csv-items.js') as Promise<{ default: CheckDefinition }>,
+  'distinct-values': () => import('./distinct-values.js') as Promise<{ default: CheckDefinition }>,
   'duplicate-key': () => import('./duplicate-key.js') as Promise<{ default: CheckDefinition }>,
+  'existing-secret-shadow': () => import('./existing-secret-shadow.js') as Promise<{ default: CheckDefinition }>,
   'forbidden-value': () => import('./forbidden-value.js') as Promise<{ default: CheckDefinition }>,
+  'forbidden-values': () => import('./forbidden-values.js') as Promise<{ default: CheckDefinition }>,
   'migration-job': () => import('./migration-job.js') as Promise<{ default: CheckDefinition }>,
   'placeholder-secret': () => import('./placeholder-secret.js') as Promise<{ default: CheckDefinition }>,
+  'required-when': () => import('./required-when.js') as Promise<{ default: CheckDefinition }>,
   'secret-in-configmap': () => import('./secret-in-configmap.js') as Promise<{ default: CheckDefinition }>,
   'secret-strength': () => import('./secret-strength.js') as Promise<{ default: CheckDefinition }>,
+  'service-starts': () => import('./service-starts.js') as Promise<{ default: CheckDefinition }>,
   'unknown-variable': () => import('./unknown-variable.js') as Promise<{ default: CheckDefinition }>,
+  'url-policy': () => import('./url-policy.js') as Promise<{ default: CheckDefinition }>,
   'value-parses': () => import('./value-parses.js') as Promise<{ default: CheckDefinition }>,
+  'variable-explicit': () => import('./variable-explicit.js') as Promise<{ default: CheckDefinition }>,
 };
