@@ -10,6 +10,7 @@ export const CHECKS: Record<string, () => Promise<{ default: CheckDefinition }>>
   'distinct-values': () => import('./distinct-values.js') as Promise<{ default: CheckDefinition }>,
   'duplicate-key': () => import('./duplicate-key.js') as Promise<{ default: CheckDefinition }>,
   'existing-secret-shadow': () => import('./existing-secret-shadow.js') as Promise<{ default: CheckDefinition }>,
+  'experiment-config': () => import('./experiment-config.js') as Promise<{ default: CheckDefinition }>,
   'forbidden-value': () => import('./forbidden-value.js') as Promise<{ default: CheckDefinition }>,
   'forbidden-values': () => import('./forbidden-values.js') as Promise<{ default: CheckDefinition }>,
   'migration-job': () => import('./migration-job.js') as Promise<{ default: CheckDefinition }>,
@@ -22,7 +23,9 @@ export const CHECKS: Record<string, () => Promise<{ default: CheckDefinition }>>
   'secret-strength': () => import('./secret-strength.js') as Promise<{ default: CheckDefinition }>,
   'service-starts': () => import('./service-starts.js') as Promise<{ default: CheckDefinition }>,
   'unknown-variable': () => import('./unknown-variable.js') as Promise<{ default: CheckDefinition }>,
+  'unquoted-helm-value': () => import('./unquoted-helm-value.js') as Promise<{ default: CheckDefinition }>,
   'url-policy': () => import('./url-policy.js') as Promise<{ default: CheckDefinition }>,
   'value-parses': () => import('./value-parses.js') as Promise<{ default: CheckDefinition }>,
   'variable-explicit': () => import('./variable-explicit.js') as Promise<{ default: CheckDefinition }>,
+  'workload-shape': () => import('./workload-shape.js') as Promise<{ default: CheckDefinition }>,
 };
