@@ -3,17 +3,7 @@ import { defineCheck } from '../engine/define.js';
 import { describeLocation } from '../model/describe.js';
 import { validateExperimentConfig } from '../model/experiments.js';
 import { effective, effectiveBool, locationOf, valueEvidence } from '../model/query.js';
-import { mountedAt } from '../model/workload.js';
-
-/** Go's net.SplitHostPort + loopback test, as the service applies it to API_ADDR when pprof is on. */
-export function isLoopbackAddr(addr: string): boolean {
-  const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d*)$/.exec(addr.trim());
-  if (!m) return false;
-  const host = (m[1] ?? m[2] ?? '').toLowerCase();
-  if (host === 'localhost') return true;
-  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return host.split('.').every((o) => Number(o) <= 255);
-  return host === '::1' || host === '0:0:0:0:0:0:0:1';
-}
+import { isLoopbackAddr, mountedAt } from '../model/workload.js';
 
 /**
  * Everything that would stop the service at start-up, all at once: the service itself panics on the first one, so
@@ -125,7 +115,7 @@ export default defineCheck({
       const dir = path.replace(/\/[^/]*$/, '') || '/';
       if (!model.api) {
         ctx.unknown({ messageId: 'unseen', data: { what: 'DATABASE_URL_FILE', because: 'no api workload was given, so its volume mounts are unknown: pass --values or --manifests' } });
-      } else if (!mountedAt(model.api.container, dir)) {
+      } else if (!mountedAt(model.api.container, path) && !mountedAt(model.api.container, dir)) {
         fail({ messageId: 'dbFileNotMounted', data: { path, where: describeLocation(file.def.location), dir }, location: file.def.location });
       }
     }

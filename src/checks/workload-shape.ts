@@ -218,7 +218,8 @@ function writablePaths(ctx: Ctx, api: Api, variables: string[], tmpdir: string |
   for (const want of wants) {
     // A log file lives in its folder; TMPDIR is the folder itself.
     const dir = want.variable === 'TMPDIR' ? want.path : want.path.replace(/\/[^/]*$/, '') || '/';
-    const mount = mountedAt(c, dir);
+    // A file mounted by itself (subPath) is writable too.
+    const mount = mountedAt(c, dir) ?? (want.variable === 'TMPDIR' ? undefined : mountedAt(c, want.path));
     if (mount) {
       ctx.evidence(`${want.variable}=${want.path} is on the volume mounted at ${mount}`);
       continue;

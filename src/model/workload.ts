@@ -23,3 +23,12 @@ export function mountedAt(c: Container, path: string): string | undefined {
   return c.volumeMounts.map((m) => norm(m.mountPath)).find((m) => m !== '' && (p === m || p.startsWith(m === '/' ? '/' : `${m}/`)));
 }
 
+/** Go's net.SplitHostPort + loopback test, as the service applies it to API_ADDR when pprof is on. */
+export function isLoopbackAddr(addr: string): boolean {
+  const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d*)$/.exec(addr.trim());
+  if (!m) return false;
+  const host = (m[1] ?? m[2] ?? '').toLowerCase();
+  if (host === 'localhost') return true;
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return host.split('.').every((o) => Number(o) <= 255);
+  return host === '::1' || host === '0:0:0:0:0:0:0:1';
+}
