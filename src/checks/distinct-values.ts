@@ -37,7 +37,7 @@ export default defineCheck({
         continue;
       }
       const raw = e.state === 'set' || e.state === 'invalid' ? e.raw.trim() : typeof e.raw === 'string' ? e.raw.trim() : '';
-      const where = e.def ? describeLocation(e.def.location) : e.state === 'default' ? e.because : 'unset';
+      const where = e.def ? describeLocation(e.def.location) : e.state === 'default' ? "the service's default" : 'unset';
       const location = locationOf(model, e);
       const loc = location ? { location } : {};
       if (raw === '') {

@@ -19,7 +19,7 @@ export default defineCheck({
       missing: '{{variable}} is not set although {{condition}}: {{why}}',
       empty: '{{variable}} is empty at {{where}} although {{condition}}: {{why}}',
       lacks: '{{variable}} at {{where}} does not contain {{markers}}: {{why}}',
-      conditionOff: '{{condition}}: {{why}}',
+      conditionOff: '{{condition}}, so {{why}}',
       unseen: '{{variable}} cannot be seen: {{because}}',
       conditionUnknown: 'whether this applies cannot be told: {{because}}',
     },

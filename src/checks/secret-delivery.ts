@@ -13,7 +13,7 @@ export default defineCheck({
     type: 'problem',
     description: 'Fails when a DSN with a password reaches the api container from a ConfigMap or a literal env value instead of a Secret or its _FILE form.',
     messages: {
-      exposed: '{{variable}} carries a password and is delivered {{delivery}} ({{where}}) instead of by a Secret or {{fileVariable}}',
+      exposed: '{{variable}} carries a password and is in neither a Secret nor {{fileVariable}}: it comes {{delivery}} ({{where}})',
       envFile: '{{variable}} comes from the env file {{where}}, which does not say how the pod receives it: pass --values or --manifests to decide',
       unset: '{{variable}} is not in the given files ({{because}}): pass the values or manifests that set it',
       unseen: '{{variable}} cannot be seen: {{because}}',
