@@ -65,7 +65,7 @@ export default defineCheck({
       probeMissing: 'the api container has no {{probe}} ({{where}})',
       probeWrongPath: 'the {{probe}} of the api container checks {{path}}, not {{want}} ({{where}})',
       probePortMismatch: 'the {{probe}} checks port {{port}} while API_ADDR makes the server listen on {{addrPort}} ({{where}}): the probe will fail',
-      probePortNamed: 'the {{probe}} uses the named port {{port}}, which cannot be matched against API_ADDR ({{where}})',
+      probePortNamed: 'the {{probe}} uses the port name {{port}}, which no port of the api container declares ({{where}})',
       notScraped: 'the api pods carry no {{annotation}}: "true" annotation and no ServiceMonitor or PodMonitor was given ({{where}})',
       notWritable:
         '{{variable}}={{path}} needs a writable {{dir}}, but the api container has readOnlyRootFilesystem: true and no volume mounted there ({{where}})',
@@ -170,16 +170,21 @@ function healthProbes(ctx: Ctx, api: Api, liveness: string, readiness: string): 
       ctx.report({ messageId: 'probeWrongPath', data: { probe, path: spec.path ?? 'no HTTP path', want, where: w }, ...loc(spec.location) });
     }
     if (spec.port === undefined || port === undefined) return;
+    let probePort = Number(spec.port);
     if (typeof spec.port === 'string' && !/^\d+$/.test(spec.port)) {
-      ok = false;
-      ctx.unknown({ messageId: 'probePortNamed', data: { probe, port: spec.port, where: w }, ...loc(spec.location) });
-      return;
+      const named = c.portNames?.[spec.port];
+      if (named === undefined) {
+        ok = false;
+        ctx.unknown({ messageId: 'probePortNamed', data: { probe, port: spec.port, where: w }, ...loc(spec.location) });
+        return;
+      }
+      probePort = named;
     }
-    if (Number(spec.port) !== port) {
+    if (probePort !== port) {
       ok = false;
       ctx.report({
         messageId: 'probePortMismatch',
-        data: { probe, port: String(spec.port), addrPort: port, where: w },
+        data: { probe, port: String(spec.port) + (probePort !== Number(spec.port) ? ` (${probePort})` : ''), addrPort: port, where: w },
         ...loc(fileOr(spec.location, addr.def?.location, api.workload.location)),
         evidence: [valueEvidence(addr)],
       });
