@@ -65,7 +65,7 @@ export default defineCheck({
       const hit = p.forbidden.find((f) => f.re.test(item));
       if (!hit) continue;
       failed = true;
-      ctx.report({ messageId: 'forbiddenItem', data: { variable: p.variable, where, item, why: hit.why }, ...loc, evidence });
+      ctx.report({ messageId: 'forbiddenItem', data: { variable: p.variable, where, item: e.spec?.secret ? 'a forbidden entry' : item, why: hit.why }, ...loc, evidence });
     }
     if (!failed) ctx.evidence(evidence[0]!);
   },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCheck } from '../engine/define.js';
 import { describeLocation } from '../model/describe.js';
-import { effective, locationOf, valueEvidence } from '../model/query.js';
+import { effective, locationOf, shownValue, valueEvidence } from '../model/query.js';
 
 /**
  * Variables whose effective values must differ from each other and not be empty (role names: if viewer and admin
@@ -53,7 +53,7 @@ export default defineCheck({
         failed = true;
         ctx.report({
           messageId: 'same',
-          data: { first: prev.variable, second: variable, value: JSON.stringify(raw), whereFirst: prev.where, whereSecond: where, why: p.why },
+          data: { first: prev.variable, second: variable, value: e.spec?.secret ? shownValue(e) : JSON.stringify(raw), whereFirst: prev.where, whereSecond: where, why: p.why },
           ...loc,
           evidence: [valueEvidence(e)],
         });

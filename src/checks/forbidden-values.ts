@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCheck } from '../engine/define.js';
 import { describeLocation } from '../model/describe.js';
-import { conditionHolds, effective, locationOf, valueEvidence } from '../model/query.js';
+import { conditionHolds, effective, locationOf, shownValue, valueEvidence } from '../model/query.js';
 
 const VAR = z.string().regex(/^[A-Z][A-Z0-9_]*$/);
 
@@ -79,12 +79,12 @@ export default defineCheck({
       if (e.state === 'set') {
         ctx.report({
           messageId: 'forbiddenSet',
-          data: { variable: item.variable, value: JSON.stringify(e.raw), where: describeLocation(e.def.location), why: item.why },
+          data: { variable: item.variable, value: shownValue(e), where: describeLocation(e.def.location), why: item.why },
           ...loc,
           evidence,
         });
       } else {
-        ctx.report({ messageId: 'forbiddenDefault', data: { variable: item.variable, value: String(e.raw), why: item.why }, ...loc, evidence });
+        ctx.report({ messageId: 'forbiddenDefault', data: { variable: item.variable, value: e.spec?.secret ? shownValue(e) : String(e.raw), why: item.why }, ...loc, evidence });
       }
     }
   },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineCheck } from '../engine/define.js';
 import type { Thresholds } from '../engine/config-types.js';
 import { describeLocation } from '../model/describe.js';
-import { conditionHolds, effective, locationOf, valueEvidence } from '../model/query.js';
+import { conditionHolds, effective, locationOf, shownValue, valueEvidence } from '../model/query.js';
 
 const VAR = z.string().regex(/^[A-Z][A-Z0-9_]*$/);
 /** Thresholds that are plain numbers, usable as a bound. */
@@ -81,7 +81,7 @@ export default defineCheck({
         ctx.evidence(evidence[0]!);
         continue;
       }
-      const value = isSet ? JSON.stringify(e.raw) : String(e.raw);
+      const value = isSet || e.spec?.secret ? shownValue(e) : String(e.raw);
       const where = isSet ? describeLocation(e.def.location) : '';
       if (max !== undefined && n > max) {
         ctx.report({

@@ -161,3 +161,11 @@ export function valuesLocation(model: DeploymentModel, path: readonly string[]):
   if (loc.file === CHART_DEFAULTS_NAME) return { path: path.join('.'), resource: 'recsys chart default' };
   return loc;
 }
+
+/** A value for a message: quoted as written, or only its length when the variable is a secret. */
+export function shownValue(e: Effective): string {
+  const raw = e.state === 'unknown' ? undefined : e.raw;
+  if (raw === undefined) return 'unset';
+  if (e.spec?.secret) return `(a secret of ${[...raw.trim()].length} chars)`;
+  return JSON.stringify(raw);
+}
