@@ -75,7 +75,8 @@ export default defineCheck({
         const present = s.state === 'set' || (s.state === 'default' && typeof s.raw === 'string' && s.raw.trim() !== '');
         if (present) continue;
         const flag = effective(model, n.flag);
-        const location = locationOf(model, s) ?? locationOf(model, flag);
+        // Unset secret: point at the switch that makes it needed, when that was set somewhere.
+        const location = s.def?.location ?? flag.def?.location ?? locationOf(model, s);
         fail({
           messageId: 'missingSecret',
           data: { variable: n.secret, condition: `${n.flag} is effectively true (${valueEvidence(flag)})` },
@@ -99,7 +100,7 @@ export default defineCheck({
       const addr = effective(model, 'API_ADDR');
       const raw = addr.state === 'set' || addr.state === 'default' ? String(addr.raw ?? '') : '';
       if (addr.state !== 'invalid' && !isLoopbackAddr(raw)) {
-        const location = locationOf(model, addr) ?? locationOf(model, effective(model, 'PPROF_ENABLED'));
+        const location = addr.def?.location ?? locationOf(model, effective(model, 'PPROF_ENABLED'));
         fail({
           messageId: 'pprofPublic',
           data: { addr: JSON.stringify(raw), where: addr.def ? describeLocation(addr.def.location) : `${addr.state === 'default' ? addr.because : 'unset'}` },

@@ -82,10 +82,13 @@ export function whereDecided(e: Effective): string {
   return e.state === 'default' ? e.because : 'unset';
 }
 
-/** The location a finding about this variable points at; the api workload when it is unset. */
+/**
+ * The location a finding about this variable points at; when it is unset, the api workload, or else the env file
+ * it would be added to (no finding without a file).
+ */
 export function locationOf(model: DeploymentModel, e: Effective): Location | undefined {
   if (e.def) return e.def.location;
-  return model.api?.workload.location;
+  return apiLocation(model);
 }
 
 /** How a value reaches the pod, in words, never with its content. */
@@ -149,9 +152,11 @@ export function conditionHolds(model: DeploymentModel, c: BoolCondition): Condit
   return { holds: v === c.is, evidence };
 }
 
-/** The api workload's location, or nothing when no workload is known. */
+/** The api workload's location; without one, the last env file given (where a missing setting would go). */
 export function apiLocation(model: DeploymentModel): Location | undefined {
-  return model.api?.workload.location;
+  if (model.api) return model.api.workload.location;
+  const env = model.sources.filter((s) => s.kind === 'env').pop();
+  return env ? { file: env.file } : undefined;
 }
 
 /** Where a Helm values path was set, for findings: a chart default has no file of the user's to point at. */
