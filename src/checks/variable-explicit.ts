@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCheck } from '../engine/define.js';
 import { describeLocation } from '../model/describe.js';
-import { effective, locationOf, shownValue, valueEvidence } from '../model/query.js';
+import { apiLocation, effective, locationOf, shownValue, valueEvidence } from '../model/query.js';
 
 /**
  * A choice the deployment must make on purpose: set by the user's own files, not left to the service's default nor
@@ -34,7 +34,9 @@ export default defineCheck({
     // Every definition came from the chart itself: the deployment never said.
     const defs = ctx.model.env.get(p.variable)?.definitions ?? [];
     if (defs.length > 0 && defs.every((d) => d.chartDefault === true)) {
-      return ctx.report({ messageId: 'chartDefault', data: { variable: p.variable, value: shownValue(e), why: p.why }, ...loc, evidence });
+      // The chart's default has no line of the user's: point at the api values where the setting belongs.
+      const at = apiLocation(ctx.model) ?? location;
+      return ctx.report({ messageId: 'chartDefault', data: { variable: p.variable, value: shownValue(e), why: p.why }, ...(at ? { location: at } : {}), evidence });
     }
     ctx.evidence(`${evidence[0]} set explicitly at ${describeLocation(e.def.location)}`);
   },

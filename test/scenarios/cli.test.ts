@@ -83,7 +83,7 @@ describe('prodready check', () => {
       'runs-as-numeric-user': ['fixtures/broken/values.yaml:2'],
       'secret-in-configmap': ['fixtures/broken/values.yaml:14', 'fixtures/broken/values.yaml:24'],
       'service-starts': ['fixtures/broken/prod.env:2', 'fixtures/broken/prod.env:12', 'fixtures/broken/prod.env:14', 'fixtures/broken/prod.env:17', 'fixtures/broken/values.yaml:15'],
-      'serving-mode-explicit': [':'],
+      'serving-mode-explicit': ['fixtures/broken/values.yaml:2'],
       'tenant-claim-required': ['fixtures/broken/prod.env:6'],
       'tracing-configured': ['fixtures/broken/values.yaml:2'],
       'unknown-variable': ['fixtures/broken/values.yaml:16'],
