@@ -6,6 +6,7 @@ import { parseEnvFile } from '../sources/env-file.js';
 import { getPath, helmMapEntries, loadValues, type LoadedValues } from '../sources/helm-values.js';
 import { addManifestFile, emptyManifestSet, type ManifestSet } from '../sources/manifests.js';
 import type { TextFile } from '../sources/read-file.js';
+import { locateKey } from '../sources/yaml-doc.js';
 import { BUILTIN_PACK_DIR, loadCatalogue } from './catalogue.js';
 import { describeLocation } from './describe.js';
 import type { Container, DeploymentModel, EnvDefinition, EnvVar, Workload } from './types.js';
@@ -223,6 +224,14 @@ function strMap(v: unknown): Record<string, string> {
 function renderWorkloads(values: LoadedValues): Workload[] {
   const d = values.data;
   const at = (path: string[]): Location => userLocation(values.locate(path), path.join('.'));
+  // The workload itself is best shown at the `api:` key of the last file that configures it.
+  const keyAt = (path: string[]): Location => {
+    for (let i = values.files.length - 1; i >= 0; i -= 1) {
+      const doc = values.files[i]!.doc;
+      if (doc && doc.doc.hasIn(path)) return userLocation(locateKey(doc, path), path.join('.'));
+    }
+    return at(path);
+  };
   const api = obj(d.api);
   const image = obj(api.image);
   const port = (getPath(d, ['api', 'service', 'port']) as number | string | undefined) ?? 8000;
@@ -241,7 +250,7 @@ function renderWorkloads(values: LoadedValues): Workload[] {
     securityContext: obj(api.securityContext),
     volumeMounts: [],
     envNames: Object.keys(obj(api.env)),
-    location: at(['api']),
+    location: keyAt(['api']),
   };
   const out: Workload[] = [
     {
@@ -257,7 +266,7 @@ function renderWorkloads(values: LoadedValues): Workload[] {
       initContainers: [],
       podSecurityContext: obj(api.podSecurityContext),
       volumes: [],
-      location: at(['api']),
+      location: keyAt(['api']),
       renderedFrom: 'helm-values',
     },
   ];
@@ -274,7 +283,7 @@ function renderWorkloads(values: LoadedValues): Workload[] {
       containers: [],
       initContainers: [],
       volumes: [],
-      location: at(['pipelines', 'enabled']),
+      location: keyAt(['pipelines', 'enabled']),
       renderedFrom: 'helm-values',
     });
   }
@@ -284,8 +293,9 @@ function renderWorkloads(values: LoadedValues): Workload[] {
 function applyManifests(set: ManifestSet, env: EnvBuilder, model: DeploymentModel): void {
   model.serviceMonitors.push(...set.serviceMonitors);
   model.duplicates.push(...set.duplicates);
-  // Rendered manifests are the truth of what runs: they replace workloads derived from values.
-  if (set.workloads.length > 0) {
+  // Rendered manifests are the truth of what runs: they replace workloads derived from values. Manifests with no
+  // long-running workload (only a migration Job, say) are a partial render: the api derived from values still stands.
+  if (set.workloads.some((w) => w.kind === 'Deployment' || w.kind === 'StatefulSet')) {
     model.workloads = [];
     delete model.api;
   }

@@ -2,6 +2,7 @@
 import type { Location } from '../engine/types.js';
 import { describeLocation } from './describe.js';
 import { parseByType } from './go-parse.js';
+import { CHART_DEFAULTS_NAME } from './build.js';
 import type { DeploymentModel, EnvDefinition, ResourceRef, VariableSpec } from './types.js';
 
 export type Effective =
@@ -81,10 +82,13 @@ export function whereDecided(e: Effective): string {
   return e.state === 'default' ? e.because : 'unset';
 }
 
-/** The location a finding about this variable points at; the api workload when it is unset. */
+/**
+ * The location a finding about this variable points at; when it is unset, the api workload, or else the env file
+ * it would be added to (no finding without a file).
+ */
 export function locationOf(model: DeploymentModel, e: Effective): Location | undefined {
   if (e.def) return e.def.location;
-  return model.api?.workload.location;
+  return apiLocation(model);
 }
 
 /** How a value reaches the pod, in words, never with its content. */
@@ -126,4 +130,47 @@ export function secretEvidence(e: Effective): string {
     return `${e.name}: ${e.def ? `empty at ${describeLocation(e.def.location)}` : 'not set'}`;
   }
   return `${e.name}: set, ${[...e.def.value.trim()].length} chars, ${deliveryText(e.def)} (${describeLocation(e.def.location)})`;
+}
+
+/** A bool precondition of a rule ("only while JWT_AUTH_ENABLED is true"), as rule params spell it. */
+export interface BoolCondition {
+  variable: string;
+  is: boolean;
+}
+
+export type ConditionVerdict =
+  | { holds: true; evidence: string }
+  | { holds: false; evidence: string }
+  | { holds: undefined; evidence: string };
+
+/** Whether a precondition holds, with the evidence for it; undefined when the bool cannot be known. */
+export function conditionHolds(model: DeploymentModel, c: BoolCondition): ConditionVerdict {
+  const e = effective(model, c.variable);
+  const v = effectiveBool(model, c.variable);
+  const evidence = valueEvidence(e);
+  if (v === undefined) return { holds: undefined, evidence };
+  return { holds: v === c.is, evidence };
+}
+
+/** The api workload's location; without one, the last env file given (where a missing setting would go). */
+export function apiLocation(model: DeploymentModel): Location | undefined {
+  if (model.api) return model.api.workload.location;
+  const env = model.sources.filter((s) => s.kind === 'env').pop();
+  return env ? { file: env.file } : undefined;
+}
+
+/** Where a Helm values path was set, for findings: a chart default has no file of the user's to point at. */
+export function valuesLocation(model: DeploymentModel, path: readonly string[]): Location | undefined {
+  const loc = model.values?.locate(path);
+  if (!loc) return undefined;
+  if (loc.file === CHART_DEFAULTS_NAME) return { path: path.join('.'), resource: 'recsys chart default' };
+  return loc;
+}
+
+/** A value for a message: quoted as written, or only its length when the variable is a secret. */
+export function shownValue(e: Effective): string {
+  const raw = e.state === 'unknown' ? undefined : e.raw;
+  if (raw === undefined) return 'unset';
+  if (e.spec?.secret) return `(a secret of ${[...raw.trim()].length} chars)`;
+  return JSON.stringify(raw);
 }

@@ -84,6 +84,8 @@ export interface Container {
   livenessProbe?: HttpProbeSpec;
   readinessProbe?: HttpProbeSpec;
   ports: number[];
+  /** Named container ports (`http` → 8000), for probes that name their port. */
+  portNames?: Record<string, number>;
   resources?: {
     requests?: Record<string, string>;
     limits?: Record<string, string>;

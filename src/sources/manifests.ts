@@ -143,6 +143,11 @@ function addObject(set: ManifestSet, y: YamlDoc, base: Path, o: Record<string, u
         ports: arr(co.ports)
           .map((p) => Number(obj(p).containerPort))
           .filter((n) => Number.isFinite(n)),
+        portNames: Object.fromEntries(
+          arr(co.ports)
+            .map((p) => [str(obj(p).name), Number(obj(p).containerPort)] as const)
+            .filter((e): e is readonly [string, number] => e[0] !== undefined && Number.isFinite(e[1])),
+        ),
         ...(co.resources !== undefined
           ? {
               resources: { requests: strMap(obj(co.resources).requests), limits: strMap(obj(co.resources).limits) },

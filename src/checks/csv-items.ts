@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { defineCheck } from '../engine/define.js';
+import { describeLocation } from '../model/describe.js';
+import { splitCsv } from '../model/go-parse.js';
+import { conditionHolds, effective, locationOf, valueEvidence } from '../model/query.js';
+
+const VAR = z.string().regex(/^[A-Z][A-Z0-9_]*$/);
+
+/** A CSV variable that must list something, and none of a few forbidden entries (`none`, `HS256` for JWT algorithms). */
+export default defineCheck({
+  meta: {
+    id: 'csv-items',
+    type: 'problem',
+    description: 'Fails when a CSV variable is empty though it must list something, or lists an entry matching a forbidden pattern.',
+    messages: {
+      empty: '{{variable}} is not set ({{because}}): {{emptyWhy}}',
+      forbiddenItem: '{{variable}} at {{where}} lists {{item}}: {{why}}',
+      unseen: '{{variable}} cannot be seen: {{because}}',
+      conditionUnknown: 'whether this applies cannot be told: {{because}}',
+    },
+    params: z.strictObject({
+      variable: VAR,
+      onlyIf: z.strictObject({ variable: VAR, is: z.boolean() }).optional(),
+      /** Set to fail an empty list, with this reason. */
+      emptyWhy: z.string().min(1).optional(),
+      forbidden: z
+        .array(z.strictObject({ pattern: z.string().min(1), why: z.string().min(1) }))
+        .default([])
+        .transform((list, c) =>
+          list.map((f) => {
+            try {
+              return { re: new RegExp(f.pattern, 'i'), why: f.why };
+            } catch {
+              c.addIssue({ code: 'custom', message: `invalid regular expression ${f.pattern}` });
+              return { re: /$^/, why: f.why };
+            }
+          }),
+        ),
+    }),
+  },
+  run(ctx, p) {
+    const { model } = ctx;
+    if (p.onlyIf) {
+      const c = conditionHolds(model, p.onlyIf);
+      if (c.holds === undefined) return ctx.unknown({ messageId: 'conditionUnknown', data: { because: c.evidence } });
+      if (!c.holds) return ctx.skip(`applies only while ${p.onlyIf.variable} is ${p.onlyIf.is} (${c.evidence})`);
+      ctx.evidence(c.evidence);
+    }
+    const e = effective(model, p.variable);
+    if (e.state === 'unknown') return ctx.unknown({ messageId: 'unseen', data: { variable: p.variable, because: e.because } });
+    const raw = e.state === 'set' || e.state === 'invalid' ? e.raw : typeof e.raw === 'string' ? e.raw : '';
+    const items = splitCsv(raw);
+    const location = locationOf(model, e);
+    const loc = location ? { location } : {};
+    const evidence = [valueEvidence(e)];
+    if (items.length === 0) {
+      if (p.emptyWhy) {
+        ctx.report({ messageId: 'empty', data: { variable: p.variable, because: e.state === 'default' ? e.because : 'empty', emptyWhy: p.emptyWhy }, ...loc, evidence });
+      } else ctx.evidence(evidence[0]!);
+      return;
+    }
+    const where = e.def ? describeLocation(e.def.location) : 'the default';
+    let failed = false;
+    for (const item of items) {
+      const hit = p.forbidden.find((f) => f.re.test(item));
+      if (!hit) continue;
+      failed = true;
+      ctx.report({ messageId: 'forbiddenItem', data: { variable: p.variable, where, item: e.spec?.secret ? 'a forbidden entry' : item, why: hit.why }, ...loc, evidence });
+    }
+    if (!failed) ctx.evidence(evidence[0]!);
+  },
+});
