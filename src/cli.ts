@@ -38,6 +38,12 @@ Exit codes: 0 ready, 1 findings at or above --fail-on, 2 usage or input error.`,
   return program;
 }
 
+// `prodready rules | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
