@@ -40,6 +40,8 @@ export interface LoadCommandOptions {
   format?: string;
   output?: string;
   progress?: boolean;
+  /** Judge existing results (Locust, k6, harness, prodready) instead of running a burst. */
+  import?: string[];
 }
 
 export interface LoadCommandIO {
@@ -214,6 +216,47 @@ export function resolveLoadOptions(o: LoadCommandOptions, env: NodeJS.ProcessEnv
   };
 }
 
+/** `load --import`: the same gates over results another tool measured; a broken file is a failure at its line. */
+export async function runImportCommand(o: LoadCommandOptions, io: LoadCommandIO, now = new Date()): Promise<0 | 1> {
+  const { judgeLoadResultFiles, renderLoadMessage } = await import('../load/judge-evidence.js');
+  if (o.maxRegression !== undefined && !o.baseline) throw bad('--max-regression needs --baseline <previous report>');
+  const format = o.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw bad(`--format must be text or json (got "${format}")`);
+  const p95 = positive(o.p95Max, '--p95-max');
+  const p99 = positive(o.p99Max, '--p99-max');
+  const errMax = parseRatio(o.errorRateMax, '--error-rate-max');
+  const maxRegression = parseRatio(o.maxRegression, '--max-regression');
+  const judged = await judgeLoadResultFiles(
+    o.import ?? [],
+    {
+      ...(p95 !== undefined ? { p95MaxMs: p95 } : {}),
+      ...(p99 !== undefined ? { p99MaxMs: p99 } : {}),
+      ...(errMax !== undefined ? { errorRateMax: errMax } : {}),
+      ...(o.baseline ? { baselineFile: o.baseline } : {}),
+      ...(maxRegression !== undefined ? { maxRegression } : {}),
+    },
+    { now },
+  );
+  const verdicts = judged.reports.map((r) => ({ status: r.status, messageId: r.messageId, message: renderLoadMessage(r.messageId, r.data), location: r.location, evidence: r.evidence }));
+  const json = `${JSON.stringify({ results: judged.results, verdicts, status: judged.status }, null, 2)}\n`;
+  if (o.output) {
+    await mkdir(dirname(o.output), { recursive: true });
+    await writeFile(o.output, json);
+  }
+  if (format === 'json') io.stdout.write(json);
+  else {
+    const lines = [`prodready load --import: ${judged.status.toUpperCase()}`];
+    const shown = new Set<string>();
+    for (const v of verdicts) {
+      lines.push(`  ${v.status.toUpperCase().padEnd(7)} ${v.message}`);
+      // Each file's facts once, under its first verdict.
+      for (const e of v.evidence) if (!shown.has(e)) lines.push(`          ${e}`), shown.add(e);
+    }
+    io.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return judged.status === 'fail' || judged.status === 'unknown' ? 1 : 0;
+}
+
 /** Run the command; returns the exit code (1 when a gate fails or cannot be judged). UserErrors propagate. */
 export async function runLoadCommand(o: LoadCommandOptions, io: LoadCommandIO): Promise<LoadCommandOutcome> {
   const r = resolveLoadOptions(o, io.env);
@@ -276,6 +319,7 @@ export function registerLoadCommand(program: Command): void {
     .option('--format <format>', 'text or json (the LoadResult, a superset of the harness report)', 'text')
     .option('--output <file>', 'also write the JSON report to this file')
     .option('--no-progress', 'no progress line on stderr (it is only shown on a TTY outside CI anyway)')
+    .option('--import <file>', 'judge results another tool wrote instead of running a burst: Locust *_stats.csv, k6 --summary-export, recsys harness JSON (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .addHelpText(
       'after',
       `
@@ -289,13 +333,18 @@ HTTP answer at all, or the burst was interrupted, 2 bad flags.
 Examples:
   prodready load --base-url https://recsys.example --tenant acme --p95-max 250 --error-rate-max 1%
   BASE_URL=http://localhost:8000 DEV_HEADERS=true REQUESTS=1000 CONCURRENCY=25 prodready load --format json
-  prodready load --rate 50 --duration 20s --baseline last.json --max-regression 20%`,
+  prodready load --rate 50 --duration 20s --baseline last.json --max-regression 20%
+  prodready load --import results_stats.csv --p95-max 1000 --baseline last_stats.csv`,
     )
     .action(async (opts: LoadCommandOptions) => {
       const ac = new AbortController();
       const onSigint = () => ac.abort();
       process.once('SIGINT', onSigint);
       try {
+        if (opts.import && opts.import.length > 0) {
+          process.exitCode = await runImportCommand(opts, { env: process.env, stdout: process.stdout, stderr: process.stderr });
+          return;
+        }
         const outcome = await runLoadCommand(opts, { env: process.env, stdout: process.stdout, stderr: process.stderr, signal: ac.signal });
         process.exitCode = outcome.exitCode;
       } finally {

@@ -181,3 +181,25 @@ describe('prodready load: running', () => {
     }
   });
 });
+
+describe('load --import', () => {
+  const out = () => {
+    let text = '';
+    return { io: { env: {}, stdout: { write: (s: string) => void (text += s) }, stderr: { write: () => undefined } }, text: () => text };
+  };
+  it('gates a Locust CSV with the same p95 gate as a burst, naming file and row', async () => {
+    const { runImportCommand } = await import('../../src/commands/load.js');
+    const o = out();
+    const code = await runImportCommand({ import: ['fixtures/load-results/aggregated-only_stats.csv'], p95Max: '1000' }, o.io);
+    expect(code).toBe(1);
+    expect(o.text()).toMatch(/FAIL +p95 1200 ms is over the 1000 ms limit \(fixtures\/load-results\/aggregated-only_stats\.csv:2/);
+  });
+  it('a truncated file fails at its line instead of crashing', async () => {
+    const { runImportCommand } = await import('../../src/commands/load.js');
+    const o = out();
+    const code = await runImportCommand({ import: ['fixtures/load-results/truncated_stats.csv'], format: 'json' }, o.io);
+    expect(code).toBe(1);
+    const parsed = JSON.parse(o.text()) as { verdicts: Array<{ status: string; location: { line?: number } }> };
+    expect(parsed.verdicts[0]).toMatchObject({ status: 'fail', location: { line: 4 } });
+  });
+});
