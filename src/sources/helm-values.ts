@@ -135,8 +135,47 @@ export function renderQuoted(v: unknown): string {
   if (typeof v === 'number') return formatGoFloat(v);
   if (typeof v === 'string') return v;
   if (typeof v === 'bigint') return formatGoFloat(Number(v));
-  // Maps and lists render with Go's map formatting; only the fact that it is not a scalar matters here.
-  return JSON.stringify(v);
+  return formatGoValue(v, MAX_RENDERED_CHARS);
+}
+
+/** A collection rendered into an env value is nonsense anyway; past this many characters, what follows is elided. */
+const MAX_RENDERED_CHARS = 4096;
+
+class MapKey {
+  constructor(readonly key: string) {}
+}
+
+/**
+ * Go's %v of a decoded list or map (`[a b]`, `map[k:v]`, keys sorted), cut at `budget` characters: aliases can make
+ * a small file's data enormous once expanded, and JSON.stringify would expand it whole.
+ */
+function formatGoValue(v: unknown, budget: number): string {
+  let out = '';
+  const stack: unknown[] = [v];
+  const CLOSE = Symbol('close');
+  const SPACE = Symbol('space');
+  while (stack.length > 0 && out.length <= budget) {
+    const x = stack.pop();
+    if (x === CLOSE) out += ']';
+    else if (x === SPACE) out += ' ';
+    else if (x instanceof MapKey) out += `${x.key}:`;
+    else if (Array.isArray(x) || isPlainObject(x)) {
+      const entries: unknown[] = Array.isArray(x)
+        ? x
+        : Object.keys(x)
+            .sort()
+            .flatMap((k) => [new MapKey(k), x[k]]);
+      out += Array.isArray(x) ? '[' : 'map[';
+      stack.push(CLOSE);
+      const step = Array.isArray(x) ? 1 : 2;
+      for (let i = entries.length - step; i >= 0; i -= step) {
+        for (let j = step - 1; j >= 0; j -= 1) stack.push(entries[i + j]);
+        if (i > 0) stack.push(SPACE);
+      }
+    } else if (x === null || x === undefined) out += '<nil>';
+    else out += renderQuoted(x);
+  }
+  return out.length > budget || stack.length > 0 ? `${out.slice(0, budget)}...` : out;
 }
 
 /** Go's fmt %v for a float64 (strconv 'g' with shortest digits): exponent form when exp < -4 or exp >= 6. */

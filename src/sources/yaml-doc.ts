@@ -1,10 +1,12 @@
 // Shared YAML handling for values files and manifests: parse with positions, never throw on a broken file.
-import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { Location } from '../engine/types.js';
 import type { Duplicate, ParseProblem } from '../model/types.js';
 
 /** Alias expansion is bounded: a "billion laughs" document becomes a problem, not an OOM. */
 export const MAX_ALIAS_COUNT = 100;
+/** Deeper documents are refused before anything recursive walks them; real charts and manifests nest a few dozen levels. */
+export const MAX_NESTING_DEPTH = 256;
 
 export interface YamlDoc {
   file: string;
@@ -32,15 +34,26 @@ export function parseYamlFile(file: string, text: string, version: '1.1' | '1.2'
   try {
     parsed = parseAllDocuments(text, { version, uniqueKeys: false, lineCounter: lines, prettyErrors: false, strict: false }) as Document.Parsed[];
   } catch (e) {
-    out.problems.push({ file, line: 1, column: 1, code: 'yaml-syntax', message: `cannot be parsed as YAML (${(e as Error).name})` });
+    // The parser recurses per nesting level: a stack overflow means a document nested far too deep.
+    const message = e instanceof RangeError ? `nested too deeply to be parsed (over ${MAX_NESTING_DEPTH} levels)` : `cannot be parsed as YAML (${(e as Error).name})`;
+    out.problems.push({ file, line: 1, column: 1, code: 'yaml-syntax', message });
     return out;
   }
   if (!Array.isArray(parsed)) parsed = [parsed];
   parsed.forEach((doc, index) => {
     if (doc.errors.length > 0) {
-      const err = doc.errors[0]!;
+      // The parser gives up with RESOURCE_EXHAUSTION when nesting overflows its stack; say so plainly.
+      const exhausted = doc.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION');
+      const err = exhausted ?? doc.errors[0]!;
       const pos = lines.linePos(err.pos[0]);
-      out.problems.push({ file, line: pos.line, column: pos.col, code: 'yaml-syntax', message: firstLine(err.message) });
+      const message = exhausted ? `nested too deeply to be parsed (over ${MAX_NESTING_DEPTH} levels)` : firstLine(err.message);
+      out.problems.push({ file, line: pos.line, column: pos.col, code: 'yaml-syntax', message });
+      return;
+    }
+    const shape = checkShape(doc);
+    if (shape) {
+      const pos = shape.node.range ? lines.linePos(shape.node.range[0]) : { line: 1, col: 1 };
+      out.problems.push({ file, line: pos.line, column: pos.col, code: shape.code, message: shape.message });
       return;
     }
     let data: unknown;
@@ -55,6 +68,44 @@ export function parseYamlFile(file: string, text: string, version: '1.1' | '1.2'
     out.docs.push({ file, index, doc, data, lines });
   });
   return out;
+}
+
+/**
+ * Refuse what recursive code (toJS, merging, rendering) cannot survive: nesting deeper than MAX_NESTING_DEPTH,
+ * and an anchor that contains an alias to itself (go-yaml, and so Helm, rejects it too). Iterative on purpose.
+ */
+function checkShape(doc: Document.Parsed): { node: Node; code: 'yaml-syntax' | 'yaml-alias'; message: string } | undefined {
+  const anchored = new Map<string, unknown>();
+  const path: unknown[] = [];
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: doc.contents, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    path.length = depth;
+    if (isAlias(node)) {
+      const target = anchored.get(node.source);
+      if (target !== undefined && path.includes(target)) {
+        return { node, code: 'yaml-alias', message: `the alias *${node.source} is inside its own anchor: the data would be infinite` };
+      }
+      continue;
+    }
+    if (!isMap(node) && !isSeq(node)) {
+      if (isScalar(node) && node.anchor) anchored.set(node.anchor, node);
+      continue;
+    }
+    if (node.anchor) anchored.set(node.anchor, node);
+    if (depth >= MAX_NESTING_DEPTH) {
+      return { node, code: 'yaml-syntax', message: `nested more than ${MAX_NESTING_DEPTH} levels deep` };
+    }
+    path.push(node);
+    // Pushed in reverse so nodes pop in document order, as anchors resolve.
+    const children: unknown[] = [];
+    for (const item of node.items as unknown[]) {
+      if (isPair(item)) children.push(item.key, item.value);
+      else children.push(item);
+    }
+    for (let i = children.length - 1; i >= 0; i -= 1) stack.push({ node: children[i], depth: depth + 1 });
+  }
+  return undefined;
 }
 
 function firstLine(msg: string): string {

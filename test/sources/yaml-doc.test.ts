@@ -1,0 +1,56 @@
+// Regression examples found by the property tests: inputs that once threw or hung instead of becoming a problem.
+import { describe, expect, it } from 'vitest';
+import { buildModel } from '../../src/model/build.js';
+import { helmMapEntries, loadValues, renderQuoted } from '../../src/sources/helm-values.js';
+import { MAX_NESTING_DEPTH, parseYamlFile } from '../../src/sources/yaml-doc.js';
+
+const values = (text: string) => buildModel({ envFiles: [], valuesFiles: [{ name: 'v.yaml', text }], manifestFiles: [] });
+
+describe('YAML documents that recursive code cannot survive', () => {
+  it('an anchor containing an alias to itself is one yaml-alias problem at the alias, not a TypeError', () => {
+    for (const text of ['api: &a\n  env: *a\n', 'api:\n  env: &e\n    X: *e\n', 'a: &a [*a]\n', 'a: &a {<<: *a}\n']) {
+      const m = values(text);
+      expect(m.problems).toHaveLength(1);
+      expect(m.problems[0]).toMatchObject({ file: 'v.yaml', code: 'yaml-alias', line: expect.any(Number) });
+      expect(m.problems[0]!.line).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('an alias to an earlier sibling is fine (shared, not recursive)', () => {
+    const r = parseYamlFile('v.yaml', 'a: &a {x: 1}\nb: *a\nc: [*a, *a]\n', '1.1');
+    expect(r.problems).toEqual([]);
+    expect(r.docs[0]!.data).toEqual({ a: { x: 1 }, b: { x: 1 }, c: [{ x: 1 }, { x: 1 }] });
+  });
+
+  it('refuses nesting deeper than the bound, with the line of the node that crosses it', () => {
+    const deep = (n: number) => `a: ${'['.repeat(n)}${']'.repeat(n)}\n`;
+    expect(parseYamlFile('v.yaml', deep(MAX_NESTING_DEPTH - 2), '1.1').problems).toEqual([]);
+    const over = parseYamlFile('v.yaml', deep(MAX_NESTING_DEPTH + 10), '1.1').problems;
+    expect(over).toEqual([expect.objectContaining({ code: 'yaml-syntax', line: 1, message: `nested more than ${MAX_NESTING_DEPTH} levels deep` })]);
+    const block = Array.from({ length: MAX_NESTING_DEPTH + 5 }, (_, i) => `${' '.repeat(i)}k:`).join('\n');
+    expect(parseYamlFile('v.yaml', block, '1.2').problems).toEqual([expect.objectContaining({ code: 'yaml-syntax', message: expect.stringMatching(/nested/) })]);
+  });
+
+  it('nesting that overflows the parser itself is one problem with a line and a plain message', () => {
+    const problems = values(`a: ${'['.repeat(20_000)}`).problems;
+    expect(problems).toEqual([expect.objectContaining({ code: 'yaml-syntax', message: expect.stringMatching(/^nested too deeply/) })]);
+    expect(problems[0]!.line).toBe(1);
+  });
+});
+
+describe('collections rendered into an env value', () => {
+  it('render like Go %v, keys sorted, numbers as float64', () => {
+    expect(renderQuoted([1, 'a', { b: 10000000, a: [true, null] }])).toBe('[1 a map[a:[true <nil>] b:1e+07]]');
+    expect(renderQuoted({})).toBe('map[]');
+    expect(renderQuoted([])).toBe('[]');
+  });
+
+  it('are cut at a bound however large aliases make them', () => {
+    const lines = ['s: &s "' + 'x'.repeat(100_000) + '"', 'l: &l [*s, *s, *s, *s, *s, *s, *s, *s, *s, *s]', 'api:', '  env:', '    BIG: [*l, *l, *l, *l, *l, *l, *l, *l]'];
+    const v = loadValues([{ name: 'v.yaml', text: lines.join('\n') }]);
+    expect(v.problems).toEqual([]);
+    const big = helmMapEntries(v, ['api', 'env']).get('BIG')!;
+    expect(big.rendered.length).toBeLessThan(5000);
+    expect(big.rendered.endsWith('...')).toBe(true);
+  });
+});
