@@ -1,5 +1,5 @@
 // Shared YAML handling for values files and manifests: parse with positions, never throw on a broken file.
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { Composer, LineCounter, Parser, isAlias, isMap, isPair, isScalar, isSeq, type CST, type Document, type Node } from 'yaml';
 import type { Location } from '../engine/types.js';
 import type { Duplicate, ParseProblem } from '../model/types.js';
 
@@ -32,49 +32,72 @@ export function parseYamlFile(file: string, text: string, version: '1.1' | '1.2'
   const lines = new LineCounter();
   let parsed: Document.Parsed[];
   try {
-    parsed = parseAllDocuments(text, { version, uniqueKeys: false, lineCounter: lines, prettyErrors: false, strict: false }) as Document.Parsed[];
+    // Tokens first (the parser is iterative), so nesting is measured before the recursive composer sees it:
+    // a stack overflow would be reported at a position that depends on the engine's state, not the file.
+    const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
+    const deep = tooDeep(tokens);
+    if (deep !== undefined) {
+      const pos = lines.linePos(deep);
+      out.problems.push({ file, line: pos.line, column: pos.col, code: 'yaml-syntax', message: `nested more than ${MAX_NESTING_DEPTH} levels deep` });
+      return out;
+    }
+    const composer = new Composer({ version, uniqueKeys: false, strict: false, logLevel: 'error' });
+    parsed = Array.from(composer.compose(tokens)) as Document.Parsed[];
   } catch (e) {
-    // The parser recurses per nesting level: a stack overflow means a document nested far too deep.
-    const message = e instanceof RangeError ? `nested too deeply to be parsed (over ${MAX_NESTING_DEPTH} levels)` : `cannot be parsed as YAML (${(e as Error).name})`;
-    out.problems.push({ file, line: 1, column: 1, code: 'yaml-syntax', message });
+    out.problems.push({ file, line: 1, column: 1, code: 'yaml-syntax', message: `cannot be parsed as YAML (${(e as Error).name})` });
     return out;
   }
-  if (!Array.isArray(parsed)) parsed = [parsed];
-  parsed.forEach((doc, index) => {
+  // One problem per file: after the first broken document nothing in the file is used, so more would be noise.
+  for (const [index, doc] of parsed.entries()) {
     if (doc.errors.length > 0) {
-      // The parser gives up with RESOURCE_EXHAUSTION when nesting overflows its stack; say so plainly.
-      const exhausted = doc.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION');
-      const err = exhausted ?? doc.errors[0]!;
+      const err = doc.errors[0]!;
       const pos = lines.linePos(err.pos[0]);
-      const message = exhausted ? `nested too deeply to be parsed (over ${MAX_NESTING_DEPTH} levels)` : firstLine(err.message);
-      out.problems.push({ file, line: pos.line, column: pos.col, code: 'yaml-syntax', message });
-      return;
+      out.problems.push({ file, line: pos.line, column: pos.col, code: 'yaml-syntax', message: firstLine(err.message) });
+      return out;
     }
     const shape = checkShape(doc);
     if (shape) {
       const pos = shape.node.range ? lines.linePos(shape.node.range[0]) : { line: 1, col: 1 };
       out.problems.push({ file, line: pos.line, column: pos.col, code: shape.code, message: shape.message });
-      return;
+      return out;
     }
     let data: unknown;
     try {
       data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
       // Unresolved aliases and alias bombs throw here; both mean the file cannot be used.
-      out.problems.push({ file, line: 1, column: 1, code: 'yaml-alias', message: firstLine((e as Error).message) });
-      return;
+      const pos = doc.contents?.range ? lines.linePos(doc.contents.range[0]) : { line: 1, col: 1 };
+      out.problems.push({ file, line: pos.line, column: pos.col, code: 'yaml-alias', message: firstLine((e as Error).message) });
+      return out;
     }
     findDuplicates(file, doc.contents, [], lines, out.duplicates);
     out.docs.push({ file, index, doc, data, lines });
-  });
+  }
   return out;
 }
 
-/**
- * Refuse what recursive code (toJS, merging, rendering) cannot survive: nesting deeper than MAX_NESTING_DEPTH,
- * and an anchor that contains an alias to itself (go-yaml, and so Helm, rejects it too). Iterative on purpose.
- */
-function checkShape(doc: Document.Parsed): { node: Node; code: 'yaml-syntax' | 'yaml-alias'; message: string } | undefined {
+/** Offset of the first collection nested deeper than MAX_NESTING_DEPTH in the token stream, if any. */
+function tooDeep(tokens: CST.Token[]): number | undefined {
+  const stack: Array<{ token: CST.Token | undefined; depth: number }> = tokens.map((token) => ({ token, depth: 0 }));
+  while (stack.length > 0) {
+    const { token, depth } = stack.pop()!;
+    if (!token) continue;
+    if (token.type === 'document') {
+      stack.push({ token: token.value, depth });
+    } else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      if (depth >= MAX_NESTING_DEPTH) return token.offset;
+      for (const item of token.items) {
+        const it = item as { key?: CST.Token | null; value?: CST.Token };
+        if (it.key) stack.push({ token: it.key, depth: depth + 1 });
+        stack.push({ token: it.value, depth: depth + 1 });
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Refuse an anchor that contains an alias to itself (go-yaml, and so Helm, rejects it too): its data is infinite. */
+function checkShape(doc: Document.Parsed): { node: Node; code: 'yaml-alias'; message: string } | undefined {
   const anchored = new Map<string, unknown>();
   const path: unknown[] = [];
   const stack: Array<{ node: unknown; depth: number }> = [{ node: doc.contents, depth: 0 }];
@@ -93,9 +116,6 @@ function checkShape(doc: Document.Parsed): { node: Node; code: 'yaml-syntax' | '
       continue;
     }
     if (node.anchor) anchored.set(node.anchor, node);
-    if (depth >= MAX_NESTING_DEPTH) {
-      return { node, code: 'yaml-syntax', message: `nested more than ${MAX_NESTING_DEPTH} levels deep` };
-    }
     path.push(node);
     // Pushed in reverse so nodes pop in document order, as anchors resolve.
     const children: unknown[] = [];

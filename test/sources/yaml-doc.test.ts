@@ -31,10 +31,18 @@ describe('YAML documents that recursive code cannot survive', () => {
     expect(parseYamlFile('v.yaml', block, '1.2').problems).toEqual([expect.objectContaining({ code: 'yaml-syntax', message: expect.stringMatching(/nested/) })]);
   });
 
-  it('nesting that overflows the parser itself is one problem with a line and a plain message', () => {
-    const problems = values(`a: ${'['.repeat(20_000)}`).problems;
-    expect(problems).toEqual([expect.objectContaining({ code: 'yaml-syntax', message: expect.stringMatching(/^nested too deeply/) })]);
-    expect(problems[0]!.line).toBe(1);
+  it('nesting that would overflow the parser is measured on its tokens first: one problem, same line every run', () => {
+    const text = `a: ${'['.repeat(20_000)}`;
+    const first = values(text).problems;
+    expect(first).toEqual([expect.objectContaining({ code: 'yaml-syntax', line: 1, message: `nested more than ${MAX_NESTING_DEPTH} levels deep` })]);
+    expect(first[0]!.column).toBe(3 + MAX_NESTING_DEPTH);
+    for (let i = 0; i < 3; i += 1) expect(values(text).problems).toEqual(first);
+  });
+
+  it('a stream with several broken documents is one problem, at the first', () => {
+    const r = parseYamlFile('m.yaml', 'kind: A\n---\nkind: [\n---\nkind: B\n---\n  bad: x\n y\n', '1.2');
+    expect(r.problems).toEqual([expect.objectContaining({ code: 'yaml-syntax' })]);
+    expect(r.problems[0]!.line).toBeLessThan(7);
   });
 });
 
