@@ -33,8 +33,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
-    const prev = out[k];
-    out[k] = isPlainObject(prev) && isPlainObject(v) ? mergeDeep(prev, v) : v;
+    const prev = Object.hasOwn(out, k) ? out[k] : undefined;
+    // defineProperty: a key named __proto__ is data like any other, not the object's prototype.
+    Object.defineProperty(out, k, { value: isPlainObject(prev) && isPlainObject(v) ? mergeDeep(prev, v) : v, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
@@ -111,7 +112,7 @@ function scalarSource(node: Scalar): string {
 export function getPath(data: unknown, path: readonly string[]): unknown {
   let cur: unknown = data;
   for (const p of path) {
-    if (!isPlainObject(cur)) return undefined;
+    if (!isPlainObject(cur) || !Object.hasOwn(cur, p)) return undefined;
     cur = cur[p];
   }
   return cur;

@@ -62,3 +62,19 @@ describe('collections rendered into an env value', () => {
     expect(big.rendered.endsWith('...')).toBe(true);
   });
 });
+
+describe('keys that are names of Object internals', () => {
+  it('a __proto__ key merges as data and never lends values through the prototype', () => {
+    const v = loadValues([
+      { name: 'a.yaml', text: 'api:\n  env:\n    ENV: staging\n' },
+      { name: 'b.yaml', text: '__proto__:\n  api:\n    replicaCount: 5\napi:\n  env:\n    __proto__: {PPROF_ENABLED: true}\n    constructor: x\n' },
+    ]);
+    expect(Object.getPrototypeOf(v.data)).toBe(Object.prototype);
+    expect(Object.hasOwn(v.data, '__proto__')).toBe(true);
+    const env = helmMapEntries(v, ['api', 'env']);
+    expect([...env.keys()].sort()).toEqual(['ENV', '__proto__', 'constructor']);
+    expect(env.has('PPROF_ENABLED')).toBe(false);
+    const m = values('api:\n  env:\n    toString: x\n    hasOwnProperty: y\n');
+    expect(m.problems).toEqual([]);
+  });
+});
