@@ -3,7 +3,7 @@
 import { isScalar, type Scalar } from 'yaml';
 import type { Location } from '../engine/types.js';
 import type { Duplicate, HelmValues, ParseProblem } from '../model/types.js';
-import { locateIn, locateKey, parseYamlFile, type YamlDoc } from './yaml-doc.js';
+import { locateIn, locateKey, parseYamlFile, type YamlDoc, type YamlParseResult } from './yaml-doc.js';
 
 export interface ValuesFile {
   file: string;
@@ -40,13 +40,20 @@ function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>)
   return out;
 }
 
-export function loadValues(inputs: Array<{ name: string; text: string }>): LoadedValues {
+/** A values file to merge; `parsed` lets a caller reuse a parse of a file that never changes (the chart's defaults). */
+export interface ValuesInput {
+  name: string;
+  text: string;
+  parsed?: YamlParseResult;
+}
+
+export function loadValues(inputs: ValuesInput[]): LoadedValues {
   const files: ValuesFile[] = [];
   const problems: ParseProblem[] = [];
   const duplicates: Duplicate[] = [];
   let data: Record<string, unknown> = {};
   for (const input of inputs) {
-    const parsed = parseYamlFile(input.name, input.text, '1.1');
+    const parsed = input.parsed ?? parseYamlFile(input.name, input.text, '1.1');
     problems.push(...parsed.problems);
     duplicates.push(...parsed.duplicates);
     const doc = parsed.docs[0];
