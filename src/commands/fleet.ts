@@ -1,6 +1,7 @@
 // Fleet mode: `check --each GLOB` audits every matched deployment in one process. Rules are loaded once;
 // each deployment is read, judged, reported and dropped, so memory stays flat however large the fleet.
-import { mkdir, stat, writeFile, readdir } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, writeFile, readdir } from 'node:fs/promises';
 import { extname, isAbsolute, join } from 'node:path';
 import { Chalk } from 'chalk';
 import { glob } from 'tinyglobby';
@@ -40,7 +41,7 @@ interface Row {
 
 /** A folder is one deployment: values*.yaml are Helm values, *.env env files, other YAML rendered manifests. */
 async function deploymentOf(path: string): Promise<Deployment> {
-  const st = await stat(path);
+  const st = statSync(path);
   if (!st.isDirectory()) {
     return extname(path) === '.env'
       ? { name: path, values: [], env: [path], manifests: [] }

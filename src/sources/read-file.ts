@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { UserError } from '../engine/errors.js';
 
 /** Deployment files larger than this are refused before being read: no values file is this big. */
@@ -36,7 +35,9 @@ export async function readInput(path: string, limit = MAX_INPUT_BYTES): Promise<
   if (path === '-') return { name: '<stdin>', text: await readStdin(limit) };
   let size: number;
   try {
-    const st = await stat(path);
+    // Synchronous on purpose: a check reads a few small local files one after another, and each async call is a
+    // round trip through the thread pool (in fleet mode, thousands of them, idle while the machine is busy).
+    const st = statSync(path);
     if (st.isDirectory()) throw new UserError('file-unreadable', `${path} is a directory, not a file`);
     // A pipe or device (<(helm template ...), /dev/stdin, /dev/zero) has no size to check up front: read it bounded.
     size = st.isFile() ? st.size : -1;
@@ -48,7 +49,7 @@ export async function readInput(path: string, limit = MAX_INPUT_BYTES): Promise<
   }
   if (size > limit) throw new UserError('file-too-large', `${path} is ${size} bytes, over the ${limit}-byte limit; refusing to read it`);
   try {
-    return { name: path, text: size < 0 ? await readBounded(createReadStream(path), path, limit) : await readFile(path, 'utf8') };
+    return { name: path, text: size < 0 ? await readBounded(createReadStream(path), path, limit) : readFileSync(path, 'utf8') };
   } catch (e) {
     if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
