@@ -18,6 +18,8 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '3' },
     dir: { type: 'string', default: join(tmpdir(), 'prodready-bench-corpus') },
     'cold-runs': { type: 'string', default: '20' },
+    /** Another build of prodready to measure in the same run (e.g. the one before an optimisation). */
+    baseline: { type: 'string' },
   },
 });
 const count = Number(args.count);
@@ -36,6 +38,9 @@ const spectralOut = join(tmpdir(), 'prodready-bench-spectral.json');
 
 const tools = {
   prodready: { argv: [cli, 'check', '--each', glob, '--format', 'json'], display: `node dist/cli.js check --each '${glob}' --format json` },
+  ...(args.baseline
+    ? { 'prodready (baseline)': { argv: [args.baseline, 'check', '--each', glob, '--format', 'json'], display: `node ${args.baseline} check --each '${glob}' --format json` } }
+    : {}),
   spectral: {
     argv: [spectralBin, 'lint', glob, '--ruleset', join(ROOT, 'bench/spectral-ruleset.yaml'), '--format', 'json', '--output', spectralOut, '--quiet'],
     display: `node node_modules/@stoplight/spectral-cli/dist/index.js lint '${glob}' --ruleset bench/spectral-ruleset.yaml --format json --output ${spectralOut} --quiet`,
@@ -53,7 +58,7 @@ function timed(argv) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const load0 = loadavg()[0];
-const samples = { prodready: [], spectral: [] };
+const samples = Object.fromEntries(Object.keys(tools).map((k) => [k, []]));
 let lastOut = {};
 for (let i = 0; i < Number(args.runs); i += 1) {
   for (const [name, t] of Object.entries(tools)) {
@@ -64,10 +69,9 @@ for (let i = 0; i < Number(args.runs); i += 1) {
 }
 const load1 = loadavg()[0];
 
-const scores = {
-  prodready: score(join(args.dir, 'expected.json'), prodreadyFindings(lastOut.prodready)),
-  spectral: score(join(args.dir, 'expected.json'), spectralFindings(lastOut.spectral)),
-};
+const scores = Object.fromEntries(
+  Object.keys(tools).map((k) => [k, score(join(args.dir, 'expected.json'), k === 'spectral' ? spectralFindings(lastOut[k]) : prodreadyFindings(lastOut[k]))]),
+);
 
 const summary = {};
 for (const name of Object.keys(tools)) {
