@@ -1,9 +1,9 @@
 // Helm values files: YAML 1.1 like Helm, merged like `-f a.yaml -f b.yaml` (later wins, maps merge deeply),
 // with the position of every value and the string the chart's `quote` would render for it.
-import { isScalar, type Scalar } from 'yaml';
+import { isScalar, type Node, type Pair, type Scalar } from 'yaml';
 import type { Location } from '../engine/types.js';
 import type { Duplicate, HelmValues, ParseProblem } from '../model/types.js';
-import { locateIn, locateKey, parseYamlFile, type YamlDoc, type YamlParseResult } from './yaml-doc.js';
+import { locateIn, mapPairs, pairKeyLocation, parseYamlFile, type YamlDoc, type YamlParseResult } from './yaml-doc.js';
 
 export interface ValuesFile {
   file: string;
@@ -96,15 +96,18 @@ export function helmMapEntries(values: LoadedValues, path: readonly string[]): M
   const out = new Map<string, HelmScalar>();
   const merged = getPath(values.data, path);
   if (!isPlainObject(merged)) return out;
+  // Each file's map at `path` indexed once; the last file that sets a key owns its position.
+  const indexes = values.files.map((f) => (f.doc ? mapPairs(f.doc, path) : undefined));
   for (const [key, value] of Object.entries(merged)) {
     const full = [...path, key];
     let doc: YamlDoc | undefined;
+    let pair: Pair<Node, Node | null> | undefined;
     for (let i = values.files.length - 1; i >= 0 && !doc; i -= 1) {
-      const d = values.files[i]!.doc;
-      if (d && d.doc.hasIn(full)) doc = d;
+      pair = indexes[i]?.get(key);
+      if (pair) doc = values.files[i]!.doc;
     }
-    const node = doc?.doc.getIn(full, true);
-    const location = (doc && locateKey(doc, full)) ?? { path: full.join('.') };
+    const node = pair?.value;
+    const location = doc && pair ? pairKeyLocation(doc, pair, full.join('.')) : { path: full.join('.') };
     const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' || node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
     const sourceText = isScalar(node) ? scalarSource(node) : String(value);
     out.set(key, { rendered: renderQuoted(value), sourceText, yamlType: yamlTypeOf(value), quoted, location });

@@ -1,5 +1,5 @@
 // Shared YAML handling for values files and manifests: parse with positions, never throw on a broken file.
-import { Composer, LineCounter, Parser, isAlias, isMap, isPair, isScalar, isSeq, type CST, type Document, type Node } from 'yaml';
+import { Composer, LineCounter, Parser, isAlias, isMap, isPair, isScalar, isSeq, type CST, type Document, type Node, type Pair } from 'yaml';
 import type { Location } from '../engine/types.js';
 import type { Duplicate, ParseProblem } from '../model/types.js';
 
@@ -160,6 +160,23 @@ export function locateKey(y: YamlDoc, path: readonly (string | number)[]): Locat
     if (pair && isScalar(pair.key)) return nodeLocation(y.file, pair.key, y.lines, path.join('.'));
   }
   return locateIn(y, path);
+}
+
+/**
+ * The pairs of the map at `path`, by key (the last of duplicates wins, as in the data). Looking keys up one by one
+ * with getIn scans the map's items each time: quadratic in the size of a map, minutes for a wide one.
+ */
+export function mapPairs(y: YamlDoc, path: readonly (string | number)[]): Map<string, Pair<Node, Node | null>> | undefined {
+  const node = y.doc.getIn(path, true);
+  if (!isMap(node)) return undefined;
+  const index = new Map<string, Pair<Node, Node | null>>();
+  for (const pair of node.items as Array<Pair<Node, Node | null>>) if (isScalar(pair.key)) index.set(String(pair.key.value), pair);
+  return index;
+}
+
+/** Location of the key of `pair` (found through mapPairs) under `path`. */
+export function pairKeyLocation(y: YamlDoc, pair: Pair<Node, Node | null>, path: string): Location {
+  return nodeLocation(y.file, pair.key, y.lines, path);
 }
 
 function findDuplicates(file: string, node: unknown, path: string[], lines: LineCounter, out: Duplicate[]): void {
