@@ -48,6 +48,11 @@ export async function judgeInParallel(matches: string[], env: FleetEnv, workerCo
           failed ??= e;
           resolve();
         });
+        // A worker that ends with chunks outstanding would otherwise leave the fleet waiting forever.
+        w.on('exit', (code) => {
+          if (outstanding > 0) failed ??= new Error(`fleet worker exited (code ${code}) with ${outstanding} chunk(s) unjudged`);
+          resolve();
+        });
         // Worker k takes chunks k+1, k+1+threads, ...; the main thread takes 0, threads, 2*threads, ...
         for (let c = k + 1; c < chunks.length; c += threads) {
           outstanding += 1;
