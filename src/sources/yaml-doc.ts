@@ -31,11 +31,14 @@ export function parseYamlFile(file: string, text: string, version: '1.1' | '1.2'
   }
   const lines = new LineCounter();
   let parsed: Document.Parsed[];
+  let hasAliases = true;
   try {
     // Tokens first (the parser is iterative), so nesting is measured before the recursive composer sees it:
     // a stack overflow would be reported at a position that depends on the engine's state, not the file.
     const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
-    const deep = tooDeep(tokens);
+    const shape = tokenShape(tokens);
+    const deep = shape.tooDeepAt;
+    hasAliases = shape.hasAliases;
     if (deep !== undefined) {
       const pos = lines.linePos(deep);
       out.problems.push({ file, line: pos.line, column: pos.col, code: 'yaml-syntax', message: `nested more than ${MAX_NESTING_DEPTH} levels deep` });
@@ -55,7 +58,8 @@ export function parseYamlFile(file: string, text: string, version: '1.1' | '1.2'
       out.problems.push({ file, line: pos.line, column: pos.col, code: 'yaml-syntax', message: firstLine(err.message) });
       return out;
     }
-    const shape = checkShape(doc);
+    // Most files have no alias at all: then no anchor can contain itself, and the AST walk is skipped.
+    const shape = hasAliases ? checkShape(doc) : undefined;
     if (shape) {
       const pos = shape.node.range ? lines.linePos(shape.node.range[0]) : { line: 1, col: 1 };
       out.problems.push({ file, line: pos.line, column: pos.col, code: shape.code, message: shape.message });
@@ -76,16 +80,18 @@ export function parseYamlFile(file: string, text: string, version: '1.1' | '1.2'
   return out;
 }
 
-/** Offset of the first collection nested deeper than MAX_NESTING_DEPTH in the token stream, if any. */
-function tooDeep(tokens: CST.Token[]): number | undefined {
+/** Offset of the first collection nested deeper than MAX_NESTING_DEPTH in the token stream, and whether any alias occurs. */
+function tokenShape(tokens: CST.Token[]): { tooDeepAt?: number; hasAliases: boolean } {
   const stack: Array<{ token: CST.Token | undefined; depth: number }> = tokens.map((token) => ({ token, depth: 0 }));
+  let hasAliases = false;
   while (stack.length > 0) {
     const { token, depth } = stack.pop()!;
     if (!token) continue;
-    if (token.type === 'document') {
+    if (token.type === 'alias') hasAliases = true;
+    else if (token.type === 'document') {
       stack.push({ token: token.value, depth });
     } else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
-      if (depth >= MAX_NESTING_DEPTH) return token.offset;
+      if (depth >= MAX_NESTING_DEPTH) return { tooDeepAt: token.offset, hasAliases };
       for (const item of token.items) {
         const it = item as { key?: CST.Token | null; value?: CST.Token };
         if (it.key) stack.push({ token: it.key, depth: depth + 1 });
@@ -93,7 +99,7 @@ function tooDeep(tokens: CST.Token[]): number | undefined {
       }
     }
   }
-  return undefined;
+  return { hasAliases };
 }
 
 /** Refuse an anchor that contains an alias to itself (go-yaml, and so Helm, rejects it too): its data is infinite. */
