@@ -185,27 +185,36 @@ export function pairKeyLocation(y: YamlDoc, pair: Pair<Node, Node | null>, path:
   return nodeLocation(y.file, pair.key, y.lines, path);
 }
 
+/** `path` is one shared stack (pushed and popped), not a copy per key: most maps have no duplicate to name. */
 function findDuplicates(file: string, node: unknown, path: string[], lines: LineCounter, out: Duplicate[]): void {
   if (isMap(node)) {
     const seen = new Map<string, Node>();
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
       if (key !== undefined) {
-        const prev = seen.get(key);
-        if (prev) {
+        const prevNode = seen.get(key);
+        if (prevNode) {
           const p = [...path, key].join('.');
           out.push({
             name: p,
-            first: nodeLocation(file, prev, lines, p),
+            first: nodeLocation(file, prevNode, lines, p),
             second: nodeLocation(file, pair.key as Node, lines, p),
             winner: 'the later one, as Helm and kubectl read it',
           });
         }
         seen.set(key, pair.key as Node);
+        path.push(key);
+        findDuplicates(file, pair.value, path, lines, out);
+        path.pop();
+      } else {
+        findDuplicates(file, pair.value, path, lines, out);
       }
-      findDuplicates(file, pair.value, key === undefined ? path : [...path, key], lines, out);
     }
   } else if (isSeq(node)) {
-    node.items.forEach((item, i) => findDuplicates(file, item, [...path, String(i)], lines, out));
+    node.items.forEach((item, i) => {
+      path.push(String(i));
+      findDuplicates(file, item, path, lines, out);
+      path.pop();
+    });
   }
 }
