@@ -1,6 +1,7 @@
 // Fleet mode: `check --each GLOB` audits every matched deployment in one process. Rules are loaded once;
 // each deployment is read, judged, reported and dropped, so memory stays flat however large the fleet.
-import { mkdir, stat, writeFile, readdir } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, writeFile, readdir } from 'node:fs/promises';
 import { extname, isAbsolute, join } from 'node:path';
 import { Chalk } from 'chalk';
 import { glob } from 'tinyglobby';
@@ -11,6 +12,7 @@ import { SECTIONS, type RunResult } from '../engine/types.js';
 import { loadReporter, type FormatName } from '../reporters/index.js';
 import { VERSION } from '../version.js';
 import { runCheck, type CheckOptions } from './check.js';
+import type { LoadedRule } from '../engine/load-rules.js';
 import { loadPack, unitMetas } from './pack.js';
 
 const EXTENSIONS: Partial<Record<FormatName, string>> = {
@@ -30,7 +32,7 @@ interface Deployment {
   manifests: string[];
 }
 
-interface Row {
+export interface Row {
   deployment: string;
   verdict: 'ready' | 'not-ready' | 'error';
   failuresBySection: number[];
@@ -40,7 +42,7 @@ interface Row {
 
 /** A folder is one deployment: values*.yaml are Helm values, *.env env files, other YAML rendered manifests. */
 async function deploymentOf(path: string): Promise<Deployment> {
-  const st = await stat(path);
+  const st = statSync(path);
   if (!st.isDirectory()) {
     return extname(path) === '.env'
       ? { name: path, values: [], env: [path], manifests: [] }
@@ -65,6 +67,78 @@ export interface FleetOptions extends CheckOptions {
   each: string;
 }
 
+/** What judging one deployment needs; built once per thread (the main one and each worker). */
+export interface FleetEnv {
+  opts: FleetOptions;
+  config: RunConfig;
+  formats: FormatName[];
+  outDir: string | undefined;
+  colorLevel: 0 | 1;
+  rules: LoadedRule[];
+  units: ReturnType<typeof unitMetas>;
+  reporters: Map<FormatName, Awaited<ReturnType<typeof loadReporter>>>;
+}
+
+export interface Judged {
+  row: Row;
+  /** What goes to stdout for this deployment (reports written to --output are already on disk). */
+  out: string;
+}
+
+export async function fleetEnv(opts: FleetOptions, config: RunConfig, formats: FormatName[], outDir: string | undefined, colorLevel: 0 | 1): Promise<FleetEnv> {
+  const rules = await loadPack(config, opts.rules);
+  const reporters = new Map<FormatName, Awaited<ReturnType<typeof loadReporter>>>();
+  for (const f of formats) reporters.set(f, await loadReporter(f));
+  return { opts, config, formats, outDir, colorLevel, rules, units: unitMetas(rules), reporters };
+}
+
+/**
+ * Worker threads, opt-in with PRODREADY_FLEET_WORKERS=N (N workers beside the main thread): each loads the modules
+ * and the pack again, which costs about 70 MiB of RSS per worker, so one thread stays the default.
+ * Only from the built JavaScript: the worker is a .js module beside this one.
+ */
+function fleetWorkerCount(deployments: number): number {
+  const n = Number(process.env.PRODREADY_FLEET_WORKERS ?? '0');
+  if (!import.meta.url.endsWith('.js') || !Number.isInteger(n) || n <= 0) return 0;
+  // Fewer chunks than threads would leave workers idle after paying their start-up.
+  return Math.min(n, 8, Math.floor(deployments / 25));
+}
+
+export async function judgeDeployment(match: string, env: FleetEnv): Promise<Judged> {
+  const { opts, config, rules, units, reporters, outDir } = env;
+  const d = await deploymentOf(match);
+  let result: RunResult;
+  try {
+    ({ result } = await runCheck(
+      { ...opts, values: [...opts.values, ...d.values], env: [...opts.env, ...d.env], manifests: [...opts.manifests, ...d.manifests] },
+      config,
+      { rules, deployment: d.name },
+    ));
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    return { row: { deployment: d.name, verdict: 'error', failuresBySection: [], fatal: 0, error: e.format() }, out: '' };
+  }
+  const row: Row = {
+    deployment: d.name,
+    verdict: result.summary.verdict,
+    failuresBySection: SECTIONS.map((s) => result.summary.sections[s]!.counts.fail + result.summary.sections[s]!.counts.warn),
+    fatal: result.summary.fatal,
+  };
+  const ctx = { units, toolVersion: VERSION, cwd: process.cwd(), color: false, verbose: opts.verbose === true };
+  let out = '';
+  for (const [format, reporter] of reporters) {
+    if (outDir) {
+      await writeFile(join(outDir, `${slug(d.name)}.${EXTENSIONS[format] ?? 'txt'}`), reporter(result, ctx));
+    } else if (format === 'json') {
+      // One deployment per line (JSON Lines), so a consumer can stream a large fleet.
+      out += `${JSON.stringify(result)}\n`;
+    } else {
+      out += compactText(result, new Chalk({ level: env.colorLevel }));
+    }
+  }
+  return { row, out };
+}
+
 export async function runFleet(opts: FleetOptions, config: RunConfig = defaultConfig()): Promise<number> {
   const matches = (await glob(opts.each, { onlyFiles: false, expandDirectories: false, dot: false, absolute: isAbsolute(opts.each) }))
     .map((m) => m.replace(/\/$/, ''))
@@ -79,44 +153,19 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
   if (!outDir && formats.length > 1) throw new UserError('invalid-option', 'with --each and no --output, give one --format (text or json)');
   if (outDir) await mkdir(outDir, { recursive: true });
 
-  const rules = await loadPack(config, opts.rules);
-  const units = unitMetas(rules);
-  const reporters = new Map<FormatName, Awaited<ReturnType<typeof loadReporter>>>();
-  for (const f of formats) reporters.set(f, await loadReporter(f));
-  const c = new Chalk({ level: !outDir && opts.color !== false && process.stdout.isTTY ? 1 : 0 });
+  const env = await fleetEnv(opts, config, formats, outDir, !outDir && opts.color !== false && process.stdout.isTTY ? 1 : 0);
+  const c = new Chalk({ level: env.colorLevel });
   const rows: Row[] = [];
-
-  for (const match of matches) {
-    const d = await deploymentOf(match);
-    let result: RunResult;
-    try {
-      ({ result } = await runCheck(
-        { ...opts, values: [...opts.values, ...d.values], env: [...opts.env, ...d.env], manifests: [...opts.manifests, ...d.manifests] },
-        config,
-        { rules, deployment: d.name },
-      ));
-    } catch (e) {
-      if (!isUserError(e)) throw e;
-      rows.push({ deployment: d.name, verdict: 'error', failuresBySection: [], fatal: 0, error: e.format() });
-      continue;
-    }
-    rows.push({
-      deployment: d.name,
-      verdict: result.summary.verdict,
-      failuresBySection: SECTIONS.map((s) => result.summary.sections[s]!.counts.fail + result.summary.sections[s]!.counts.warn),
-      fatal: result.summary.fatal,
-    });
-    const ctx = { units, toolVersion: VERSION, cwd: process.cwd(), color: false, verbose: opts.verbose === true };
-    for (const [format, reporter] of reporters) {
-      if (outDir) {
-        await writeFile(join(outDir, `${slug(d.name)}.${EXTENSIONS[format] ?? 'txt'}`), reporter(result, ctx));
-      } else if (format === 'json') {
-        // One deployment per line (JSON Lines), so a consumer can stream a large fleet.
-        process.stdout.write(`${JSON.stringify(result)}\n`);
-      } else {
-        process.stdout.write(compactText(result, c));
-      }
-    }
+  const emit = (judged: Judged): void => {
+    rows.push(judged.row);
+    if (judged.out) process.stdout.write(judged.out);
+  };
+  const workers = fleetWorkerCount(matches.length);
+  if (workers > 0) {
+    const { judgeInParallel } = await import('./fleet-workers.js');
+    await judgeInParallel(matches, env, workers, emit);
+  } else {
+    for (const match of matches) emit(await judgeDeployment(match, env));
   }
 
   if (formats.includes('json') && !outDir) {

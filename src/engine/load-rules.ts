@@ -7,6 +7,7 @@ import { CHECKS } from '../checks/index.js';
 import { PROBES } from '../probes/index.js';
 import type { CheckDefinition, ProbeDefinition } from './define.js';
 import { UserError, type ProblemDetail } from './errors.js';
+import { cachedPackValue } from './pack-cache.js';
 import { ruleSchema, type RuleDef } from './rule-schema.js';
 import { didYouMean } from '../util/did-you-mean.js';
 
@@ -72,6 +73,8 @@ async function parseRuleFile(file: string, problems: ProblemDetail[]): Promise<R
     problems.push({ file, message: 'cannot be read' });
     return undefined;
   }
+  const cached = cachedPackValue(file, text);
+  if (cached !== undefined) return cached as RuleDef;
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) {
     problems.push({ file, message: `YAML syntax: ${doc.errors[0]!.message.split('\n')[0]}` });

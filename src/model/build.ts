@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import type { Location } from '../engine/types.js';
 import { parseEnvFile } from '../sources/env-file.js';
-import { getPath, helmMapEntries, loadValues, type LoadedValues } from '../sources/helm-values.js';
+import { getPath, helmMapEntries, loadValues, type LoadedValues, type ValuesInput } from '../sources/helm-values.js';
 import { addManifestFile, emptyManifestSet, type ManifestSet } from '../sources/manifests.js';
 import type { TextFile } from '../sources/read-file.js';
-import { locateKey } from '../sources/yaml-doc.js';
+import { locateKey, parseYamlFile } from '../sources/yaml-doc.js';
 import { BUILTIN_PACK_DIR, loadCatalogue } from './catalogue.js';
 import { describeLocation } from './describe.js';
 import type { Container, DeploymentModel, EnvDefinition, EnvVar, Workload } from './types.js';
@@ -25,10 +25,14 @@ export const CHART_DEFAULTS_NAME = '<recsys chart defaults>';
 /** Names the chart gives its resources (they omit the release name). */
 export const CHART_API_NAME = 'recsys-api';
 
-let chartDefaultsText: string | undefined;
-function chartDefaults(): TextFile {
-  chartDefaultsText ??= readFileSync(`${BUILTIN_PACK_DIR}chart-defaults.yaml`, 'utf8');
-  return { name: CHART_DEFAULTS_NAME, text: chartDefaultsText };
+let chartDefaultsInput: ValuesInput | undefined;
+/** Read and parsed once per process: fleet mode merges the same defaults under every deployment (read-only). */
+function chartDefaults(): ValuesInput {
+  if (!chartDefaultsInput) {
+    const text = readFileSync(`${BUILTIN_PACK_DIR}chart-defaults.yaml`, 'utf8');
+    chartDefaultsInput = { name: CHART_DEFAULTS_NAME, text, parsed: parseYamlFile(CHART_DEFAULTS_NAME, text, '1.1') };
+  }
+  return chartDefaultsInput;
 }
 
 /** A chart default has no file of the user's to point at: say so instead of naming a file. */

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../engine/errors.js';
+import { cachedPackValue } from '../engine/pack-cache.js';
 import type { VariableSpec } from './types.js';
 
 /** The built-in rule pack's folder, beside dist/ in the repo and in the installed package. */
@@ -21,7 +22,7 @@ const variableSchema = z.strictObject({
   notes: z.string().optional(),
 });
 
-const catalogueSchema = z.strictObject({ variables: z.array(variableSchema).min(1) });
+export const catalogueSchema = z.strictObject({ variables: z.array(variableSchema).min(1) });
 
 export type CatalogueEntry = VariableSpec;
 
@@ -29,7 +30,9 @@ let cached: Map<string, CatalogueEntry> | undefined;
 
 export function loadCatalogue(file = `${BUILTIN_PACK_DIR}variables.yaml`): Map<string, CatalogueEntry> {
   if (cached && file === `${BUILTIN_PACK_DIR}variables.yaml`) return cached;
-  const parsed = catalogueSchema.safeParse(parse(readFileSync(file, 'utf8')));
+  const text = readFileSync(file, 'utf8');
+  const cachedValue = cachedPackValue(file, text);
+  const parsed = cachedValue !== undefined ? { success: true as const, data: cachedValue as z.infer<typeof catalogueSchema> } : catalogueSchema.safeParse(parse(text));
   if (!parsed.success) {
     throw new UserError(
       'invalid-rule-definition',

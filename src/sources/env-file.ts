@@ -23,6 +23,9 @@ export interface EnvFileResult {
 
 const KEY = /^[\w.-]+/;
 
+/** A junk file would otherwise yield one finding per line: list this many, then one that counts the rest. */
+export const MAX_LINE_PROBLEMS = 20;
+
 export function parseEnvFile(file: string, text: string): EnvFileResult {
   const result: EnvFileResult = { file, entries: new Map(), all: [], duplicates: [], problems: [] };
   if (text.includes('\0')) {
@@ -31,6 +34,15 @@ export function parseEnvFile(file: string, text: string): EnvFileResult {
     result.problems.push({ file, line, column: 1, code: 'binary-file', message: 'contains a NUL byte: not a text .env file' });
     return result;
   }
+  let unlisted = 0;
+  let firstUnlisted: ParseProblem | undefined;
+  const report = (p: ParseProblem): void => {
+    if (result.problems.length < MAX_LINE_PROBLEMS) result.problems.push(p);
+    else {
+      unlisted += 1;
+      firstUnlisted ??= p;
+    }
+  };
   const src = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const lines = src.split('\n');
   let i = 0;
@@ -50,7 +62,7 @@ export function parseEnvFile(file: string, text: string): EnvFileResult {
     const keyMatch = KEY.exec(rest);
     const sep = keyMatch ? /^(\s*=\s*|:\s+)/.exec(rest.slice(keyMatch[0].length)) : null;
     if (!keyMatch || !sep) {
-      result.problems.push({ file, line: lineNo, column: col, code: 'env-syntax', message: 'not a KEY=VALUE line' });
+      report({ file, line: lineNo, column: col, code: 'env-syntax', message: 'not a KEY=VALUE line' });
       continue;
     }
     const key = keyMatch[0];
@@ -63,17 +75,19 @@ export function parseEnvFile(file: string, text: string): EnvFileResult {
     let valueLine = lineNo;
     if (q === '"' || q === "'" || q === '`') {
       // A quoted value may span lines; find the closing quote that is not escaped.
-      let body = after.slice(1);
-      let closed = findClose(body, q);
+      // Scan line by line: a backslash never escapes past the newline it may escape, so each line starts fresh.
+      // (Concatenating and rescanning the whole body per line was quadratic in the file size.)
+      const parts = [after.slice(1)];
+      let closed = findClose(parts[0]!, q);
       const startIndex = i;
       while (closed < 0 && i < lines.length) {
-        body += '\n' + lines[i]!;
+        parts.push(lines[i]!);
         i += 1;
-        closed = findClose(body, q);
+        closed = findClose(parts[parts.length - 1]!, q);
       }
       if (closed < 0) {
         i = startIndex;
-        result.problems.push({
+        report({
           file,
           line: lineNo,
           column: valueCol,
@@ -82,11 +96,13 @@ export function parseEnvFile(file: string, text: string): EnvFileResult {
         });
         continue;
       }
-      const tail = body.slice(closed + 1).trim();
+      const last = parts.pop()!;
+      const tail = last.slice(closed + 1).trim();
       if (tail !== '' && !tail.startsWith('#')) {
-        result.problems.push({ file, line: lineNo, column: valueCol, code: 'env-syntax', message: 'text after the closing quote' });
+        report({ file, line: lineNo, column: valueCol, code: 'env-syntax', message: 'text after the closing quote' });
       }
-      value = body.slice(0, closed);
+      parts.push(last.slice(0, closed));
+      value = parts.join('\n');
       if (q === '"') value = value.replace(/\\n/g, '\n').replace(/\\r/g, '\r');
       quote = q;
     } else {
@@ -109,16 +125,20 @@ export function parseEnvFile(file: string, text: string): EnvFileResult {
     result.entries.set(key, entry);
     result.all.push(entry);
   }
+  if (firstUnlisted) {
+    const more = unlisted - 1;
+    result.problems.push(more === 0 ? firstUnlisted : { ...firstUnlisted, message: `${firstUnlisted.message} (and ${more} more unreadable line${more === 1 ? '' : 's'} after it)` });
+  }
   return result;
 }
 
-function findClose(body: string, q: string): number {
-  for (let k = 0; k < body.length; k += 1) {
-    if (body[k] === '\\') {
+function findClose(text: string, q: string): number {
+  for (let k = 0; k < text.length; k += 1) {
+    if (text[k] === '\\') {
       k += 1;
       continue;
     }
-    if (body[k] === q) return k;
+    if (text[k] === q) return k;
   }
   return -1;
 }

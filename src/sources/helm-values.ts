@@ -1,9 +1,9 @@
 // Helm values files: YAML 1.1 like Helm, merged like `-f a.yaml -f b.yaml` (later wins, maps merge deeply),
 // with the position of every value and the string the chart's `quote` would render for it.
-import { isScalar, type Scalar } from 'yaml';
+import { isScalar, type Node, type Pair, type Scalar } from 'yaml';
 import type { Location } from '../engine/types.js';
 import type { Duplicate, HelmValues, ParseProblem } from '../model/types.js';
-import { locateIn, locateKey, parseYamlFile, type YamlDoc } from './yaml-doc.js';
+import { locateIn, mapPairs, pairKeyLocation, parseYamlFile, type YamlDoc, type YamlParseResult } from './yaml-doc.js';
 
 export interface ValuesFile {
   file: string;
@@ -33,19 +33,29 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
-    const prev = out[k];
-    out[k] = isPlainObject(prev) && isPlainObject(v) ? mergeDeep(prev, v) : v;
+    const prev = Object.hasOwn(out, k) ? out[k] : undefined;
+    const value = isPlainObject(prev) && isPlainObject(v) ? mergeDeep(prev, v) : v;
+    // A key named __proto__ is data like any other, not the object's prototype (defineProperty is slower: only then).
+    if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    else out[k] = value;
   }
   return out;
 }
 
-export function loadValues(inputs: Array<{ name: string; text: string }>): LoadedValues {
+/** A values file to merge; `parsed` lets a caller reuse a parse of a file that never changes (the chart's defaults). */
+export interface ValuesInput {
+  name: string;
+  text: string;
+  parsed?: YamlParseResult;
+}
+
+export function loadValues(inputs: ValuesInput[]): LoadedValues {
   const files: ValuesFile[] = [];
   const problems: ParseProblem[] = [];
   const duplicates: Duplicate[] = [];
   let data: Record<string, unknown> = {};
   for (const input of inputs) {
-    const parsed = parseYamlFile(input.name, input.text, '1.1');
+    const parsed = input.parsed ?? parseYamlFile(input.name, input.text, '1.1');
     problems.push(...parsed.problems);
     duplicates.push(...parsed.duplicates);
     const doc = parsed.docs[0];
@@ -86,15 +96,18 @@ export function helmMapEntries(values: LoadedValues, path: readonly string[]): M
   const out = new Map<string, HelmScalar>();
   const merged = getPath(values.data, path);
   if (!isPlainObject(merged)) return out;
+  // Each file's map at `path` indexed once; the last file that sets a key owns its position.
+  const indexes = values.files.map((f) => (f.doc ? mapPairs(f.doc, path) : undefined));
   for (const [key, value] of Object.entries(merged)) {
     const full = [...path, key];
     let doc: YamlDoc | undefined;
+    let pair: Pair<Node, Node | null> | undefined;
     for (let i = values.files.length - 1; i >= 0 && !doc; i -= 1) {
-      const d = values.files[i]!.doc;
-      if (d && d.doc.hasIn(full)) doc = d;
+      pair = indexes[i]?.get(key);
+      if (pair) doc = values.files[i]!.doc;
     }
-    const node = doc?.doc.getIn(full, true);
-    const location = (doc && locateKey(doc, full)) ?? { path: full.join('.') };
+    const node = pair?.value;
+    const location = doc && pair ? pairKeyLocation(doc, pair, full.join('.')) : { path: full.join('.') };
     const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' || node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
     const sourceText = isScalar(node) ? scalarSource(node) : String(value);
     out.set(key, { rendered: renderQuoted(value), sourceText, yamlType: yamlTypeOf(value), quoted, location });
@@ -111,7 +124,7 @@ function scalarSource(node: Scalar): string {
 export function getPath(data: unknown, path: readonly string[]): unknown {
   let cur: unknown = data;
   for (const p of path) {
-    if (!isPlainObject(cur)) return undefined;
+    if (!isPlainObject(cur) || !Object.hasOwn(cur, p)) return undefined;
     cur = cur[p];
   }
   return cur;
@@ -135,8 +148,47 @@ export function renderQuoted(v: unknown): string {
   if (typeof v === 'number') return formatGoFloat(v);
   if (typeof v === 'string') return v;
   if (typeof v === 'bigint') return formatGoFloat(Number(v));
-  // Maps and lists render with Go's map formatting; only the fact that it is not a scalar matters here.
-  return JSON.stringify(v);
+  return formatGoValue(v, MAX_RENDERED_CHARS);
+}
+
+/** A collection rendered into an env value is nonsense anyway; past this many characters, what follows is elided. */
+const MAX_RENDERED_CHARS = 4096;
+
+class MapKey {
+  constructor(readonly key: string) {}
+}
+
+/**
+ * Go's %v of a decoded list or map (`[a b]`, `map[k:v]`, keys sorted), cut at `budget` characters: aliases can make
+ * a small file's data enormous once expanded, and JSON.stringify would expand it whole.
+ */
+function formatGoValue(v: unknown, budget: number): string {
+  let out = '';
+  const stack: unknown[] = [v];
+  const CLOSE = Symbol('close');
+  const SPACE = Symbol('space');
+  while (stack.length > 0 && out.length <= budget) {
+    const x = stack.pop();
+    if (x === CLOSE) out += ']';
+    else if (x === SPACE) out += ' ';
+    else if (x instanceof MapKey) out += `${x.key}:`;
+    else if (Array.isArray(x) || isPlainObject(x)) {
+      const entries: unknown[] = Array.isArray(x)
+        ? x
+        : Object.keys(x)
+            .sort()
+            .flatMap((k) => [new MapKey(k), x[k]]);
+      out += Array.isArray(x) ? '[' : 'map[';
+      stack.push(CLOSE);
+      const step = Array.isArray(x) ? 1 : 2;
+      for (let i = entries.length - step; i >= 0; i -= step) {
+        for (let j = step - 1; j >= 0; j -= 1) stack.push(entries[i + j]);
+        if (i > 0) stack.push(SPACE);
+      }
+    } else if (x === null || x === undefined) out += '<nil>';
+    else out += renderQuoted(x);
+  }
+  return out.length > budget || stack.length > 0 ? `${out.slice(0, budget)}...` : out;
 }
 
 /** Go's fmt %v for a float64 (strconv 'g' with shortest digits): exponent form when exp < -4 or exp >= 6. */

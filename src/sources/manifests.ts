@@ -2,7 +2,7 @@
 // Secrets (decoded to be judged, never printed), ServiceMonitors, each with its position.
 import type { Location } from '../engine/types.js';
 import type { Container, Duplicate, HttpProbeSpec, ParseProblem, ResourceRef, Workload, WorkloadKind } from '../model/types.js';
-import { locateIn, locateKey, parseYamlFile, type YamlDoc } from './yaml-doc.js';
+import { locateIn, locateKey, mapPairs, pairKeyLocation, parseYamlFile, type YamlDoc } from './yaml-doc.js';
 
 type Path = Array<string | number>;
 
@@ -87,20 +87,27 @@ function addObject(set: ManifestSet, y: YamlDoc, base: Path, o: Record<string, u
   const keyAt = (p: Path): Location => ({ ...(locateKey(y, [...base, ...p]) ?? { file: y.file }), resource });
   if (kind === 'ConfigMap' || kind === 'Secret') {
     const entries = new Map<string, { value: string; location: Location }>();
+    // Keys located through an index built once per map: one getIn per key is quadratic in the map's size.
+    const indexes = new Map<string, ReturnType<typeof mapPairs>>();
+    const dataKeyAt = (field: 'data' | 'stringData', k: string): Location => {
+      if (!indexes.has(field)) indexes.set(field, mapPairs(y, [...base, field]));
+      const pair = indexes.get(field)?.get(k);
+      return pair ? { ...pairKeyLocation(y, pair, [...base, field, k].join('.')), resource } : keyAt([field, k]);
+    };
     if (kind === 'Secret') {
       for (const [k, v] of Object.entries(obj(o.data))) {
         const s = str(v);
-        if (s !== undefined) entries.set(k, { value: decodeBase64(s), location: keyAt(['data', k]) });
+        if (s !== undefined) entries.set(k, { value: decodeBase64(s), location: dataKeyAt('data', k) });
       }
       // stringData wins over data, as the API server merges them.
       for (const [k, v] of Object.entries(obj(o.stringData))) {
         const s = str(v);
-        if (s !== undefined) entries.set(k, { value: s, location: keyAt(['stringData', k]) });
+        if (s !== undefined) entries.set(k, { value: s, location: dataKeyAt('stringData', k) });
       }
     } else {
       for (const [k, v] of Object.entries(obj(o.data))) {
         const s = str(v);
-        if (s !== undefined) entries.set(k, { value: s, location: keyAt(['data', k]) });
+        if (s !== undefined) entries.set(k, { value: s, location: dataKeyAt('data', k) });
       }
     }
     const target = kind === 'Secret' ? set.secrets : set.configMaps;

@@ -1,10 +1,12 @@
 // Shared YAML handling for values files and manifests: parse with positions, never throw on a broken file.
-import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { Composer, LineCounter, Parser, isAlias, isMap, isPair, isScalar, isSeq, type CST, type Document, type Node, type Pair } from 'yaml';
 import type { Location } from '../engine/types.js';
 import type { Duplicate, ParseProblem } from '../model/types.js';
 
 /** Alias expansion is bounded: a "billion laughs" document becomes a problem, not an OOM. */
 export const MAX_ALIAS_COUNT = 100;
+/** Deeper documents are refused before anything recursive walks them; real charts and manifests nest a few dozen levels. */
+export const MAX_NESTING_DEPTH = 256;
 
 export interface YamlDoc {
   file: string;
@@ -29,32 +31,107 @@ export function parseYamlFile(file: string, text: string, version: '1.1' | '1.2'
   }
   const lines = new LineCounter();
   let parsed: Document.Parsed[];
+  let hasAliases = true;
   try {
-    parsed = parseAllDocuments(text, { version, uniqueKeys: false, lineCounter: lines, prettyErrors: false, strict: false }) as Document.Parsed[];
+    // Tokens first (the parser is iterative), so nesting is measured before the recursive composer sees it:
+    // a stack overflow would be reported at a position that depends on the engine's state, not the file.
+    const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
+    const shape = tokenShape(tokens);
+    const deep = shape.tooDeepAt;
+    hasAliases = shape.hasAliases;
+    if (deep !== undefined) {
+      const pos = lines.linePos(deep);
+      out.problems.push({ file, line: pos.line, column: pos.col, code: 'yaml-syntax', message: `nested more than ${MAX_NESTING_DEPTH} levels deep` });
+      return out;
+    }
+    const composer = new Composer({ version, uniqueKeys: false, strict: false, logLevel: 'error' });
+    parsed = Array.from(composer.compose(tokens)) as Document.Parsed[];
   } catch (e) {
     out.problems.push({ file, line: 1, column: 1, code: 'yaml-syntax', message: `cannot be parsed as YAML (${(e as Error).name})` });
     return out;
   }
-  if (!Array.isArray(parsed)) parsed = [parsed];
-  parsed.forEach((doc, index) => {
+  // One problem per file: after the first broken document nothing in the file is used, so more would be noise.
+  for (const [index, doc] of parsed.entries()) {
     if (doc.errors.length > 0) {
       const err = doc.errors[0]!;
       const pos = lines.linePos(err.pos[0]);
       out.problems.push({ file, line: pos.line, column: pos.col, code: 'yaml-syntax', message: firstLine(err.message) });
-      return;
+      return out;
+    }
+    // Most files have no alias at all: then no anchor can contain itself, and the AST walk is skipped.
+    const shape = hasAliases ? checkShape(doc) : undefined;
+    if (shape) {
+      const pos = shape.node.range ? lines.linePos(shape.node.range[0]) : { line: 1, col: 1 };
+      out.problems.push({ file, line: pos.line, column: pos.col, code: shape.code, message: shape.message });
+      return out;
     }
     let data: unknown;
     try {
       data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
       // Unresolved aliases and alias bombs throw here; both mean the file cannot be used.
-      out.problems.push({ file, line: 1, column: 1, code: 'yaml-alias', message: firstLine((e as Error).message) });
-      return;
+      const pos = doc.contents?.range ? lines.linePos(doc.contents.range[0]) : { line: 1, col: 1 };
+      out.problems.push({ file, line: pos.line, column: pos.col, code: 'yaml-alias', message: firstLine((e as Error).message) });
+      return out;
     }
     findDuplicates(file, doc.contents, [], lines, out.duplicates);
     out.docs.push({ file, index, doc, data, lines });
-  });
+  }
   return out;
+}
+
+/** Offset of the first collection nested deeper than MAX_NESTING_DEPTH in the token stream, and whether any alias occurs. */
+function tokenShape(tokens: CST.Token[]): { tooDeepAt?: number; hasAliases: boolean } {
+  const stack: Array<{ token: CST.Token | undefined; depth: number }> = tokens.map((token) => ({ token, depth: 0 }));
+  let hasAliases = false;
+  while (stack.length > 0) {
+    const { token, depth } = stack.pop()!;
+    if (!token) continue;
+    if (token.type === 'alias') hasAliases = true;
+    else if (token.type === 'document') {
+      stack.push({ token: token.value, depth });
+    } else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      if (depth >= MAX_NESTING_DEPTH) return { tooDeepAt: token.offset, hasAliases };
+      for (const item of token.items) {
+        const it = item as { key?: CST.Token | null; value?: CST.Token };
+        if (it.key) stack.push({ token: it.key, depth: depth + 1 });
+        stack.push({ token: it.value, depth: depth + 1 });
+      }
+    }
+  }
+  return { hasAliases };
+}
+
+/** Refuse an anchor that contains an alias to itself (go-yaml, and so Helm, rejects it too): its data is infinite. */
+function checkShape(doc: Document.Parsed): { node: Node; code: 'yaml-alias'; message: string } | undefined {
+  const anchored = new Map<string, unknown>();
+  const path: unknown[] = [];
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: doc.contents, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    path.length = depth;
+    if (isAlias(node)) {
+      const target = anchored.get(node.source);
+      if (target !== undefined && path.includes(target)) {
+        return { node, code: 'yaml-alias', message: `the alias *${node.source} is inside its own anchor: the data would be infinite` };
+      }
+      continue;
+    }
+    if (!isMap(node) && !isSeq(node)) {
+      if (isScalar(node) && node.anchor) anchored.set(node.anchor, node);
+      continue;
+    }
+    if (node.anchor) anchored.set(node.anchor, node);
+    path.push(node);
+    // Pushed in reverse so nodes pop in document order, as anchors resolve.
+    const children: unknown[] = [];
+    for (const item of node.items as unknown[]) {
+      if (isPair(item)) children.push(item.key, item.value);
+      else children.push(item);
+    }
+    for (let i = children.length - 1; i >= 0; i -= 1) stack.push({ node: children[i], depth: depth + 1 });
+  }
+  return undefined;
 }
 
 function firstLine(msg: string): string {
@@ -91,27 +168,53 @@ export function locateKey(y: YamlDoc, path: readonly (string | number)[]): Locat
   return locateIn(y, path);
 }
 
+/**
+ * The pairs of the map at `path`, by key (the last of duplicates wins, as in the data). Looking keys up one by one
+ * with getIn scans the map's items each time: quadratic in the size of a map, minutes for a wide one.
+ */
+export function mapPairs(y: YamlDoc, path: readonly (string | number)[]): Map<string, Pair<Node, Node | null>> | undefined {
+  const node = y.doc.getIn(path, true);
+  if (!isMap(node)) return undefined;
+  const index = new Map<string, Pair<Node, Node | null>>();
+  for (const pair of node.items as Array<Pair<Node, Node | null>>) if (isScalar(pair.key)) index.set(String(pair.key.value), pair);
+  return index;
+}
+
+/** Location of the key of `pair` (found through mapPairs) under `path`. */
+export function pairKeyLocation(y: YamlDoc, pair: Pair<Node, Node | null>, path: string): Location {
+  return nodeLocation(y.file, pair.key, y.lines, path);
+}
+
+/** `path` is one shared stack (pushed and popped), not a copy per key: most maps have no duplicate to name. */
 function findDuplicates(file: string, node: unknown, path: string[], lines: LineCounter, out: Duplicate[]): void {
   if (isMap(node)) {
     const seen = new Map<string, Node>();
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
       if (key !== undefined) {
-        const prev = seen.get(key);
-        if (prev) {
+        const prevNode = seen.get(key);
+        if (prevNode) {
           const p = [...path, key].join('.');
           out.push({
             name: p,
-            first: nodeLocation(file, prev, lines, p),
+            first: nodeLocation(file, prevNode, lines, p),
             second: nodeLocation(file, pair.key as Node, lines, p),
             winner: 'the later one, as Helm and kubectl read it',
           });
         }
         seen.set(key, pair.key as Node);
+        path.push(key);
+        findDuplicates(file, pair.value, path, lines, out);
+        path.pop();
+      } else {
+        findDuplicates(file, pair.value, path, lines, out);
       }
-      findDuplicates(file, pair.value, key === undefined ? path : [...path, key], lines, out);
     }
   } else if (isSeq(node)) {
-    node.items.forEach((item, i) => findDuplicates(file, item, [...path, String(i)], lines, out));
+    node.items.forEach((item, i) => {
+      path.push(String(i));
+      findDuplicates(file, item, path, lines, out);
+      path.pop();
+    });
   }
 }

@@ -48,3 +48,26 @@ describe('check --each', () => {
     expect(r.stderr).toMatch(/error\[missing-input\]: --each .* matched nothing/);
   });
 });
+
+describe('check --each on worker threads', () => {
+  it('PRODREADY_FLEET_WORKERS=2 gives the same reports, in the same order, as one thread', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prodready-fleet-workers-'));
+    // 60 deployments (ready, broken, unreadable in turn) make 3 chunks: one for the main thread, one per worker.
+    for (let i = 0; i < 60; i += 1) {
+      const name = join(dir, `d${String(i).padStart(3, '0')}`);
+      mkdirSync(name);
+      if (i % 3 === 2) writeFileSync(join(name, 'values.yaml'), 'api: [\n');
+      else cpSync(join(root, i % 3 === 0 ? 'fixtures/ready' : 'fixtures/broken', 'values.yaml'), join(name, 'values.yaml'));
+    }
+    const strip = (s: string) => s.replace(/"generatedAt":"[^"]*"/g, '');
+    const one = run(['check', '--each', join(dir, '*'), '--format', 'json'], undefined, { PRODREADY_FLEET_WORKERS: '0' });
+    const three = run(['check', '--each', join(dir, '*'), '--format', 'json'], undefined, { PRODREADY_FLEET_WORKERS: '2' });
+    expect(one.code).toBe(1);
+    expect(three.code).toBe(one.code);
+    expect(three.stderr).toBe('');
+    expect(strip(three.stdout)).toBe(strip(one.stdout));
+    expect(one.stdout.split('\n').filter(Boolean)).toHaveLength(61);
+    const text = run(['check', '--each', join(dir, '*')], undefined, { PRODREADY_FLEET_WORKERS: '2' });
+    expect(text.stdout).toBe(run(['check', '--each', join(dir, '*')], undefined, { PRODREADY_FLEET_WORKERS: '0' }).stdout);
+  }, 120_000);
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse as dotenvParse } from 'dotenv';
-import { parseEnvFile } from '../../src/sources/env-file.js';
+import { MAX_LINE_PROBLEMS, parseEnvFile } from '../../src/sources/env-file.js';
 
 const values = (text: string): Record<string, string> => Object.fromEntries([...parseEnvFile('x.env', text).entries].map(([k, e]) => [k, e.value]));
 
@@ -52,5 +52,21 @@ describe('env files', () => {
     const r = parseEnvFile('x.env', 'A=1\n\0\0\0');
     expect(r.problems).toEqual([expect.objectContaining({ code: 'binary-file', line: 2 })]);
     expect(r.entries.size).toBe(0);
+  });
+});
+
+describe('env files that once hung or flooded the report', () => {
+  it('an unterminated quote near the top of a long file is scanned once, not once per line', () => {
+    const text = `A="open\n${'x\n'.repeat(200_000)}`;
+    const r = parseEnvFile('big.env', text);
+    expect(r.problems[0]).toMatchObject({ line: 1, code: 'env-unterminated-quote' });
+  });
+
+  it('lists at most MAX_LINE_PROBLEMS bad lines, then one that counts the rest', () => {
+    const r = parseEnvFile('junk.env', `A=1\n${'junk line\n'.repeat(1000)}B=2\n`);
+    expect(r.problems).toHaveLength(MAX_LINE_PROBLEMS + 1);
+    expect(r.problems.at(-1)).toMatchObject({ line: MAX_LINE_PROBLEMS + 2, message: `not a KEY=VALUE line (and ${1000 - MAX_LINE_PROBLEMS - 1} more unreadable lines after it)` });
+    expect(r.entries.get('B')!.value).toBe('2');
+    expect(parseEnvFile('j.env', 'junk\n'.repeat(MAX_LINE_PROBLEMS + 1)).problems).toHaveLength(MAX_LINE_PROBLEMS + 1);
   });
 });

@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// Static-check benchmark: prodready's fleet mode against Spectral with an equivalent ruleset, on the same seeded
+// corpus in the same run (alternating, so both see the same machine), then prodready's cold start against node -e 0.
+// Prints a Markdown report for BENCHMARKS.md. Usage: npm run bench:static [-- --count 1000 --seed 1 --runs 3]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generate } from './corpus.mjs';
+import { prodreadyFindings, score, spectralFindings, SEEDED_RULES } from './score.mjs';
+
+const ROOT = join(import.meta.dirname, '..');
+const { values: args } = parseArgs({
+  options: {
+    count: { type: 'string', default: '1000' },
+    seed: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '3' },
+    dir: { type: 'string', default: join(tmpdir(), 'prodready-bench-corpus') },
+    'cold-runs': { type: 'string', default: '20' },
+    /** Another build of prodready to measure in the same run (e.g. the one before an optimisation). */
+    baseline: { type: 'string' },
+  },
+});
+const count = Number(args.count);
+const TIME = '/usr/bin/time';
+if (!existsSync(TIME)) {
+  process.stderr.write('bench:static needs GNU time at /usr/bin/time (Debian: apt-get install time)\n');
+  process.exit(2);
+}
+const spectralPkg = JSON.parse(readFileSync(join(ROOT, 'node_modules/@stoplight/spectral-cli/package.json'), 'utf8'));
+const spectralBin = join(ROOT, 'node_modules/@stoplight/spectral-cli/dist/index.js');
+const cli = join(ROOT, 'dist/cli.js');
+
+const expected = generate({ out: args.dir, count, seed: Number(args.seed) });
+const glob = `${args.dir}/*/values.yaml`;
+const spectralOut = join(tmpdir(), 'prodready-bench-spectral.json');
+
+const tools = {
+  prodready: { argv: [cli, 'check', '--each', glob, '--format', 'json'], display: `node dist/cli.js check --each '${glob}' --format json` },
+  ...(args.baseline
+    ? { 'prodready (baseline)': { argv: [args.baseline, 'check', '--each', glob, '--format', 'json'], display: `node ${args.baseline} check --each '${glob}' --format json` } }
+    : {}),
+  spectral: {
+    argv: [spectralBin, 'lint', glob, '--ruleset', join(ROOT, 'bench/spectral-ruleset.yaml'), '--format', 'json', '--output', spectralOut, '--quiet'],
+    display: `node node_modules/@stoplight/spectral-cli/dist/index.js lint '${glob}' --ruleset bench/spectral-ruleset.yaml --format json --output ${spectralOut} --quiet`,
+  },
+};
+
+/** One run under GNU time: wall seconds, CPU seconds, peak RSS in MiB, and stdout. */
+function timed(argv) {
+  const r = spawnSync(TIME, ['-f', '%M %e %U %S', process.execPath, ...argv], { encoding: 'utf8', maxBuffer: 1 << 30, cwd: ROOT });
+  const last = r.stderr.trim().split('\n').at(-1).split(' ').map(Number);
+  if (last.length !== 4 || last.some(Number.isNaN)) throw new Error(`no timing from ${argv.join(' ')}: ${r.stderr.slice(-500)}`);
+  const [kib, wall, user, sys] = last;
+  return { wall, cpu: user + sys, rssMiB: kib / 1024, stdout: r.stdout, status: r.status };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const load0 = loadavg()[0];
+const samples = Object.fromEntries(Object.keys(tools).map((k) => [k, []]));
+let lastOut = {};
+for (let i = 0; i < Number(args.runs); i += 1) {
+  for (const [name, t] of Object.entries(tools)) {
+    const r = timed(t.argv);
+    samples[name].push(r);
+    lastOut[name] = name === 'spectral' ? readFileSync(spectralOut, 'utf8') : r.stdout;
+  }
+}
+const load1 = loadavg()[0];
+
+const scores = Object.fromEntries(
+  Object.keys(tools).map((k) => [k, score(join(args.dir, 'expected.json'), k === 'spectral' ? spectralFindings(lastOut[k]) : prodreadyFindings(lastOut[k]))]),
+);
+
+const summary = {};
+for (const name of Object.keys(tools)) {
+  const s = samples[name];
+  const wall = median(s.map((x) => x.wall));
+  summary[name] = { wall, cpu: median(s.map((x) => x.cpu)), rss: Math.max(...s.map((x) => x.rssMiB)), filesPerSecond: count / wall, filesPerCpuSecond: count / median(s.map((x) => x.cpu)) };
+}
+
+// Cold start: hyperfine when installed, else alternating timed runs.
+function coldStart() {
+  const check = `node ${cli} check --values ${join(ROOT, 'fixtures/ready/values.yaml')}`;
+  const runs = Number(args['cold-runs']);
+  try {
+    const json = join(tmpdir(), 'prodready-bench-cold.json');
+    execFileSync('hyperfine', ['-N', '-i', '--warmup', '3', '--runs', String(runs), '--export-json', json, 'node -e 0', check], { stdio: 'ignore' });
+    const r = JSON.parse(readFileSync(json, 'utf8')).results;
+    return { tool: 'hyperfine', nodeMs: r[0].median * 1000, checkMs: r[1].median * 1000, nodeCpuMs: (r[0].user + r[0].system) * 1000, checkCpuMs: (r[1].user + r[1].system) * 1000 };
+  } catch {
+    const walls = { node: [], check: [] };
+    for (let i = 0; i < runs; i += 1) {
+      for (const [k, argv] of [['node', ['-e', '0']], ['check', [cli, 'check', '--values', join(ROOT, 'fixtures/ready/values.yaml')]]]) {
+        const t0 = process.hrtime.bigint();
+        spawnSync(process.execPath, argv, { stdio: 'ignore' });
+        walls[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+    }
+    return { tool: 'alternating spawnSync', nodeMs: median(walls.node), checkMs: median(walls.check) };
+  }
+}
+const cold = coldStart();
+
+const f1 = (n) => n.toFixed(1);
+const pr = summary.prodready;
+const sp = summary.spectral;
+const lines = [
+  `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}, Spectral ${spectralPkg.version}; load average ${load0.toFixed(1)} before, ${load1.toFixed(1)} after.`,
+  `Corpus: \`node bench/corpus.mjs --out DIR --count ${count} --seed ${args.seed}\`: ${expected.violations.length} seeded violations (${SEEDED_RULES.map((r) => `${r} ${expected.violations.filter((v) => v.rule === r).length}`).join(', ')}).`,
+  `Medians of ${args.runs} alternating runs each.`,
+  '',
+  '| tool | wall (s) | files/s | CPU (s) | files per CPU-second | peak RSS (MiB) | seeded violations found | false alarms |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...Object.entries(summary).map(([name, s]) => `| ${name} | ${s.wall.toFixed(2)} | ${f1(s.filesPerSecond)} | ${s.cpu.toFixed(2)} | ${f1(s.filesPerCpuSecond)} | ${f1(s.rss)} | ${scores[name].found}/${scores[name].expected} | ${scores[name].extra.length} |`),
+  '',
+  `prodready / Spectral: ${f1(pr.filesPerSecond / sp.filesPerSecond)}x files/s (wall), ${f1(pr.filesPerCpuSecond / sp.filesPerCpuSecond)}x files per CPU-second.`,
+  `Cold start (${cold.tool}, median): \`node -e 0\` ${cold.nodeMs.toFixed(0)} ms, \`prodready check --values fixtures/ready/values.yaml\` ${cold.checkMs.toFixed(0)} ms = ${(cold.checkMs / cold.nodeMs).toFixed(1)}x` +
+    (cold.nodeCpuMs ? `; CPU ${cold.nodeCpuMs.toFixed(0)} ms vs ${cold.checkCpuMs.toFixed(0)} ms = ${(cold.checkCpuMs / cold.nodeCpuMs).toFixed(1)}x.` : '.'),
+  '',
+  'Commands:',
+  '```',
+  ...Object.values(tools).map((t) => `/usr/bin/time -f '%M %e %U %S' ${t.display}`),
+  `hyperfine -N -i --warmup 3 --runs ${args['cold-runs']} 'node -e 0' 'node dist/cli.js check --values fixtures/ready/values.yaml'`,
+  '```',
+];
+for (const [name, s] of Object.entries(scores)) if (s.missed.length > 0) lines.push('', `${name} missed (first 10): ${s.missed.slice(0, 10).join('; ')}`);
+for (const [name, s] of Object.entries(scores)) if (s.extra.length > 0) lines.push('', `${name} false alarms (first 10): ${s.extra.slice(0, 10).join('; ')}`);
+process.stdout.write(`${lines.join('\n')}\n`);
