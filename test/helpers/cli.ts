@@ -12,6 +12,7 @@ export function run(args: string[], input?: string, env: Record<string, string> 
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
     timeout: 60_000,
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
