@@ -28,7 +28,18 @@ export type ChecklistItem = z.infer<typeof itemSchema> & { section: Section };
 
 export const CHECKLIST_FILE = join(BUILTIN_PACK_DIR, 'checklist.yaml');
 
+const loaded = new Map<string, ChecklistItem[]>();
+
+/** The checklist of a pack, read and validated once per process (fleet mode asks for it per deployment). */
 export function loadChecklist(file = CHECKLIST_FILE): ChecklistItem[] {
+  const cached = loaded.get(file);
+  if (cached) return cached;
+  const items = readChecklist(file);
+  loaded.set(file, items);
+  return items;
+}
+
+function readChecklist(file: string): ChecklistItem[] {
   const parsed = checklistSchema.safeParse(parse(readFileSync(file, 'utf8')));
   if (!parsed.success) throw new UserError('invalid-rule-definition', `${file} is not a valid checklist`, zodProblems(file, parsed.error.issues));
   const seen = new Set<string>();
