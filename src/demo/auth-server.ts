@@ -63,6 +63,8 @@ export interface DemoAuthOptions {
   pki: DemoPki;
   /** Publish what a misconfigured issuer publishes: an RSA 1024 key and a private EC key. */
   broken?: boolean;
+  /** Default: a free port chosen by the kernel. */
+  port?: number;
 }
 
 export async function startDemoAuthServer(opts: DemoAuthOptions): Promise<DemoAuthServer> {
@@ -95,7 +97,7 @@ export async function startDemoAuthServer(opts: DemoAuthOptions): Promise<DemoAu
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(opts.port ?? 0, '127.0.0.1', resolve);
   });
   const port = (server.address() as AddressInfo).port;
   const origin = `https://127.0.0.1:${port}`;

@@ -19,6 +19,8 @@ export interface DemoPostgresOptions {
   broken?: boolean;
   /** Backup marker age when broken, hours (the default threshold is 26). */
   staleHours?: number;
+  /** Default: a free port. */
+  port?: number;
 }
 
 async function freePort(): Promise<number> {
@@ -58,7 +60,7 @@ export async function startDemoPostgres(opts: DemoPostgresOptions): Promise<Demo
       onLog: () => {},
       onError: () => {},
     });
-  let port = await freePort();
+  let port = opts.port ?? (await freePort());
   let server = make(port);
   let started = false;
   const stop = async () => {
