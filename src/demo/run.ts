@@ -182,9 +182,9 @@ async function demo(args: Args, resources: Resources): Promise<number> {
       { format: 'text' },
     ],
     units,
-    { color: useColor(undefined), verbose: false },
+    { color: useColor(undefined), verbose: true },
   );
-  process.stdout.write(`\ndemo: reports in ${args.out}/ (report.html, report.sarif, report.xml, report.json)\n`);
+  process.stdout.write(`\ndemo: reports in ${shown(args.out)}/ (report.html, report.sarif, report.xml, report.json)\n`);
   return exitCodeFor(result);
 }
 
