@@ -21,6 +21,8 @@ export interface DemoPostgresOptions {
   staleHours?: number;
   /** Default: a free port. */
   port?: number;
+  /** Called before the server starts with a function that stops it (safe to call at any point). */
+  onCreated?: (stop: () => Promise<void>) => void;
 }
 
 async function freePort(): Promise<number> {
@@ -66,6 +68,7 @@ export async function startDemoPostgres(opts: DemoPostgresOptions): Promise<Demo
   const stop = async () => {
     if (started) await server.stop();
   };
+  opts.onCreated?.(stop);
   try {
     await server.initialise();
     // The port was free a moment ago; something else may take it first. Retry on another.

@@ -14,7 +14,7 @@ import { defaultConfig, type RunConfig } from '../engine/config-types.js';
 import { isUserError } from '../engine/errors.js';
 import { exitCodeFor } from '../engine/result.js';
 import { makeDemoPki, startDemoAuthServer, type DemoAuthServer } from './auth-server.js';
-import { loadEmbeddedPostgresQuietly, startDemoPostgres, type DemoPostgres } from './postgres.js';
+import { loadEmbeddedPostgresQuietly, startDemoPostgres } from './postgres.js';
 import { startDemoTarget, type DemoTarget } from './target.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -45,7 +45,10 @@ function parseArgs(argv: string[]): Args | string {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--broken') broken = true;
-    else if (a === '--out' && argv[i + 1] !== undefined) out = argv[++i]!;
+    else if (a === '--out') {
+      if (argv[i + 1] === undefined) return `prodready demo: --out needs a folder\n${USAGE}`;
+      out = argv[++i]!;
+    }
     else if (a.startsWith('--out=')) out = a.slice('--out='.length);
     else return a === '--help' || a === '-h' ? USAGE : `prodready demo: unknown argument ${a}\n${USAGE}`;
   }
@@ -115,10 +118,8 @@ async function demo(args: Args, resources: Resources): Promise<number> {
       resources.add('identity provider', auth.close);
       return { pki, auth };
     }),
-    startDemoPostgres({ baseDir: base, broken: args.broken }).then((p: DemoPostgres) => {
-      resources.add('PostgreSQL', p.stop);
-      return p;
-    }),
+    // Registered before it starts, so that an interruption during start-up still stops it.
+    startDemoPostgres({ baseDir: base, broken: args.broken, onCreated: (stop) => resources.add('PostgreSQL', stop) }),
   ]);
   // The target accepts the token the identity provider signed (it compares it; it does not verify it).
   const live: DemoTarget = await startDemoTarget({
@@ -195,7 +196,9 @@ async function main(): Promise<void> {
     process.exit(args === USAGE ? 0 : 2);
   }
   const resources = new Resources();
+  let interrupted = false;
   const interrupt = (signal: NodeJS.Signals) => {
+    interrupted = true;
     process.stderr.write(`\nprodready demo: ${signal}, stopping what the demo started…\n`);
     // A second signal while stopping ends the process at once.
     process.once(signal, () => process.exit(130));
@@ -208,6 +211,8 @@ async function main(): Promise<void> {
   try {
     code = await demo(args, resources);
   } catch (err) {
+    // Once interrupted, the servers close under the running check: its errors are expected, not news.
+    if (interrupted) return;
     process.stderr.write(isUserError(err) ? `${err.format()}\n` : `prodready demo: ${(err as Error).stack ?? String(err)}\n`);
     code = 2;
   }
