@@ -206,6 +206,19 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
+  // `npm run demo | head` closes stdout early: the report is cut, but the cleanup must still run.
+  const quietOnClosedPipe = (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  };
+  process.stdout.on('error', quietOnClosedPipe);
+  process.stderr.on('error', quietOnClosedPipe);
+  // Whatever fails unexpectedly, the PostgreSQL child process and the temporary folder must not outlive the demo.
+  const crash = (err: unknown) => {
+    process.stderr.write(`prodready demo: ${(err as Error)?.stack ?? String(err)}\n`);
+    void resources.close().finally(() => process.exit(2));
+  };
+  process.once('uncaughtException', crash);
+  process.once('unhandledRejection', crash);
 
   let code: number;
   try {

@@ -143,6 +143,14 @@ describe('npm run demo', { timeout: 120_000 }, () => {
     await expectNothingLeft(started!);
   });
 
+  it('still cleans up when its stdout is closed early (npm run demo | head)', async () => {
+    const run = await runDemo(['--out', join(outDir, 'piped')], (child) => child.stdout!.destroy());
+    const started = parseStarted(run.stdout);
+    expect(started).toBeDefined();
+    expect(run.signal).toBeNull();
+    await expectNothingLeft(started!);
+  });
+
   it('rejects an unknown argument with exit 2 and starts nothing', async () => {
     const run = await runDemo(['--brokn']);
     expect(run.code).toBe(2);
