@@ -4,6 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { importDevDependency } from './dev-dependency.js';
 
 export interface DemoPki {
   caCert: string;
@@ -16,7 +17,7 @@ export interface DemoPki {
  * runs from a checkout after `npm ci`), so it is loaded only here, when the demo runs.
  */
 export async function makeDemoPki(): Promise<DemoPki> {
-  const { generate } = await import('selfsigned');
+  const { generate } = await importDevDependency('selfsigned', () => import('selfsigned'));
   const notAfterDate = new Date(Date.now() + 24 * 3600 * 1000);
   const ca = await generate([{ name: 'commonName', value: 'prodready demo CA' }], {
     keySize: 2048,

