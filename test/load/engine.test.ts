@@ -187,6 +187,20 @@ describe('runBurst: failures', () => {
     expect(r.error_samples!['HTTP_500']![0]).toContain('[redacted]');
   });
 
+  it('masks credentials a server echoes that are not ours: another bearer token, a DSN password', async () => {
+    const url = await rawServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('upstream said Bearer someone-elses-token-42 via postgres://app:db-pass-77@db:5432/x password=db-pass-78');
+      });
+    });
+    const r = await burst(url, { requests: 2, concurrency: 1, warmup: 0 });
+    const sample = r.error_samples!['HTTP_500']![0]!;
+    for (const s of ['someone-elses-token-42', 'db-pass-77', 'db-pass-78']) expect(sample).not.toContain(s);
+    expect(sample).toContain('Bearer ****');
+  });
+
   it('redacts a bare token echoed without its scheme, and a token cut by the sample limit', async () => {
     const token = 'tok_0123456789abcdefghij';
     const url = await rawServer((req, res) => {
