@@ -59,11 +59,21 @@ function requireUrl(flag: string, value: string, schemes: string[]): string {
   return value.trim();
 }
 
+/**
+ * How an error names the variable a flag names. A name in conventional capitals is shown; anything
+ * else may be a token pasted where its variable's name belongs, and is not echoed.
+ */
+export function shownEnvName(name: string): string {
+  return /^[A-Z_][A-Z0-9_]{0,63}$/.test(name) ? name : '(name not shown: not in capitals, it may be a value)';
+}
+
 /** The value of an env var named by a flag; missing or empty is the user's mistake. */
 function secretFromEnv(flag: string, name: string, env: NodeJS.ProcessEnv): string {
   if (!ENV_NAME.test(name)) throw new UserError('invalid-option', `${flag} takes an environment variable name, not a value`);
   const value = env[name]?.trim();
-  if (!value) throw new UserError('missing-input', `environment variable ${name} (named by ${flag}) is not set or empty`);
+  if (!value) {
+    throw new UserError('missing-input', `environment variable ${shownEnvName(name)} (named by ${flag}) is not set or empty`);
+  }
   return value;
 }
 
