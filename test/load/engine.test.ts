@@ -187,6 +187,29 @@ describe('runBurst: failures', () => {
     expect(r.error_samples!['HTTP_500']![0]).toContain('[redacted]');
   });
 
+  it('stops reading a body past its limit: an endless body is a coded error, not a timeout', async () => {
+    let served = 0;
+    const url = await rawServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        // Lazily, on drain, and bounded: at most 64 MiB per response.
+        const pump = () => {
+          while (served < 64 * 1024 * 1024 && !res.destroyed) {
+            served += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          if (!res.destroyed) res.end();
+        };
+        pump();
+      });
+    });
+    const r = await burst(url, { requests: 1, concurrency: 1, warmup: 0 });
+    expect(r.error_causes).toEqual({ PRODREADY_BODY_TOO_LARGE: 1 });
+    expect(served).toBeLessThan(64 * 1024 * 1024);
+  });
+
   it('masks credentials a server echoes that are not ours: another bearer token, a DSN password', async () => {
     const url = await rawServer((req, res) => {
       req.resume();
