@@ -261,6 +261,101 @@ describe('faults on the live side', () => {
   });
 });
 
+/** The load burst's bounds, given on its command line. */
+const LOAD_DURATION_MS = 5000;
+const LOAD_TIMEOUT_MS = 1000;
+
+/** Runs `prodready load` with JSON output against a faulty target; asserts the cause, the exit code and the bound. */
+async function loadAgainst(row: Row, baseUrl: string) {
+  const r = await runAsync(
+    ['load', '--base-url', baseUrl, '--requests', '10', '--concurrency', '2', '--warmup', '0',
+      '--timeout', `${LOAD_TIMEOUT_MS}ms`, '--duration', `${LOAD_DURATION_MS}ms`, '--format', 'json'],
+    { cwd: tmp, timeoutMs: 60_000 },
+  );
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(r.elapsedMs).toBeLessThan(row.boundMs + MARGIN_MS + STARTUP_MS);
+  const result = JSON.parse(r.stdout) as { error_causes: Record<string, number>; errors: number; requests: number };
+  expect(Object.keys(result.error_causes)).toEqual([row.code]);
+  expect(result.errors).toBe(result.requests);
+  expect(r.code).toBe(1);
+  return result;
+}
+
+describe('faults met by the load burst', () => {
+  it('load-refused: a target that refuses the connection', async () => {
+    const row: Row = { id: 'load-refused', unit: 'load', status: 'fail', messageId: 'error_causes', code: 'ECONNREFUSED', boundMs: LOAD_DURATION_MS };
+    await loadAgainst(row, `http://127.0.0.1:${await closedPort()}`);
+  });
+
+  it('load-reset: a target that resets mid-response', async () => {
+    const row: Row = { id: 'load-reset', unit: 'load', status: 'fail', messageId: 'error_causes', code: 'UND_ERR_SOCKET', boundMs: LOAD_DURATION_MS };
+    const s = await serve((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"items":');
+      setTimeout(() => req.socket.destroy(), 20);
+    });
+    await loadAgainst(row, s.url);
+  });
+
+  it('load-stall-body: a target that sends headers, then stalls the body', async () => {
+    const row: Row = { id: 'load-stall-body', unit: 'load', status: 'fail', messageId: 'error_causes', code: 'UND_ERR_BODY_TIMEOUT', boundMs: LOAD_DURATION_MS };
+    const s = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"items":');
+    });
+    const result = await loadAgainst(row, s.url);
+    // The burst stops at the first timeouts with nothing answered, well before all requests are sent.
+    expect(result.requests).toBeLessThanOrEqual(10);
+  });
+
+  it('load-drip: a target that drips one byte a second', async () => {
+    const row: Row = { id: 'load-drip', unit: 'load', status: 'fail', messageId: 'error_causes', code: 'UND_ERR_BODY_TIMEOUT', boundMs: LOAD_DURATION_MS };
+    const s = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // The first byte now, so the headers go out with it: the body, not the headers, is what drips.
+      res.write(' ');
+      let sent = 1;
+      const timer = setInterval(() => {
+        if (res.destroyed || sent >= 60) return void clearInterval(timer);
+        res.write(' ');
+        sent += 1;
+      }, 1000);
+      res.on('close', () => clearInterval(timer));
+    });
+    await loadAgainst(row, s.url);
+  });
+
+  it('load-tls-untrusted: an https target whose certificate no trusted CA signed', async () => {
+    const row: Row = { id: 'load-tls-untrusted', unit: 'load', status: 'fail', messageId: 'error_causes', code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', boundMs: LOAD_DURATION_MS };
+    const s = await startHttpsServer(pki, (_req, res) => res.end('{}'));
+    servers.push(s);
+    await loadAgainst(row, s.url);
+  });
+
+  it('load-huge-body: a target that streams a 2 GB body', async () => {
+    const row: Row = { id: 'load-huge-body', unit: 'load', status: 'fail', messageId: 'error_causes', code: 'PRODREADY_BODY_TOO_LARGE', boundMs: LOAD_DURATION_MS };
+    const total = 2 * 1024 ** 3;
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let served = 0;
+    const s = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      let sent = 0;
+      const pump = () => {
+        while (sent < total && !res.destroyed) {
+          sent += chunk.length;
+          served += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        if (!res.destroyed) res.end();
+      };
+      pump();
+    });
+    await loadAgainst(row, s.url);
+    // Ten requests stopped at 8 MiB each, plus what was in flight: far below 2 GB.
+    expect(served).toBeLessThan(512 * 1024 * 1024);
+  });
+});
+
 describe('docs/faults.md', () => {
   it('lists exactly the faults this file tests, one row per test', async () => {
     const doc = await readFile(path.join(ROOT, 'docs/faults.md'), 'utf8');
