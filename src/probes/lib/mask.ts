@@ -47,7 +47,9 @@ export function maskSecretsInText(text: string): string {
   return text
     .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):\S*@/gi, `$1:${MASK}@`)
     .replace(/\b(password|sslpassword)\s*=\s*('(?:[^'\\]|\\.)*'|[^\s&]+)/gi, `$1=${MASK}`)
-    .replace(/\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${MASK}`);
+    .replace(/\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${MASK}`)
+    // key=…, api_key: …, token=…, secret=… as services print them in errors and logs.
+    .replace(/\b((?:x[_-])?api[_-]?key|apikey|key|token|access[_-]?token|secret)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&,;"'}]+)/gi, `$1$2${MASK}`);
 }
 
 /** Shortens server-provided text for a message; masked first. */

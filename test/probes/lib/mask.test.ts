@@ -29,6 +29,14 @@ describe('safeUrl and excerpt', () => {
   });
 });
 
+describe('masking key=, token= and secret= in server text', () => {
+  it('masks the value and keeps the name', () => {
+    const text = excerpt('rejected key=k-123456 api_key: "a b" X-API-Key=zz token=t.1.2 secret=s3 for tenant demo');
+    for (const s of ['k-123456', 'a b', 'zz', 't.1.2', 's3 ']) expect(text).not.toContain(s);
+    expect(text).toBe('rejected key=**** api_key: **** X-API-Key=**** token=**** secret=**** for tenant demo');
+  });
+});
+
 describe('masking passwords that hold @ in free text', () => {
   it('masks up to the last @ of the token', () => {
     expect(excerpt('failed: postgres://app:p@ss@db:5432/x refused')).toBe('failed: postgres://app:****@db:5432/x refused');
