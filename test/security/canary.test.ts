@@ -73,7 +73,7 @@ function echoHandler(req: http.IncomingMessage, res: http.ServerResponse): void 
     url: req.url ?? '',
     dsn: `postgres://recsys:${CANARIES.serverEchoSecret}@db.internal:5432/recsys`,
   };
-  const detail = `rejected ${sent.authorization} key=${String(sent.apiKey)} Bearer ${CANARIES.serverEchoSecret} password=${CANARIES.serverEchoSecret} dsn ${sent.dsn}`;
+  const detail = `rejected ${sent.authorization} key=${String(sent.apiKey)} Bearer ${CANARIES.serverEchoSecret} password=${CANARIES.serverEchoSecret} token=${CANARIES.serverEchoSecret} api_key: ${CANARIES.serverEchoSecret} dsn ${sent.dsn}`;
   if (req.url?.startsWith('/healthz')) {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ status: 'ok' }));
@@ -270,6 +270,29 @@ describe('secrets canary', () => {
     // A self-signed target without --ca-file.
     const tls = await cli('load tls', ['load', '--base-url', selfSigned.url, '--requests', '4', '--concurrency', '1', '--warmup', '0', '--duration', '5s']);
     expect(tls.code).toBe(1);
+  }, 120_000);
+
+  it('check --load-results: imported results whose endpoint names and error texts carry credentials', async () => {
+    const names = [
+      'multi-endpoint_stats.csv', 'multi-endpoint_failures.csv', 'endpoints.k6.json', 'handle-summary.k6.json',
+      'end-of-test-classic.k6.txt', 'end-of-test-v1.k6.txt', 'harness-stdout.txt', 'candidate-30pct.harness.json',
+    ];
+    const dir = path.join(tmp, 'load-results');
+    await mkdir(dir, { recursive: true });
+    for (const name of names) {
+      const text = (await readFile(path.join(ROOT, 'fixtures/load-results', name), 'utf8'))
+        .replaceAll('/v1/recommend', `/v1/recommend?api_key=${CANARIES.apiKey}&token=${encodeURIComponent(CANARIES.bearerToken)}`)
+        .replaceAll('Internal Server Error', `Internal Server Error (Bearer ${CANARIES.bearerToken}, postgres://u:${CANARIES.dsnPassword}@db/x)`);
+      await writeFile(path.join(dir, name), text);
+    }
+    for (const name of names.filter((n) => !n.endsWith('_failures.csv'))) {
+      const r = await cli(`check --load-results ${name}`, [
+        'check', '--values', path.join(inputs, 'values.yaml'), '--load-results', path.join(dir, name), '--verbose',
+        '--format', 'json', '--output', path.join(out, `load-results-${name}.json`), '--format', 'text', '--output', path.join(out, `load-results-${name}.txt`),
+      ]);
+      expect([0, 1], `${name}: ${r.stderr}`).toContain(r.code);
+      expect(await readFile(path.join(out, `load-results-${name}.json`), 'utf8')).toContain('load');
+    }
   }, 120_000);
 
   it('attest, rules and explain', async () => {
