@@ -7,6 +7,7 @@ import type { ProbeTarget } from '../engine/define.js';
 import { UserError } from '../engine/errors.js';
 import type { DeploymentModel } from '../model/types.js';
 import { envValue } from '../probes/lib/model.js';
+import { DEV_USER_ID } from '../probes/lib/mask.js';
 
 export interface TargetOptions {
   target?: string;
@@ -147,7 +148,7 @@ export function resolveTarget(opts: TargetOptions, env: NodeJS.ProcessEnv, model
     target.authHeaders[header] = secretFromEnv('--api-key-env', opts.apiKeyEnv, env);
   }
   if (opts.devHeaders) {
-    target.authHeaders[modelValue(model, 'DEV_AUTH_USER_ID_HEADER') ?? 'X-Dev-User-Id'] = 'prodready-probe';
+    target.authHeaders[modelValue(model, 'DEV_AUTH_USER_ID_HEADER') ?? 'X-Dev-User-Id'] = DEV_USER_ID;
     target.authHeaders[modelValue(model, 'DEV_AUTH_TENANT_HEADER') ?? 'X-Dev-Org-Id'] = tenant;
   }
   return target;

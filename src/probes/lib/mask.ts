@@ -64,6 +64,9 @@ export function describeHeaders(headers: Record<string, string>): string {
   return names.length > 0 ? names.join(', ') : 'none';
 }
 
+/** The user id sent with --dev-headers. */
+export const DEV_USER_ID = 'prodready-probe';
+
 /** Shorter values are not scrubbed: they would mask ordinary words (and are not secrets worth the name). */
 const MIN_SCRUB_LENGTH = 6;
 
@@ -79,9 +82,11 @@ function secretForms(secret: string): string[] {
 }
 
 /** The secrets a probe target carries: auth header values (and a bearer token alone), the DSN and its password. */
-export function targetSecrets(target: { authHeaders?: Record<string, string>; databaseUrl?: string }): string[] {
+export function targetSecrets(target: { authHeaders?: Record<string, string>; databaseUrl?: string; tenant?: string }): string[] {
   const out: string[] = [];
   for (const value of Object.values(target.authHeaders ?? {})) {
+    // The dev headers carry the tenant and a fixed user id: identities the reports name, not secrets.
+    if (value === target.tenant || value === DEV_USER_ID) continue;
     out.push(value);
     const bearer = /^Bearer\s+(.+)$/i.exec(value);
     if (bearer) out.push(bearer[1]!);

@@ -66,7 +66,8 @@ describe('scrubbing the secrets a probe sent, when a server echoes them', () => 
     expect(r).toEqual({ messageId: 'm', data: { n: 3, reason: 'echo ****' }, evidence: ['****'] });
   });
 
-  it('leaves short values alone: masking them would hide ordinary words', () => {
+  it('leaves short values and the dev identity alone: masking them would hide ordinary words', () => {
     expect(targetSecrets({ authHeaders: { 'X-Dev-Org-Id': 'demo' } })).toEqual([]);
+    expect(targetSecrets({ tenant: 'acme-prod', authHeaders: { 'X-Dev-User-Id': 'prodready-probe', 'X-Dev-Org-Id': 'acme-prod' } })).toEqual([]);
   });
 });
