@@ -13,6 +13,7 @@ import { formatLoadText, formatProgress } from '../load/format.js';
 import { ENDPOINTS, LOAD_CAPS, LOAD_DEFAULTS, burstParamsSchema, type BurstParamsInput, type LoadEndpoint } from '../load/params.js';
 import { harnessAuthHeaders } from '../load/requests.js';
 import type { GateVerdict, LoadGates, LoadResult } from '../load/types.js';
+import { shownEnvName } from './target-options.js';
 
 export interface LoadCommandOptions {
   baseUrl?: string;
@@ -107,7 +108,7 @@ function bool(value: string | undefined): boolean {
 function secretFromEnv(env: NodeJS.ProcessEnv, name: string, flag: string): string | undefined {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw bad(`${flag} takes the name of an environment variable (got an invalid name)`);
   const v = env[name];
-  if (v === undefined || v === '') throw bad(`${flag} ${name}: that environment variable is not set`);
+  if (v === undefined || v === '') throw bad(`${flag} ${shownEnvName(name)}: that environment variable is not set`);
   return v;
 }
 

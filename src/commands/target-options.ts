@@ -7,6 +7,7 @@ import type { ProbeTarget } from '../engine/define.js';
 import { UserError } from '../engine/errors.js';
 import type { DeploymentModel } from '../model/types.js';
 import { envValue } from '../probes/lib/model.js';
+import { DEV_USER_ID } from '../probes/lib/mask.js';
 
 export interface TargetOptions {
   target?: string;
@@ -59,11 +60,21 @@ function requireUrl(flag: string, value: string, schemes: string[]): string {
   return value.trim();
 }
 
+/**
+ * How an error names the variable a flag names. A name in conventional capitals is shown; anything
+ * else may be a token pasted where its variable's name belongs, and is not echoed.
+ */
+export function shownEnvName(name: string): string {
+  return /^[A-Z_][A-Z0-9_]{0,63}$/.test(name) ? name : '(name not shown: not in capitals, it may be a value)';
+}
+
 /** The value of an env var named by a flag; missing or empty is the user's mistake. */
 function secretFromEnv(flag: string, name: string, env: NodeJS.ProcessEnv): string {
   if (!ENV_NAME.test(name)) throw new UserError('invalid-option', `${flag} takes an environment variable name, not a value`);
   const value = env[name]?.trim();
-  if (!value) throw new UserError('missing-input', `environment variable ${name} (named by ${flag}) is not set or empty`);
+  if (!value) {
+    throw new UserError('missing-input', `environment variable ${shownEnvName(name)} (named by ${flag}) is not set or empty`);
+  }
   return value;
 }
 
@@ -137,7 +148,7 @@ export function resolveTarget(opts: TargetOptions, env: NodeJS.ProcessEnv, model
     target.authHeaders[header] = secretFromEnv('--api-key-env', opts.apiKeyEnv, env);
   }
   if (opts.devHeaders) {
-    target.authHeaders[modelValue(model, 'DEV_AUTH_USER_ID_HEADER') ?? 'X-Dev-User-Id'] = 'prodready-probe';
+    target.authHeaders[modelValue(model, 'DEV_AUTH_USER_ID_HEADER') ?? 'X-Dev-User-Id'] = DEV_USER_ID;
     target.authHeaders[modelValue(model, 'DEV_AUTH_TENANT_HEADER') ?? 'X-Dev-Org-Id'] = tenant;
   }
   return target;

@@ -9,7 +9,7 @@ import { createCollector, type Collected } from './collector.js';
 import type { ProbeContext, ProbeDefinition, ProbeTarget, Reporting } from './define.js';
 import { UserError } from './errors.js';
 import { ProbeDeadlineError, classifyError } from '../probes/lib/errors.js';
-import { maskDsn, safeUrl } from '../probes/lib/mask.js';
+import { maskDsn, safeUrl, scrubDeep, targetSecrets } from '../probes/lib/mask.js';
 import { endBounded } from '../probes/lib/pg.js';
 
 /** What the caller provides; the runner adds the Reporting and the deadline signal. */
@@ -53,11 +53,14 @@ export async function runProbe<D extends ProbeDefinition<any>>(
   const { reporting, collected } = createCollector();
   // Reports arriving after the deadline are dropped: the result must not change once returned.
   let open = true;
+  // Whatever a probe reports passes through here: a server that echoes the credentials it was sent
+  // (an Authorization header in an error body) must not get them into a message or evidence.
+  const secrets = targetSecrets(base.target);
   const guarded: Reporting = {
-    report: (r) => open && reporting.report(r),
-    unknown: (r) => open && reporting.unknown(r),
-    skip: (reason) => open && reporting.skip(reason),
-    evidence: (fact) => open && reporting.evidence(fact),
+    report: (r) => open && reporting.report(scrubDeep(r, secrets)),
+    unknown: (r) => open && reporting.unknown(scrubDeep(r, secrets)),
+    skip: (reason) => open && reporting.skip(scrubDeep(reason, secrets)),
+    evidence: (fact) => open && reporting.evidence(scrubDeep(fact, secrets)),
   };
 
   const missing = def.meta.needs.filter((need) => !base.target[need]);

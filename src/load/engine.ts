@@ -10,6 +10,7 @@ import type { LatencySummary, LoadResult } from './types.js';
 import { burstParamsSchema, type BurstParams, type BurstParamsInput } from './params.js';
 import { requestSource } from './requests.js';
 import { H1Connection } from './h1.js';
+import { maskSecretsInText } from '../probes/lib/mask.js';
 
 export interface BurstTarget {
   baseUrl: string;
@@ -178,6 +179,8 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
   function redact(s: string, max = SAMPLE_CHARS): string {
     let out = s;
     for (const v of secrets) out = out.split(v).join('[redacted]');
+    // Credentials the server echoes that are not ours (another token, a DSN in an error message).
+    out = maskSecretsInText(out);
     // Bodies arrive cut at SAMPLE_BYTES already (src/load/h1.ts).
     let cut = Buffer.byteLength(s) >= SAMPLE_BYTES;
     if (out.length > max) {

@@ -29,6 +29,11 @@ export interface H1Listener {
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const MAX_HEAD_BYTES = 64 * 1024;
 const SAMPLE_BYTES = 512;
+/**
+ * A recommend or similar answer is kilobytes; a body past this is a fault (a misrouted download,
+ * an endless stream). Reading stops there instead of draining it until the timeout.
+ */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 const enum State {
@@ -51,6 +56,8 @@ export class H1Connection {
   private keepAlive = true;
   private sample: Buffer[] | null = null;
   private sampleLen = 0;
+  /** Body bytes of the current response, against MAX_BODY_BYTES. */
+  private bodyBytes = 0;
   private lastErrorCode: string | null = null;
   private lastErrorMessage = '';
   /** Bumped per request so events of a dead request's socket are ignored. */
@@ -75,6 +82,7 @@ export class H1Connection {
     this.status = 0;
     this.sample = null;
     this.sampleLen = 0;
+    this.bodyBytes = 0;
     this.pending = null;
     this.lastErrorCode = null;
     this.sentAt = performance.now();
@@ -179,6 +187,14 @@ export class H1Connection {
     this.listener.response(status, body);
   }
 
+  /** Counts body bytes; false (after failing the request) once the body is past MAX_BODY_BYTES. */
+  private within(n: number): boolean {
+    this.bodyBytes += n;
+    if (this.bodyBytes <= MAX_BODY_BYTES) return true;
+    this.fail('PRODREADY_BODY_TOO_LARGE', `response body over ${MAX_BODY_BYTES} bytes`);
+    return false;
+  }
+
   private keep(data: Buffer, from: number, to: number): void {
     if (this.sample && this.sampleLen < SAMPLE_BYTES && to > from) {
       const part = data.subarray(from, Math.min(to, from + SAMPLE_BYTES - this.sampleLen));
@@ -235,6 +251,7 @@ export class H1Connection {
               this.complete();
               return;
             }
+            if (h.contentLength > MAX_BODY_BYTES) return this.fail('PRODREADY_BODY_TOO_LARGE', `declared content-length ${h.contentLength}`);
             this.remaining = h.contentLength;
             this.state = State.Body;
             break;
@@ -245,6 +262,7 @@ export class H1Connection {
         }
         case State.Body: {
           const take = Math.min(this.remaining, len - off);
+          if (!this.within(take)) return;
           this.keep(data, off, off + take);
           off += take;
           this.remaining -= take;
@@ -276,6 +294,7 @@ export class H1Connection {
         }
         case State.ChunkData: {
           const take = Math.min(this.remaining, len - off);
+          if (!this.within(take)) return;
           this.keep(data, off, off + take);
           off += take;
           this.remaining -= take;
@@ -307,6 +326,7 @@ export class H1Connection {
           break;
         }
         case State.UntilClose:
+          if (!this.within(len - off)) return;
           this.keep(data, off, len);
           return;
         default:

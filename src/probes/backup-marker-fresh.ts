@@ -42,6 +42,7 @@ async function checkMarker(ctx: ProbeContext, p: Params, s: ReadOnlySession, tar
       messageId: 'markerUnreadable',
       data: { reason: describeSqlState(read.sqlstate), fix: fixFor(read.sqlstate, 'marker') },
       location,
+      evidence: [`${target}: backup marker query ended with SQLSTATE ${read.sqlstate} after ${read.ms} ms`],
     });
     return;
   }
@@ -77,6 +78,7 @@ async function checkArchiver(ctx: ProbeContext, s: ReadOnlySession, target: stri
       messageId: 'archiverUnreadable',
       data: { reason: describeSqlState(read.sqlstate), fix: fixFor(read.sqlstate, 'archiver') },
       location,
+      evidence: [`${target}: pg_stat_archiver query ended with SQLSTATE ${read.sqlstate} after ${read.ms} ms`],
     });
     return;
   }

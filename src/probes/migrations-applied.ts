@@ -64,7 +64,12 @@ export default defineProbe({
         if (read.sqlstate === '42P01') {
           ctx.report({ messageId: 'tableMissing', data: { table: p.table }, location });
         } else {
-          ctx.unknown({ messageId: 'unreadable', data: { table: p.table, reason: describeSqlState(read.sqlstate) }, location });
+          ctx.unknown({
+            messageId: 'unreadable',
+            data: { table: p.table, reason: describeSqlState(read.sqlstate) },
+            location,
+            evidence: [`${shown}: SELECT from ${p.table} ended with SQLSTATE ${read.sqlstate} after ${read.ms} ms`],
+          });
         }
         return;
       }

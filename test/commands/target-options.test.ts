@@ -105,3 +105,17 @@ describe('resolveTarget', () => {
     expect(userError(() => resolveTarget(parse(['--expect-migration', 'latest']), {})).code).toBe('invalid-option');
   });
 });
+
+describe('a value given where a variable name belongs', () => {
+  it('is not echoed when it does not look like a variable name', () => {
+    const token = 'abcDEF1234567890secretish';
+    let message = '';
+    try {
+      resolveTarget({ bearerTokenEnv: token }, {});
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('--bearer-token-env');
+    expect(message).not.toContain(token);
+  });
+});

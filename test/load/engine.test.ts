@@ -187,6 +187,43 @@ describe('runBurst: failures', () => {
     expect(r.error_samples!['HTTP_500']![0]).toContain('[redacted]');
   });
 
+  it('stops reading a body past its limit: an endless body is a coded error, not a timeout', async () => {
+    let served = 0;
+    const url = await rawServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        // Lazily, on drain, and bounded: at most 64 MiB per response.
+        const pump = () => {
+          while (served < 64 * 1024 * 1024 && !res.destroyed) {
+            served += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          if (!res.destroyed) res.end();
+        };
+        pump();
+      });
+    });
+    const r = await burst(url, { requests: 1, concurrency: 1, warmup: 0 });
+    expect(r.error_causes).toEqual({ PRODREADY_BODY_TOO_LARGE: 1 });
+    expect(served).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('masks credentials a server echoes that are not ours: another bearer token, a DSN password', async () => {
+    const url = await rawServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('upstream said Bearer someone-elses-token-42 via postgres://app:db-pass-77@db:5432/x password=db-pass-78');
+      });
+    });
+    const r = await burst(url, { requests: 2, concurrency: 1, warmup: 0 });
+    const sample = r.error_samples!['HTTP_500']![0]!;
+    for (const s of ['someone-elses-token-42', 'db-pass-77', 'db-pass-78']) expect(sample).not.toContain(s);
+    expect(sample).toContain('Bearer ****');
+  });
+
   it('redacts a bare token echoed without its scheme, and a token cut by the sample limit', async () => {
     const token = 'tok_0123456789abcdefghij';
     const url = await rawServer((req, res) => {

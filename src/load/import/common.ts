@@ -114,5 +114,5 @@ const SECRET_PARAM = /token|key|secret|pass|auth|sig|session|credential|jwt/i;
 export function redactEndpointName(name: string): string {
   return name
     .replace(/(\/\/[^/:@\s]+:)[^/@\s]+@/g, '$1***@')
-    .replace(/([?&;])([^=&;#\s]+)=([^&;#\s]*)/g, (all, sep: string, key: string) => (SECRET_PARAM.test(key) ? `${sep}${key}=***` : all));
+    .replace(/([?&;])([^=&;#\s]+)=([^&;#\s},]*)/g, (all, sep: string, key: string) => (SECRET_PARAM.test(key) ? `${sep}${key}=***` : all));
 }

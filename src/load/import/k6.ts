@@ -158,8 +158,10 @@ function fromJson(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>): Lo
     const t = isObject(m.thresholds) ? m.thresholds : null;
     if (!t) continue;
     for (const [expression, v] of Object.entries(t)) {
-      if (typeof v === 'boolean') thresholds.push({ metric: name, expression, ok: !v });
-      else if (isObject(v) && typeof v.ok === 'boolean') thresholds.push({ metric: name, expression, ok: v.ok });
+      // A submetric's name holds its endpoint (`http_req_duration{name:/v1/x?token=…}`): redacted like one.
+      const metric = redactEndpointName(name);
+      if (typeof v === 'boolean') thresholds.push({ metric, expression, ok: !v });
+      else if (isObject(v) && typeof v.ok === 'boolean') thresholds.push({ metric, expression, ok: v.ok });
     }
   }
 
@@ -239,7 +241,7 @@ function fromText(src: SourceFile): LoadResult {
   lines.forEach((text, i) => {
     const t = THRESHOLD_LINE.exec(text);
     if (t && thresholdMetric) {
-      thresholds.push({ metric: thresholdMetric, expression: t[2]!, ok: t[1] === '✓' });
+      thresholds.push({ metric: redactEndpointName(thresholdMetric), expression: t[2]!, ok: t[1] === '✓' });
       return;
     }
     const m = METRIC_LINE.exec(text);

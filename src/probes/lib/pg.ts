@@ -35,7 +35,7 @@ export interface ReadOnlySession {
   read<R extends Record<string, unknown>>(
     text: string,
     values?: unknown[],
-  ): Promise<{ ok: true; result: QueryResult<R> } | { ok: false; sqlstate: string }>;
+  ): Promise<{ ok: true; result: QueryResult<R> } | { ok: false; sqlstate: string; ms: number }>;
   /** How long connecting took, ms. */
   connectMs: number;
   serverVersion?: string;
@@ -118,6 +118,7 @@ export async function withReadOnly<T>(
       read: async <R extends Record<string, unknown>>(text: string, values?: unknown[]) => {
         const sp = `prodready_sp_${++n}`;
         await client.query(`SAVEPOINT ${sp}`);
+        const queryStarted = performance.now();
         try {
           const result = await client.query<R>(text, values);
           await client.query(`RELEASE SAVEPOINT ${sp}`);
@@ -126,7 +127,7 @@ export async function withReadOnly<T>(
           const c = classifyError(err);
           if (c && isQueryLevel(c.code)) {
             await client.query(`ROLLBACK TO SAVEPOINT ${sp}`);
-            return { ok: false as const, sqlstate: c.code };
+            return { ok: false as const, sqlstate: c.code, ms: Math.round((performance.now() - queryStarted) * 10) / 10 };
           }
           throw err;
         }

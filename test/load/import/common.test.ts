@@ -31,6 +31,11 @@ describe('redactEndpointName', () => {
     expect(redactEndpointName('/v1/recommend')).toBe('/v1/recommend');
   });
 
+  it('stops a masked value at the end of a k6 tag set', () => {
+    expect(redactEndpointName('http_req_duration{name:/v1/recommend?token=abc,method:GET}')).toBe('http_req_duration{name:/v1/recommend?token=***,method:GET}');
+    expect(redactEndpointName('http_reqs{name:/v1/recommend?token=abc}')).toBe('http_reqs{name:/v1/recommend?token=***}');
+  });
+
   it('keeps secrets in Locust names and failure texts out of the imported result', async () => {
     const dir = await copiedWithMtime(['aggregated-only_stats.csv'], new Date());
     const { readFile } = await import('node:fs/promises');

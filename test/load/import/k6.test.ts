@@ -141,3 +141,18 @@ describe('broken k6 JSON', () => {
     expect(await rejected(file)).toMatchObject({ code: 'missing-field', line: 2 });
   });
 });
+
+describe('k6 threshold names that carry an endpoint URL', () => {
+  it('redact its credentials like the endpoint names', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const secret = 'sk-live-thr-0123456789';
+    const dir = await copiedWithMtime([], new Date());
+    for (const name of ['endpoints.k6.json', 'end-of-test-v1.k6.txt']) {
+      const text = (await readFile(fixture(name), 'utf8')).replaceAll('/v1/recommend', `/v1/recommend?token=${secret}`);
+      await writeFile(path.join(dir, name), text);
+      const r = await imported(path.join(dir, name));
+      expect(JSON.stringify(r)).not.toContain(secret);
+      if (name.endsWith('.json')) expect(JSON.stringify(r.tool_thresholds)).toContain('token=***');
+    }
+  });
+});

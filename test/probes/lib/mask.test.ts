@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { excerpt, maskDsn, safeUrl } from '../../../src/probes/lib/mask.js';
+import { excerpt, maskDsn, safeUrl, scrubDeep, scrubKnown, targetSecrets } from '../../../src/probes/lib/mask.js';
 
 describe('maskDsn', () => {
   it('masks the password of URL DSNs and keeps the rest readable', () => {
@@ -29,8 +29,45 @@ describe('safeUrl and excerpt', () => {
   });
 });
 
+describe('masking key=, token= and secret= in server text', () => {
+  it('masks the value and keeps the name', () => {
+    const text = excerpt('rejected key=k-123456 api_key: "a b" X-API-Key=zz token=t.1.2 secret=s3 for tenant demo');
+    for (const s of ['k-123456', 'a b', 'zz', 't.1.2', 's3 ']) expect(text).not.toContain(s);
+    expect(text).toBe('rejected key=**** api_key: **** X-API-Key=**** token=**** secret=**** for tenant demo');
+  });
+});
+
 describe('masking passwords that hold @ in free text', () => {
   it('masks up to the last @ of the token', () => {
     expect(excerpt('failed: postgres://app:p@ss@db:5432/x refused')).toBe('failed: postgres://app:****@db:5432/x refused');
+  });
+});
+
+describe('scrubbing the secrets a probe sent, when a server echoes them', () => {
+  const target = {
+    authHeaders: { Authorization: 'Bearer tok-1234567890', 'X-API-Key': 'key-abcdefgh' },
+    databaseUrl: 'postgres://app:p%2Fw+secret9@db:5432/x',
+  };
+  const secrets = targetSecrets(target);
+
+  it('knows the header values, the bare bearer token, the DSN and its password', () => {
+    expect(secrets).toEqual(expect.arrayContaining(['Bearer tok-1234567890', 'tok-1234567890', 'key-abcdefgh', 'p%2Fw+secret9']));
+  });
+
+  it('masks them raw, URL-encoded, decoded and in base64', () => {
+    const b64 = Buffer.from('key-abcdefgh').toString('base64');
+    const text = scrubKnown(`auth=tok-1234567890 key=key-abcdefgh pw=p/w+secret9 enc=${encodeURIComponent('key-abcdefgh')} b=${b64}`, secrets);
+    for (const s of ['tok-1234567890', 'key-abcdefgh', 'p/w+secret9', b64.replace(/=+$/, '')]) expect(text).not.toContain(s);
+    expect(text).toContain('auth=****');
+  });
+
+  it('walks a report, keeping its shape and non-string values', () => {
+    const r = scrubDeep({ messageId: 'm', data: { n: 3, reason: 'echo key-abcdefgh' }, evidence: ['Bearer tok-1234567890'] }, secrets);
+    expect(r).toEqual({ messageId: 'm', data: { n: 3, reason: 'echo ****' }, evidence: ['****'] });
+  });
+
+  it('leaves short values and the dev identity alone: masking them would hide ordinary words', () => {
+    expect(targetSecrets({ authHeaders: { 'X-Dev-Org-Id': 'demo' } })).toEqual([]);
+    expect(targetSecrets({ tenant: 'acme-prod', authHeaders: { 'X-Dev-User-Id': 'prodready-probe', 'X-Dev-Org-Id': 'acme-prod' } })).toEqual([]);
   });
 });
