@@ -6,51 +6,29 @@ function pct(n: number): string {
   return `${(n * 100).toFixed(1)}%`;
 }
 
+/** A figure that must stay at or under a limit; missing from the result, it is unknown. */
+function upperBound(
+  gate: 'p95' | 'p99' | 'error-rate',
+  what: string,
+  actual: number | null,
+  limit: number,
+  show: (n: number) => string,
+  showLimit: (n: number) => string,
+): GateVerdict {
+  if (actual === null) return { gate, status: 'unknown', actual: null, limit, message: `${what} is not in the result` };
+  const ok = actual <= limit;
+  const label = gate === 'error-rate' ? 'error rate' : gate;
+  return { gate, status: ok ? 'pass' : 'fail', actual, limit, message: `${label} ${show(actual)} ${ok ? '≤' : '>'} ${showLimit(limit)}` };
+}
+
 /** Judge one load result against the gates; a figure the result lacks is `unknown`, never a pass. */
 export function judgeLoad(result: LoadResult, gates: LoadGates, now: Date = new Date()): GateVerdict[] {
   const out: GateVerdict[] = [];
   const p95 = result.latency_ms.p95;
   const p99 = result.latency_ms.p99;
-  if (gates.p95MaxMs !== undefined) {
-    out.push(
-      p95 === null
-        ? { gate: 'p95', status: 'unknown', actual: null, limit: gates.p95MaxMs, message: 'p95 latency is not in the result' }
-        : {
-            gate: 'p95',
-            status: p95 <= gates.p95MaxMs ? 'pass' : 'fail',
-            actual: p95,
-            limit: gates.p95MaxMs,
-            message: `p95 ${p95.toFixed(1)} ms ${p95 <= gates.p95MaxMs ? '≤' : '>'} ${gates.p95MaxMs} ms`,
-          },
-    );
-  }
-  if (gates.p99MaxMs !== undefined) {
-    out.push(
-      p99 === null
-        ? { gate: 'p99', status: 'unknown', actual: null, limit: gates.p99MaxMs, message: 'p99 latency is not in the result' }
-        : {
-            gate: 'p99',
-            status: p99 <= gates.p99MaxMs ? 'pass' : 'fail',
-            actual: p99,
-            limit: gates.p99MaxMs,
-            message: `p99 ${p99.toFixed(1)} ms ${p99 <= gates.p99MaxMs ? '≤' : '>'} ${gates.p99MaxMs} ms`,
-          },
-    );
-  }
-  if (gates.errorRateMax !== undefined) {
-    const rate = result.error_rate;
-    out.push(
-      rate === null
-        ? { gate: 'error-rate', status: 'unknown', actual: null, limit: gates.errorRateMax, message: 'the error rate is not in the result' }
-        : {
-            gate: 'error-rate',
-            status: rate <= gates.errorRateMax ? 'pass' : 'fail',
-            actual: rate,
-            limit: gates.errorRateMax,
-            message: `error rate ${pct(rate)} ${rate <= gates.errorRateMax ? '≤' : '>'} ${pct(gates.errorRateMax)}`,
-          },
-    );
-  }
+  if (gates.p95MaxMs !== undefined) out.push(upperBound('p95', 'p95 latency', p95, gates.p95MaxMs, (n) => `${n.toFixed(1)} ms`, (n) => `${n} ms`));
+  if (gates.p99MaxMs !== undefined) out.push(upperBound('p99', 'p99 latency', p99, gates.p99MaxMs, (n) => `${n.toFixed(1)} ms`, (n) => `${n} ms`));
+  if (gates.errorRateMax !== undefined) out.push(upperBound('error-rate', 'the error rate', result.error_rate, gates.errorRateMax, pct, pct));
   if (gates.baseline) {
     const max = gates.maxRegression ?? 0.2;
     const base = gates.baseline;
