@@ -8,6 +8,8 @@ import { importDevDependency } from './dev-dependency.js';
 
 export interface DemoPki {
   caCert: string;
+  /** The CA's private key, for tests that sign a second leaf (a certificate for another name). */
+  caKey: string;
   serverCert: string;
   serverKey: string;
 }
@@ -46,7 +48,7 @@ export async function makeDemoPki(): Promise<DemoPki> {
       },
     ],
   });
-  return { caCert: ca.cert, serverCert: server.cert, serverKey: server.private };
+  return { caCert: ca.cert, caKey: ca.private, serverCert: server.cert, serverKey: server.private };
 }
 
 export interface DemoAuthServer {

@@ -3,10 +3,10 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { generate } from 'selfsigned';
 import { startDemoTarget, type DemoTarget, type DemoTargetOptions } from '../../src/demo/target.js';
 import { runBurst, type BurstProgress } from '../../src/load/engine.js';
 import type { BurstParamsInput } from '../../src/load/params.js';
+import { makePki } from '../helpers/tls.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -285,29 +285,8 @@ describe('runBurst: transports', () => {
   });
 
   it('speaks https with an extra CA, and counts a certificate it cannot verify as an error by code', async () => {
-    const notAfterDate = new Date(Date.now() + 24 * 3600 * 1000);
-    const ca = await generate([{ name: 'commonName', value: 'load test CA' }], {
-      keySize: 2048,
-      algorithm: 'sha256',
-      notAfterDate,
-      extensions: [
-        { name: 'basicConstraints', cA: true, critical: true },
-        { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-      ],
-    });
-    const leaf = await generate([{ name: 'commonName', value: 'localhost' }], {
-      keySize: 2048,
-      algorithm: 'sha256',
-      notAfterDate,
-      ca: { key: ca.private, cert: ca.cert },
-      extensions: [
-        { name: 'basicConstraints', cA: false },
-        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-        { name: 'extKeyUsage', serverAuth: true },
-        { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
-      ],
-    });
-    const server = https.createServer({ key: leaf.private, cert: leaf.cert }, (req, res) => {
+    const pki = await makePki();
+    const server = https.createServer({ key: pki.serverKey, cert: pki.serverCert }, (req, res) => {
       req.resume();
       req.on('end', () => {
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -317,7 +296,7 @@ describe('runBurst: transports', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     closers.push(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
     const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const ok = await runBurst({ target: { baseUrl: url, tenant: 'a', authHeaders: {}, caPem: ca.cert }, params: { requests: 20, concurrency: 2, warmup: 0 } });
+    const ok = await runBurst({ target: { baseUrl: url, tenant: 'a', authHeaders: {}, caPem: pki.caCert }, params: { requests: 20, concurrency: 2, warmup: 0 } });
     expect(ok.status_codes).toEqual({ '200': 20 });
     const untrusted = await runBurst({ target: { baseUrl: url, tenant: 'a', authHeaders: {} }, params: { requests: 4, concurrency: 1, warmup: 0 } });
     expect(untrusted.errors).toBe(4);
