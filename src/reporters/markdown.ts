@@ -4,7 +4,7 @@ import type { LoadResult } from '../load/types.js';
 import { allFindings, sortFindings, sortUnits } from '../engine/order.js';
 import { formatLocation } from './lib/location.js';
 import { STATUS_EMOJI, STATUS_ORDER, countsLine } from './lib/status.js';
-import { figure, keyedCounts, loadResults, loadTitle, percent } from './lib/load.js';
+import { figure, loadFigureRows, loadResults, loadTitle } from './lib/load.js';
 
 // GitHub-flavoured Markdown for a PR comment or an audit ticket. Every value from the result is
 // escaped: HTML-significant characters become entities (GitHub renders inline HTML), Markdown
@@ -95,21 +95,7 @@ function evidenceList(units: UnitResult[], cwd: string): string[] {
 }
 
 function loadBlock(r: LoadResult, cwd: string): string[] {
-  const l = r.latency_ms;
-  const rows: Array<[string, string]> = [
-    ['Requests', `${r.requests} (${r.success} ok, ${r.errors} errors, ${r.rate_limited === null ? 'unknown' : r.rate_limited} rate limited)`],
-    ['Concurrency', figure(r.concurrency)],
-    ['Throughput', figure(r.rps, 'req/s')],
-    ['Elapsed', figure(r.elapsed_ms, 'ms')],
-    ['Error rate', percent(r.error_rate)],
-    ['Latency p50 / p90 / p95 / p99', [l.p50, l.p90, l.p95, l.p99].map((v) => figure(v, 'ms')).join(' / ')],
-    ['Latency mean / max', [l.mean, l.max].map((v) => figure(v, 'ms')).join(' / ')],
-    ['Status codes', keyedCounts(r.status_codes)],
-    ['Error causes', keyedCounts(r.error_causes)],
-  ];
-  if (r.started_at) rows.push(['Started', `${r.started_at}${r.started_at_source ? ` (from ${r.started_at_source})` : ''}`]);
-  if (r.stopped_by) rows.push(['Stopped by', r.stopped_by]);
-  if (r.unknown_fields.length) rows.push(['Not in the source', r.unknown_fields.join(', ')]);
+  const rows = loadFigureRows(r);
   const out = [`#### ${escapeMarkdown(loadTitle(r, cwd))}`, '', '| Figure | Value |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`)];
   if (r.histogram?.length) {
     const total = r.histogram.reduce((a, b) => a + b.count, 0) || 1;

@@ -42,3 +42,23 @@ export function loadTitle(r: LoadResult, cwd: string): string {
   const what = r.endpoint ?? (r.file ? relativeFile(r.file, cwd) : 'load test');
   return `${what} (${r.tool}${r.mode ? `, ${r.mode} loop` : ''})`;
 }
+
+/** The figures of one load result as label/value rows, the same in every report format. */
+export function loadFigureRows(r: LoadResult): Array<[string, string]> {
+  const l = r.latency_ms;
+  const rows: Array<[string, string]> = [
+    ['Requests', `${r.requests} (${r.success} ok, ${r.errors} errors, ${r.rate_limited === null ? 'unknown' : r.rate_limited} rate limited)`],
+    ['Concurrency', figure(r.concurrency)],
+    ['Throughput', figure(r.rps, 'req/s')],
+    ['Elapsed', figure(r.elapsed_ms, 'ms')],
+    ['Error rate', percent(r.error_rate)],
+    ['Latency p50 / p90 / p95 / p99', [l.p50, l.p90, l.p95, l.p99].map((v) => figure(v, 'ms')).join(' / ')],
+    ['Latency mean / max', [l.mean, l.max].map((v) => figure(v, 'ms')).join(' / ')],
+    ['Status codes', keyedCounts(r.status_codes)],
+    ['Error causes', keyedCounts(r.error_causes)],
+  ];
+  if (r.started_at) rows.push(['Started', `${r.started_at}${r.started_at_source ? ` (from ${r.started_at_source})` : ''}`]);
+  if (r.stopped_by) rows.push(['Stopped by', r.stopped_by]);
+  if (r.unknown_fields.length) rows.push(['Not in the source', r.unknown_fields.join(', ')]);
+  return rows;
+}
