@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { defineCheck } from '../engine/define.js';
+import { meetsPrecondition } from '../engine/precondition.js';
 import { describeLocation } from '../model/describe.js';
 import { splitCsv } from '../model/go-parse.js';
-import { conditionHolds, effective, locationOf, valueEvidence } from '../model/query.js';
+import { effective, locationOf, valueEvidence } from '../model/query.js';
 
 const VAR = z.string().regex(/^[A-Z][A-Z0-9_]*$/);
 
@@ -40,12 +41,7 @@ export default defineCheck({
   },
   run(ctx, p) {
     const { model } = ctx;
-    if (p.onlyIf) {
-      const c = conditionHolds(model, p.onlyIf);
-      if (c.holds === undefined) return ctx.unknown({ messageId: 'conditionUnknown', data: { because: c.evidence } });
-      if (!c.holds) return ctx.skip(`applies only while ${p.onlyIf.variable} is ${p.onlyIf.is} (${c.evidence})`);
-      ctx.evidence(c.evidence);
-    }
+    if (!meetsPrecondition(ctx, p.onlyIf)) return;
     const e = effective(model, p.variable);
     if (e.state === 'unknown') return ctx.unknown({ messageId: 'unseen', data: { variable: p.variable, because: e.because } });
     const raw = e.state === 'set' || e.state === 'invalid' ? e.raw : typeof e.raw === 'string' ? e.raw : '';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineCheck } from '../engine/define.js';
+import { meetsPrecondition } from '../engine/precondition.js';
 import { describeLocation } from '../model/describe.js';
-import { conditionHolds, effective, locationOf, shownValue, valueEvidence } from '../model/query.js';
+import { effective, locationOf, shownValue, valueEvidence } from '../model/query.js';
 
 const VAR = z.string().regex(/^[A-Z][A-Z0-9_]*$/);
 
@@ -40,12 +41,7 @@ export default defineCheck({
   },
   run(ctx, p) {
     const { model } = ctx;
-    if (p.onlyIf) {
-      const c = conditionHolds(model, p.onlyIf);
-      if (c.holds === undefined) return ctx.unknown({ messageId: 'conditionUnknown', data: { because: c.evidence } });
-      if (!c.holds) return ctx.skip(`applies only while ${p.onlyIf.variable} is ${p.onlyIf.is} (${c.evidence})`);
-      ctx.evidence(c.evidence);
-    }
+    if (!meetsPrecondition(ctx, p.onlyIf)) return;
     if (p.onlyIfSet) {
       const s = effective(model, p.onlyIfSet);
       if (s.state === 'unknown') return ctx.unknown({ messageId: 'conditionUnknown', data: { because: s.because } });

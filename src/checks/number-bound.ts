@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { defineCheck } from '../engine/define.js';
+import { meetsPrecondition } from '../engine/precondition.js';
 import type { Thresholds } from '../engine/config-types.js';
 import { describeLocation } from '../model/describe.js';
-import { conditionHolds, effective, locationOf, shownValue, valueEvidence } from '../model/query.js';
+import { effective, locationOf, shownValue, valueEvidence } from '../model/query.js';
 
 const VAR = z.string().regex(/^[A-Z][A-Z0-9_]*$/);
 /** Thresholds that are plain numbers, usable as a bound. */
@@ -49,12 +50,7 @@ export default defineCheck({
   },
   run(ctx, p) {
     const { model } = ctx;
-    if (p.onlyIf) {
-      const c = conditionHolds(model, p.onlyIf);
-      if (c.holds === undefined) return ctx.unknown({ messageId: 'conditionUnknown', data: { because: c.evidence } });
-      if (!c.holds) return ctx.skip(`applies only while ${p.onlyIf.variable} is ${p.onlyIf.is} (${c.evidence})`);
-      ctx.evidence(c.evidence);
-    }
+    if (!meetsPrecondition(ctx, p.onlyIf)) return;
     const max = p.maxThreshold !== undefined ? (ctx.config.thresholds as Thresholds)[p.maxThreshold] : p.max;
     for (const variable of p.variables) {
       const e = effective(model, variable);
