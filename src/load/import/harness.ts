@@ -14,7 +14,7 @@ import type { ImportOutcome, SourceFile } from './common.js';
 import { errorFigures, fallbackStart, missingLatency, parseGoDuration } from './common.js';
 import type { JsonParse, JsonValue } from './json.js';
 import { isObject } from './json.js';
-import { ImportFailure, failAt } from './table.js';
+import { failAt, outcomeOf } from './table.js';
 import type { LatencySummary, LoadResult } from '../types.js';
 
 type Obj = { [key: string]: JsonValue };
@@ -58,12 +58,7 @@ function figures(c: Counts): Pick<LoadResult, 'errors' | 'rate_limited' | 'error
 }
 
 export function importHarnessJson(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>): ImportOutcome {
-  try {
-    return { ok: true, result: fromJson(src, parsed) };
-  } catch (e) {
-    if (e instanceof ImportFailure) return { ok: false, problem: e.problem };
-    throw e;
-  }
+  return outcomeOf(() => fromJson(src, parsed));
 }
 
 function fromJson(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>): LoadResult {
@@ -159,12 +154,7 @@ export function isHarnessText(text: string): boolean {
 }
 
 export function importHarnessText(src: SourceFile): ImportOutcome {
-  try {
-    return { ok: true, result: fromText(src) };
-  } catch (e) {
-    if (e instanceof ImportFailure) return { ok: false, problem: e.problem };
-    throw e;
-  }
+  return outcomeOf(() => fromText(src));
 }
 
 function fromText(src: SourceFile): LoadResult {

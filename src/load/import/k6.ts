@@ -14,7 +14,7 @@ import type { ImportOutcome, SourceFile } from './common.js';
 import { emptyLatency, errorFigures, fallbackStart, missingLatency, parseGoDuration, redactEndpointName } from './common.js';
 import type { JsonParse, JsonValue } from './json.js';
 import { isObject, pointerPart } from './json.js';
-import { ImportFailure, failAt } from './table.js';
+import { failAt, outcomeOf } from './table.js';
 import type { EndpointRow, LatencySummary, LoadResult } from '../types.js';
 
 type Obj = { [key: string]: JsonValue };
@@ -74,12 +74,7 @@ export function isK6Json(doc: JsonValue): boolean {
 }
 
 export function importK6Json(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>): ImportOutcome {
-  try {
-    return { ok: true, result: fromJson(src, parsed) };
-  } catch (e) {
-    if (e instanceof ImportFailure) return { ok: false, problem: e.problem };
-    throw e;
-  }
+  return outcomeOf(() => fromJson(src, parsed));
 }
 
 function fromJson(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>): LoadResult {
@@ -224,12 +219,7 @@ function goMs(file: string, value: string, line: number, what: string): number |
 }
 
 export function importK6Text(src: SourceFile): ImportOutcome {
-  try {
-    return { ok: true, result: fromText(src) };
-  } catch (e) {
-    if (e instanceof ImportFailure) return { ok: false, problem: e.problem };
-    throw e;
-  }
+  return outcomeOf(() => fromText(src));
 }
 
 function fromText(src: SourceFile): LoadResult {

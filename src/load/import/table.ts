@@ -2,12 +2,23 @@
 // header, and reads numbers with the line and column of the cell when one is not a number.
 
 import type { CsvField, CsvRow } from './csv.js';
-import type { ImportProblem, ImportProblemCode } from './common.js';
+import type { ImportOutcome, ImportProblem, ImportProblemCode } from './common.js';
+import type { LoadResult } from '../types.js';
 
 /** Thrown inside an importer and turned into an `{ ok: false, problem }` at its boundary. */
 export class ImportFailure extends Error {
   constructor(readonly problem: ImportProblem) {
     super(problem.message);
+  }
+}
+
+/** The boundary of a synchronous importer: its ImportFailure becomes `{ ok: false, problem }`, a bug stays thrown. */
+export function outcomeOf(read: () => LoadResult): ImportOutcome {
+  try {
+    return { ok: true, result: read() };
+  } catch (e) {
+    if (e instanceof ImportFailure) return { ok: false, problem: e.problem };
+    throw e;
   }
 }
 
