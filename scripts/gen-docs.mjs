@@ -151,6 +151,15 @@ function rulePage(rule, items) {
     '```',
     '',
   );
+  if (Array.isArray(rule.params?.stoppers)) {
+    // Each stopper names the upstream lines it rests on (aatuh/recsys; "toolkit:" is aatuh/api-toolkit).
+    out.push('## What stops the pod, and where upstream', '', '| step | stopper | variables | reason | upstream |', '| --- | --- | --- | --- | --- |');
+    for (const st of rule.params.stoppers) {
+      const cell = (t) => String(t).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+      out.push(`| ${st.step}${st.production ? ' (ENV production)' : ''} | \`${st.id}\` | ${st.variables.map((v) => `\`${v}\``).join(', ')} | ${cell(st.reason)} | ${st.upstream.map((u) => `\`${u}\``).join(', ')} |`);
+    }
+    out.push('');
+  }
   if (rule.params && Object.keys(rule.params).length > 0) {
     out.push('Its params in the pack (override them under `params:` in `.prodready.yaml`):', '', '```json', JSON.stringify(rule.params, null, 2), '```', '');
   }

@@ -44,7 +44,8 @@ const camel = (id: string): string => id.replace(/-(\w)/g, (_m, c: string) => c.
 export const stopperSchema = z.strictObject({
   id: z.enum(STOPPER_IDS),
   step: z.enum(['config load', 'database', 'security stack', 'app dependencies', 'server']),
-  variables: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/)).min(1),
+  /** The variables it concerns; "*" for every typed variable. */
+  variables: z.array(z.string().regex(/^([A-Z][A-Z0-9_]*|\*)$/)).min(1),
   /** Production only, decided by the pod's ENV (never by --environment). */
   production: z.boolean().default(false),
   reason: z.string().min(1),
