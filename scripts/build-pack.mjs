@@ -13,7 +13,7 @@ for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
   const text = readFileSync(join(dir, name), 'utf8');
   let schema;
   if (name === 'variables.yaml') schema = catalogueSchema;
-  else if (name === 'chart-defaults.yaml' || name === 'checklist.yaml') continue; // data read elsewhere, not rules
+  else if (name === 'chart-defaults.yaml' || name === 'chart-render.yaml' || name === 'checklist.yaml') continue; // data read elsewhere, not rules
   else schema = ruleSchema;
   const parsed = schema.safeParse(parse(text));
   // An invalid file is left out: the loader then parses it and reports its problems as usual.

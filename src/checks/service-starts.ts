@@ -1,126 +1,286 @@
 import { z } from 'zod';
-import { defineCheck } from '../engine/define.js';
+import { defineCheck, type Report } from '../engine/define.js';
 import { describeLocation } from '../model/describe.js';
 import { validateExperimentConfig } from '../model/experiments.js';
-import { effective, effectiveBool, locationOf, valueEvidence } from '../model/query.js';
+import { splitCsv } from '../model/go-parse.js';
+import { effective, effectiveBool, locationOf, valueEvidence, type Effective } from '../model/query.js';
+import type { DeploymentModel } from '../model/types.js';
 import { isLoopbackAddr, mountedAt } from '../model/workload.js';
 
 /**
- * Everything that would stop the service at start-up, all at once: the service itself panics on the first one, so
- * a deployment with three problems crash-loops three times before it runs.
+ * Every stopper this template can judge from files. The facts behind each one (its step, its variables, the
+ * reason and the upstream file:line) are rule data in rules/recsys/service-starts.yaml; a live step (the
+ * database) adds its own stoppers in a probe.
+ */
+export const STOPPER_IDS = [
+  'unparsable-value',
+  'database-url-missing',
+  'database-url-file-unmounted',
+  'experiment-config',
+  'pprof-public',
+  'exposure-salt-missing',
+  'experiment-salt-missing',
+  'api-key-secret-missing',
+  's3-without-tls',
+  'jwt-with-dev-headers',
+  'no-auth-provider',
+  'jwks-not-https',
+  'jwks-host-not-allowed',
+  'jwt-config-missing',
+  'jwt-algorithm-none',
+  'jwt-skip-without-proxies',
+  'api-key-header-empty',
+  'audit-log-unwritable',
+  'artifact-no-template',
+  'artifact-no-file-root',
+  'exposure-log-path-empty',
+  'exposure-log-format',
+  'algo-plugin-production',
+] as const;
+type StopperId = (typeof STOPPER_IDS)[number];
+
+const camel = (id: string): string => id.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());
+
+export const stopperSchema = z.strictObject({
+  id: z.enum(STOPPER_IDS),
+  step: z.enum(['config load', 'database', 'security stack', 'app dependencies', 'server']),
+  /** The variables it concerns; "*" for every typed variable. */
+  variables: z.array(z.string().regex(/^([A-Z][A-Z0-9_]*|\*)$/)).min(1),
+  /** Production only, decided by the pod's ENV (never by --environment). */
+  production: z.boolean().default(false),
+  reason: z.string().min(1),
+  /** Upstream file:line in aatuh/recsys (api/... and charts/...) or aatuh/api-toolkit (toolkit: ...). */
+  upstream: z.array(z.string().regex(/:\d+(-\d+)?$/)).min(1),
+});
+export type Stopper = z.infer<typeof stopperSchema>;
+
+const MESSAGE = '{{step}}: {{what}}: {{reason}} ({{upstream}}); the pod exits at start-up';
+
+/**
+ * Everything that would stop the service at start-up, all at once: the service itself exits on the first one,
+ * so a deployment with three problems crash-loops three times before it runs.
  */
 export default defineCheck({
   meta: {
     id: 'service-starts',
     type: 'problem',
     description:
-      'Fails for each reason the service would refuse to start: unparsable values, invalid EXPERIMENT_CONFIG_JSON, missing production secrets, S3 without TLS, pprof on a public address, an unmounted DATABASE_URL_FILE.',
-    messages: {
-      unparsable: '{{variable}} at {{where}} is not {{expected}}: the service panics at start-up',
-      experimentConfig: '{{variable}} at {{where}}: {{path}}: {{problem}}: the service panics at start-up',
-      missingSecret: '{{variable}} is empty while {{condition}}: in production the service refuses to start',
-      s3WithoutTls:
-        'artifact mode is on with RECSYS_ARTIFACT_S3_ENDPOINT set ({{endpoint}}) and RECSYS_ARTIFACT_S3_USE_SSL effectively false ({{where}}): in production the service refuses to start',
-      pprofPublic: 'PPROF_ENABLED is true and API_ADDR {{addr}} is not a loopback host:port ({{where}}): the service refuses to start',
-      dbFileNotMounted: 'DATABASE_URL_FILE={{path}} ({{where}}) but the api container mounts no volume at {{dir}}: reading it fails and the service panics',
-      unseen: '{{what}} cannot be judged: {{because}}',
-    },
-    params: z.strictObject({}),
+      'Fails for each reason any start-up step of the service (config load, security stack, app dependencies) would exit, naming the step, the variables, the upstream reason and its file:line.',
+    messages: { ...Object.fromEntries(STOPPER_IDS.map((id) => [camel(id), MESSAGE])), unseen: '{{what}} cannot be judged: {{because}}' },
+    params: z.strictObject({ stoppers: z.array(stopperSchema).min(1) }),
   },
-  run(ctx) {
+  run(ctx, p) {
     const { model } = ctx;
     let reasons = 0;
-    const fail = (r: Parameters<typeof ctx.report>[0]): void => {
-      reasons += 1;
-      ctx.report(r);
-    };
-
-    // 1. Values the service cannot parse (lenient ones are ignored by the service, not fatal).
-    for (const v of model.env.values()) {
-      const e = effective(model, v.name);
-      if (e.state !== 'invalid' || e.spec.lenient) continue;
-      fail({
-        messageId: 'unparsable',
-        data: { variable: v.name, where: describeLocation(e.def.location), expected: e.expected },
-        location: e.def.location,
-      });
+    let unknowns = 0;
+    for (const s of p.stoppers) {
+      if (s.production && !model.podProduction) continue;
+      const hit = (what: string, at?: Effective | { location?: Report['location'] }): void => {
+        reasons += 1;
+        const location = at && 'state' in at ? locationOf(model, at) : (at?.location ?? locationOf(model, effective(model, s.variables[0]!)));
+        ctx.report({ messageId: camel(s.id), data: { step: s.step, what, reason: s.reason, upstream: s.upstream.join(', ') }, ...(location ? { location } : {}) });
+      };
+      const unseen = (what: string, because: string): void => {
+        unknowns += 1;
+        ctx.unknown({ messageId: 'unseen', data: { what: `${what} (${s.id})`, because } });
+      };
+      judge(s.id, model, hit, unseen);
     }
-
-    // 2. EXPERIMENT_CONFIG_JSON that is JSON but breaks the service's rules (invalid JSON is counted above).
-    const exp = effective(model, 'EXPERIMENT_CONFIG_JSON');
-    if (exp.state === 'set') {
-      for (const pr of validateExperimentConfig(exp.raw)) {
-        fail({
-          messageId: 'experimentConfig',
-          data: { variable: 'EXPERIMENT_CONFIG_JSON', where: describeLocation(exp.def.location), path: pr.path, problem: pr.problem },
-          location: exp.def.location,
-        });
-      }
+    if (reasons === 0 && unknowns === 0) {
+      ctx.evidence(
+        `no start-up stopper found (${model.podProduction ? `${model.podEnvironment}: production refusals included` : `${model.podEnvironment}: the pod makes no production refusals, so only the checks of every environment apply`})`,
+      );
     }
-
-    // 3. Production-only refusals.
-    if (model.production) {
-      const needs: Array<{ flag: string; secret: string }> = [
-        { flag: 'EXPOSURE_LOG_ENABLED', secret: 'EXPOSURE_HASH_SALT' },
-        { flag: 'EXPERIMENT_ASSIGNMENT_ENABLED', secret: 'EXPERIMENT_ASSIGNMENT_SALT' },
-        { flag: 'API_KEY_ENABLED', secret: 'API_KEY_HASH_SECRET' },
-      ];
-      for (const n of needs) {
-        if (effectiveBool(model, n.flag) !== true) continue;
-        const s = effective(model, n.secret);
-        if (s.state === 'unknown') {
-          ctx.unknown({ messageId: 'unseen', data: { what: n.secret, because: s.because } });
-          continue;
-        }
-        const present = s.state === 'set' || (s.state === 'default' && typeof s.raw === 'string' && s.raw.trim() !== '');
-        if (present) continue;
-        const flag = effective(model, n.flag);
-        // Unset secret: point at the switch that makes it needed, when that was set somewhere.
-        const location = s.def?.location ?? flag.def?.location ?? locationOf(model, s);
-        fail({
-          messageId: 'missingSecret',
-          data: { variable: n.secret, condition: `${n.flag} is effectively true (${valueEvidence(flag)})` },
-          ...(location ? { location } : {}),
-        });
-      }
-      const endpoint = effective(model, 'RECSYS_ARTIFACT_S3_ENDPOINT');
-      if (effectiveBool(model, 'RECSYS_ARTIFACT_MODE_ENABLED') === true && endpoint.state === 'set' && effectiveBool(model, 'RECSYS_ARTIFACT_S3_USE_SSL') === false) {
-        const ssl = effective(model, 'RECSYS_ARTIFACT_S3_USE_SSL');
-        const location = locationOf(model, ssl);
-        fail({
-          messageId: 's3WithoutTls',
-          data: { endpoint: endpoint.raw, where: ssl.def ? describeLocation(ssl.def.location) : ssl.state === 'default' ? ssl.because : 'unset' },
-          ...(location ? { location } : {}),
-        });
-      }
-    }
-
-    // 4. pprof needs a loopback listen address, in every environment.
-    if (effectiveBool(model, 'PPROF_ENABLED') === true) {
-      const addr = effective(model, 'API_ADDR');
-      const raw = addr.state === 'set' || addr.state === 'default' ? String(addr.raw ?? '') : '';
-      if (addr.state !== 'invalid' && !isLoopbackAddr(raw)) {
-        const location = addr.def?.location ?? locationOf(model, effective(model, 'PPROF_ENABLED'));
-        fail({
-          messageId: 'pprofPublic',
-          data: { addr: JSON.stringify(raw), where: addr.def ? describeLocation(addr.def.location) : `${addr.state === 'default' ? addr.because : 'unset'}` },
-          ...(location ? { location } : {}),
-        });
-      }
-    }
-
-    // 5. DATABASE_URL_FILE must name a file the pod can read: the chart mounts no volumes.
-    const file = effective(model, 'DATABASE_URL_FILE');
-    if (file.state === 'set') {
-      const path = file.raw.trim();
-      const dir = path.replace(/\/[^/]*$/, '') || '/';
-      if (!model.api) {
-        ctx.unknown({ messageId: 'unseen', data: { what: 'DATABASE_URL_FILE', because: 'no api workload was given, so its volume mounts are unknown: pass --values or --manifests' } });
-      } else if (!mountedAt(model.api.container, path) && !mountedAt(model.api.container, dir)) {
-        fail({ messageId: 'dbFileNotMounted', data: { path, where: describeLocation(file.def.location), dir }, location: file.def.location });
-      }
-    }
-
-    if (reasons === 0) ctx.evidence(`no start-up stopper found (${model.production ? 'production checks included' : 'not production: only the checks of every environment'})`);
   },
 });
+
+type Hit = (what: string, at?: Effective | { location?: Report['location'] }) => void;
+type Unseen = (what: string, because: string) => void;
+
+const str = (e: Effective): string | undefined => (e.state === 'set' || e.state === 'default' ? (typeof e.raw === 'string' ? e.raw : undefined) : e.state === 'invalid' ? e.raw : undefined);
+const on = (m: DeploymentModel, name: string): boolean => effectiveBool(m, name) === true;
+const where = (e: Effective): string => (e.def ? describeLocation(e.def.location) : e.state === 'default' ? e.because : 'unset');
+
+function judge(id: StopperId, m: DeploymentModel, hit: Hit, unseen: Unseen): void {
+  switch (id) {
+    case 'unparsable-value':
+      for (const v of m.env.values()) {
+        const e = effective(m, v.name);
+        if (e.state === 'invalid' && !e.spec.lenient) hit(`${v.name} at ${describeLocation(e.def.location)} is not ${e.expected}`, e);
+      }
+      return;
+    case 'database-url-missing': {
+      const url = effective(m, 'DATABASE_URL');
+      const file = effective(m, 'DATABASE_URL_FILE');
+      if (file.state === 'set') return;
+      if (url.state === 'unknown') return unseen('DATABASE_URL', url.because);
+      if (url.state === 'default') hit(`DATABASE_URL ${url.def ? `is empty at ${describeLocation(url.def.location)}` : 'is not set'} and DATABASE_URL_FILE is not set`, url);
+      return;
+    }
+    case 'database-url-file-unmounted': {
+      const file = effective(m, 'DATABASE_URL_FILE');
+      if (file.state !== 'set') return;
+      const path = file.raw.trim();
+      const dir = path.replace(/\/[^/]*$/, '') || '/';
+      if (!m.api) return unseen('DATABASE_URL_FILE', 'no api workload was given, so its volume mounts are unknown: pass --values or --manifests');
+      if (!mountedAt(m.api.container, path) && !mountedAt(m.api.container, dir)) hit(`DATABASE_URL_FILE=${path} (${where(file)}) but the api container mounts no volume at ${dir}`, file);
+      return;
+    }
+    case 'experiment-config': {
+      const e = effective(m, 'EXPERIMENT_CONFIG_JSON');
+      if (e.state !== 'set') return;
+      for (const pr of validateExperimentConfig(e.raw)) {
+        if (pr.problem === 'invalid JSON') continue; // unparsable-value names it
+        hit(`EXPERIMENT_CONFIG_JSON at ${where(e)}: ${pr.path}: ${pr.problem}`, e);
+      }
+      return;
+    }
+    case 'pprof-public': {
+      if (!on(m, 'PPROF_ENABLED')) return;
+      const addr = effective(m, 'API_ADDR');
+      if (addr.state === 'invalid' || addr.state === 'unknown') return;
+      const raw = str(addr) ?? '';
+      if (!isLoopbackAddr(raw)) hit(`PPROF_ENABLED is true and API_ADDR ${JSON.stringify(raw)} (${where(addr)}) is not a loopback host:port`, addr.def ? addr : effective(m, 'PPROF_ENABLED'));
+      return;
+    }
+    case 'exposure-salt-missing':
+      return needSecret(m, 'EXPOSURE_LOG_ENABLED', 'EXPOSURE_HASH_SALT', hit, unseen);
+    case 'experiment-salt-missing':
+      return needSecret(m, 'EXPERIMENT_ASSIGNMENT_ENABLED', 'EXPERIMENT_ASSIGNMENT_SALT', hit, unseen);
+    case 'api-key-secret-missing':
+      return needSecret(m, 'API_KEY_ENABLED', 'API_KEY_HASH_SECRET', hit, unseen);
+    case 's3-without-tls': {
+      const endpoint = effective(m, 'RECSYS_ARTIFACT_S3_ENDPOINT');
+      if (!on(m, 'RECSYS_ARTIFACT_MODE_ENABLED') || endpoint.state !== 'set' || effectiveBool(m, 'RECSYS_ARTIFACT_S3_USE_SSL') !== false) return;
+      const ssl = effective(m, 'RECSYS_ARTIFACT_S3_USE_SSL');
+      hit(`artifact mode is on with RECSYS_ARTIFACT_S3_ENDPOINT ${JSON.stringify(endpoint.raw)} and RECSYS_ARTIFACT_S3_USE_SSL false (${where(ssl)})`, ssl.def ? ssl : endpoint);
+      return;
+    }
+    case 'jwt-with-dev-headers':
+      if (on(m, 'JWT_AUTH_ENABLED') && on(m, 'DEV_AUTH_ENABLED')) {
+        const dev = effective(m, 'DEV_AUTH_ENABLED');
+        hit(`DEV_AUTH_ENABLED is true (${where(dev)}) while ${valueEvidence(effective(m, 'JWT_AUTH_ENABLED'))}`, dev);
+      }
+      return;
+    case 'no-auth-provider':
+      if (on(m, 'AUTH_REQUIRED') && effectiveBool(m, 'JWT_AUTH_ENABLED') === false && effectiveBool(m, 'DEV_AUTH_ENABLED') === false && effectiveBool(m, 'API_KEY_ENABLED') === false) {
+        const jwt = effective(m, 'JWT_AUTH_ENABLED');
+        hit(`AUTH_REQUIRED is true (${where(effective(m, 'AUTH_REQUIRED'))}) and JWT (${where(jwt)}), dev headers and API keys are all off`, jwt);
+      }
+      return;
+    case 'jwks-not-https': {
+      if (!on(m, 'JWT_AUTH_ENABLED')) return;
+      const url = effective(m, 'JWT_JWKS_URL');
+      const raw = (str(url) ?? '').trim();
+      if (raw === '' || on(m, 'AUTH_ALLOW_INSECURE_JWKS')) return;
+      if (!/^https:/.test(raw)) hit(`JWT_JWKS_URL ${JSON.stringify(raw)} (${where(url)}) is not https and AUTH_ALLOW_INSECURE_JWKS is not true`, url);
+      return;
+    }
+    case 'jwks-host-not-allowed': {
+      if (!on(m, 'JWT_AUTH_ENABLED')) return;
+      const url = effective(m, 'JWT_JWKS_URL');
+      const raw = (str(url) ?? '').trim();
+      const allowed = effective(m, 'AUTH_JWKS_ALLOWED_HOSTS');
+      const hosts = splitCsv(str(allowed) ?? '');
+      if (raw === '' || hosts.length === 0) return;
+      let host: string;
+      try {
+        host = new URL(raw).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+      } catch {
+        return;
+      }
+      if (!hosts.some((h) => h.toLowerCase() === host)) hit(`the host ${host} of JWT_JWKS_URL (${where(url)}) is not in AUTH_JWKS_ALLOWED_HOSTS (${where(allowed)})`, allowed);
+      return;
+    }
+    case 'jwt-config-missing': {
+      if (!on(m, 'JWT_AUTH_ENABLED')) return;
+      const missing: string[] = [];
+      for (const name of ['JWT_JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE']) {
+        const e = effective(m, name);
+        if (e.state === 'unknown') return unseen(name, e.because);
+        if ((str(e) ?? '') === '') missing.push(name);
+      }
+      if (missing.length > 0) hit(`JWT is on (${where(effective(m, 'JWT_AUTH_ENABLED'))}) and ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} empty`, effective(m, 'JWT_AUTH_ENABLED'));
+      return;
+    }
+    case 'jwt-algorithm-none': {
+      if (!on(m, 'JWT_AUTH_ENABLED')) return;
+      const e = effective(m, 'JWT_ALLOWED_ALGORITHMS');
+      if (splitCsv(str(e) ?? '').some((a) => a.toUpperCase() === 'NONE')) hit(`JWT_ALLOWED_ALGORITHMS (${where(e)}) lists none`, e);
+      return;
+    }
+    case 'jwt-skip-without-proxies':
+      if (on(m, 'JWT_AUTH_ENABLED') && on(m, 'JWT_ALLOW_DANGEROUS_DEV_BYPASSES') && on(m, 'JWT_SKIP_HEADER_ENABLED')) {
+        const proxies = effective(m, 'JWT_SKIP_TRUSTED_PROXIES');
+        if (splitCsv(str(proxies) ?? '').length === 0) hit('JWT_ALLOW_DANGEROUS_DEV_BYPASSES and JWT_SKIP_HEADER_ENABLED are true and JWT_SKIP_TRUSTED_PROXIES is empty', effective(m, 'JWT_SKIP_HEADER_ENABLED'));
+      }
+      return;
+    case 'api-key-header-empty': {
+      if (!on(m, 'API_KEY_ENABLED')) return;
+      const h = effective(m, 'API_KEY_HEADER');
+      if ((str(h) ?? 'x').trim() === '') hit(`API_KEY_ENABLED is true and API_KEY_HEADER is empty (${where(h)})`, h);
+      return;
+    }
+    case 'audit-log-unwritable':
+      return logPath(m, 'AUDIT_LOG_ENABLED', 'AUDIT_LOG_PATH', true, hit, unseen);
+    case 'exposure-log-path-empty':
+      return logPath(m, 'EXPOSURE_LOG_ENABLED', 'EXPOSURE_LOG_PATH', false, hit, unseen);
+    case 'artifact-no-template': {
+      if (!on(m, 'RECSYS_ARTIFACT_MODE_ENABLED')) return;
+      const t = effective(m, 'RECSYS_ARTIFACT_MANIFEST_TEMPLATE');
+      if (t.state === 'unknown') return unseen('RECSYS_ARTIFACT_MANIFEST_TEMPLATE', t.because);
+      if ((str(t) ?? '').trim() === '') hit(`RECSYS_ARTIFACT_MODE_ENABLED is true (${where(effective(m, 'RECSYS_ARTIFACT_MODE_ENABLED'))}) and RECSYS_ARTIFACT_MANIFEST_TEMPLATE is empty`, effective(m, 'RECSYS_ARTIFACT_MODE_ENABLED'));
+      return;
+    }
+    case 'artifact-no-file-root': {
+      if (!on(m, 'RECSYS_ARTIFACT_MODE_ENABLED')) return;
+      const t = effective(m, 'RECSYS_ARTIFACT_MANIFEST_TEMPLATE');
+      const tpl = (str(t) ?? '').trim();
+      const root = (str(effective(m, 'RECSYS_ARTIFACT_FILE_ROOT')) ?? '').trim();
+      if (tpl !== '' && !tpl.startsWith('s3://') && root === '') hit(`RECSYS_ARTIFACT_MANIFEST_TEMPLATE (${where(t)}) is not an s3:// URI and RECSYS_ARTIFACT_FILE_ROOT is empty`, t);
+      return;
+    }
+    case 'exposure-log-format': {
+      if (!on(m, 'EXPOSURE_LOG_ENABLED')) return;
+      const f = effective(m, 'EXPOSURE_LOG_FORMAT');
+      const raw = (str(f) ?? '').trim().toLowerCase();
+      if (raw !== '' && !['service', 'service_v1', 'eval', 'eval_v1'].includes(raw)) hit(`EXPOSURE_LOG_FORMAT ${JSON.stringify(str(f))} (${where(f)}) is not service, service_v1, eval or eval_v1 while exposure logging is on`, f);
+      return;
+    }
+    case 'algo-plugin-production': {
+      const env = m.env.get('ENV')?.effective.value;
+      const path = (str(effective(m, 'RECSYS_ALGO_PLUGIN_PATH')) ?? '').trim();
+      // wiring.go compares ENV with EqualFold, untrimmed: only "production" in any case, never "prod".
+      if (on(m, 'RECSYS_ALGO_PLUGIN_ENABLED') && path !== '' && env?.toLowerCase() === 'production') {
+        hit(`RECSYS_ALGO_PLUGIN_ENABLED is true with RECSYS_ALGO_PLUGIN_PATH set while ENV=${env}`, effective(m, 'RECSYS_ALGO_PLUGIN_ENABLED'));
+      }
+      return;
+    }
+  }
+}
+
+function needSecret(m: DeploymentModel, flag: string, secret: string, hit: Hit, unseen: Unseen): void {
+  if (effectiveBool(m, flag) !== true) return;
+  const s = effective(m, secret);
+  if (s.state === 'unknown') return unseen(secret, s.because);
+  const raw = str(s);
+  if (raw !== undefined && raw.trim() !== '') return;
+  const f = effective(m, flag);
+  const because = s.state === 'default' && s.def ? `empty at ${describeLocation(s.def.location)}${s.because.startsWith('empty:') ? ` (${s.because.slice(7)})` : ''}` : 'not set';
+  hit(`${secret} is ${because} while ${valueEvidence(f)}`, s.def ? s : f.def ? f : undefined);
+}
+
+function logPath(m: DeploymentModel, flag: string, pathVar: string, opensAtStart: boolean, hit: Hit, unseen: Unseen): void {
+  if (effectiveBool(m, flag) !== true) return;
+  const p = effective(m, pathVar);
+  if (p.state === 'unknown') return unseen(pathVar, p.because);
+  const path = (str(p) ?? '').trim();
+  const f = effective(m, flag);
+  if (path === '') return hit(`${flag} is true (${where(f)}) and ${pathVar} is empty`, f.def ? f : p);
+  // Only the audit log opens its file at start (O_APPEND|O_CREATE): on a read-only root with no volume there it fails.
+  if (!opensAtStart || !m.api) return;
+  const c = m.api.container;
+  if (c.securityContext?.readOnlyRootFilesystem !== true) return;
+  const dir = path.replace(/\/[^/]*$/, '') || '/';
+  if (!mountedAt(c, dir) && !mountedAt(c, path)) hit(`${pathVar}=${path} (${where(p)}) is on a read-only root filesystem with no volume mounted at ${dir}`, p);
+}

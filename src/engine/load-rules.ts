@@ -15,7 +15,7 @@ const RULE_KEYS = ['id', 'section', 'sectionFrom', 'severity', 'title', 'descrip
 import type { Severity } from './types.js';
 
 /** Pack data files that are not rules. */
-export const PACK_DATA_FILES = new Set(['variables.yaml', 'chart-defaults.yaml', 'checklist.yaml']);
+export const PACK_DATA_FILES = new Set(['variables.yaml', 'chart-defaults.yaml', 'chart-render.yaml', 'checklist.yaml']);
 
 export interface LoadedRule {
   rule: RuleDef;

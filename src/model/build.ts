@@ -1,6 +1,8 @@
 // Join every source into one DeploymentModel: the api container's environment with provenance and delivery,
 // the workloads, and what could not be seen. Layers apply in order: Helm values, rendered manifests, .env files.
 import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
 import type { Location } from '../engine/types.js';
 import { parseEnvFile } from '../sources/env-file.js';
 import { getPath, helmMapEntries, loadValues, type LoadedValues, type ValuesInput } from '../sources/helm-values.js';
@@ -22,8 +24,57 @@ export interface ModelInputs {
 }
 
 export const CHART_DEFAULTS_NAME = '<recsys chart defaults>';
-/** Names the chart gives its resources (they omit the release name). */
+/** The api's name with no nameOverride/fullnameOverride (the chart's names omit the release name). */
 export const CHART_API_NAME = 'recsys-api';
+
+const chartRenderSchema = z.strictObject({
+  chartName: z.string().min(1),
+  fullname: z.strictObject({ upstream: z.string() }),
+  resources: z.strictObject({ api: z.string(), postgres: z.string(), minio: z.string() }),
+  injections: z.array(
+    z.strictObject({ when: z.string(), guard: z.string(), upstream: z.string(), env: z.record(z.string(), z.string()) }),
+  ),
+});
+export type ChartRender = z.infer<typeof chartRenderSchema>;
+
+let chartRenderData: ChartRender | undefined;
+/** How the chart renders the api's environment (rules/recsys/chart-render.yaml), read once per process. */
+export function chartRender(): ChartRender {
+  chartRenderData ??= chartRenderSchema.parse(parseYaml(readFileSync(`${BUILTIN_PACK_DIR}chart-render.yaml`, 'utf8')));
+  return chartRenderData;
+}
+
+/** Go template truthiness (`{{ if }}`): false, 0, "", nil and empty maps and lists are false; "false" is true. */
+export function goTruthy(v: unknown): boolean {
+  if (v === undefined || v === null || v === false || v === 0 || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === 'object') return Object.keys(v).length > 0;
+  return true;
+}
+
+/** `%s` of a values scalar as Helm prints it (numbers without a trailing .0, as YAML gave them). */
+function printed(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+/** The chart's fullname (_helpers.tpl): fullnameOverride, else nameOverride, else the chart name; 63 chars, no trailing "-". */
+export function chartFullname(data: Record<string, unknown>, render: ChartRender = chartRender()): string {
+  const cut = (s: string): string => s.slice(0, 63).replace(/-+$/, '');
+  const full = getPath(data, ['fullnameOverride']);
+  if (goTruthy(full)) return cut(printed(full));
+  const name = getPath(data, ['nameOverride']);
+  return cut(goTruthy(name) ? printed(name) : render.chartName);
+}
+
+/** Fill `${a.b}`, `${a.b|fallback}` and `${fullname}` from the values. */
+export function fillTemplate(template: string, data: Record<string, unknown>, fullname: string): string {
+  return template.replace(/\$\{([^}|]+)(?:\|([^}]*))?\}/g, (_m, path: string, fallback: string | undefined) => {
+    if (path === 'fullname') return fullname;
+    const v = printed(getPath(data, path.split('.')));
+    return v === '' && fallback !== undefined ? fallback : v;
+  });
+}
 
 let chartDefaultsInput: ValuesInput | undefined;
 /** Read and parsed once per process: fleet mode merges the same defaults under every deployment (read-only). */
@@ -61,6 +112,8 @@ export function buildModel(inputs: ModelInputs): DeploymentModel {
   const model: DeploymentModel = {
     production: false,
     environmentSource: '',
+    podProduction: false,
+    podEnvironment: '',
     env: env.vars,
     opaqueSources: [],
     workloads: [],
@@ -112,19 +165,31 @@ export function buildModel(inputs: ModelInputs): DeploymentModel {
   return model;
 }
 
+/**
+ * ENV decides what the pod does (its production defaults and refusals); --environment decides how strictly we
+ * judge. Both are recorded, and the source says which one decided the strictness.
+ */
 function decideEnvironment(model: DeploymentModel, override: string | undefined): void {
   const def = model.env.get('ENV')?.effective;
   const raw = def?.value?.trim().toLowerCase();
-  const fromEnv = raw === 'prod' || raw === 'production';
-  const where = def ? describeLocation(def.location) : '';
+  model.podProduction = raw === 'prod' || raw === 'production';
+  model.podEnvironment = def
+    ? def.value === undefined
+      ? `ENV from ${def.via ?? 'a Secret'} cannot be seen (${describeLocation(def.location)})`
+      : `ENV=${def.value} (${describeLocation(def.location)})`
+    : 'ENV is not set';
+  const podWords = model.podProduction ? 'the pod runs as production' : 'the pod runs with non-production defaults and makes no production refusals';
   if (override !== undefined) {
     const o = override.trim().toLowerCase();
     model.production = o === 'prod' || o === 'production';
-    model.environmentSource = `--environment ${override}`;
+    model.environmentSource =
+      model.production === model.podProduction
+        ? `--environment ${override}; ${model.podEnvironment}`
+        : `judged as --environment ${override}; ${model.podEnvironment}, so ${podWords}`;
     return;
   }
-  model.production = fromEnv;
-  model.environmentSource = def ? `ENV=${def.value ?? '(unseen)'} (${where})` : 'ENV is not set';
+  model.production = model.podProduction;
+  model.environmentSource = model.podEnvironment;
 }
 
 function str(v: unknown): string | undefined {
@@ -133,6 +198,8 @@ function str(v: unknown): string | undefined {
 
 function applyValues(values: LoadedValues, env: EnvBuilder, model: DeploymentModel): void {
   const apiEnv = helmMapEntries(values, ['api', 'env']);
+  const render = chartRender();
+  const apiName = fillTemplate(render.resources.api, values.data, chartFullname(values.data, render));
   for (const [name, s] of apiEnv) {
     const location = userLocation(s.location, `api.env.${name}`);
     env.set({
@@ -141,7 +208,7 @@ function applyValues(values: LoadedValues, env: EnvBuilder, model: DeploymentMod
       ...(s.sourceText !== s.rendered || !s.quoted ? { sourceText: s.sourceText } : {}),
       yamlType: s.quoted ? 'string' : s.yamlType,
       delivery: 'configmap',
-      via: CHART_API_NAME,
+      via: apiName,
       location,
       layer: 'helm-values',
       ...(location.resource === 'recsys chart default' ? { chartDefault: true } : {}),
@@ -163,52 +230,52 @@ function applyValues(values: LoadedValues, env: EnvBuilder, model: DeploymentMod
         name,
         value: s.rendered,
         delivery: 'secret',
-        via: CHART_API_NAME,
+        via: apiName,
         location: userLocation(s.location, `api.secrets.${name}`),
         layer: 'helm-values',
       });
     }
   }
-  const rendered = renderWorkloads(values);
+  const rendered = renderWorkloads(values, apiName);
   model.workloads.push(...rendered);
   const apiWorkload = rendered[0]!;
   model.api = { workload: apiWorkload, container: apiWorkload.containers[0]! };
 }
 
-/** The chart's guards write dev-dependency settings into the ConfigMap when api.env lacks them. */
+/** The chart's guards write dev-dependency settings into the ConfigMap when api.env lacks them (chart-render.yaml). */
 function injectChartDefaults(
   values: LoadedValues,
   apiEnv: ReturnType<typeof helmMapEntries>,
   env: EnvBuilder,
   model: DeploymentModel,
 ): void {
-  const inject = (guard: string, flagPath: string[], entries: Record<string, string>): void => {
-    if (getPath(values.data, flagPath) !== true || apiEnv.has(guard)) return;
-    const location = userLocation(values.locate(flagPath), flagPath.join('.'));
-    for (const [name, value] of Object.entries(entries)) {
+  const render = chartRender();
+  const fullname = chartFullname(values.data, render);
+  const via = fillTemplate(render.resources.api, values.data, fullname);
+  for (const inj of render.injections) {
+    const flagPath = inj.when.split('.');
+    if (!goTruthy(getPath(values.data, flagPath)) || apiEnv.has(inj.guard)) continue;
+    const location = userLocation(values.locate(flagPath), inj.when);
+    for (const [name, template] of Object.entries(inj.env)) {
       const already = apiEnv.get(name);
       if (already) {
         model.duplicates.push({
           name,
           first: userLocation(already.location, `api.env.${name}`),
-          second: { ...location, path: flagPath.join('.') },
+          second: { ...location, path: inj.when },
           winner: `the chart writes ${name} into the ConfigMap twice; the injected one comes last and wins`,
         });
       }
-      env.set({ name, value, delivery: 'chart-configmap', via: CHART_API_NAME, location, layer: 'helm-values' });
+      env.set({ name, value: fillTemplate(template, values.data, fullname), delivery: 'chart-configmap', via, location, layer: 'helm-values' });
     }
-  };
-  inject('DATABASE_URL', ['postgres', 'enabled'], {
-    DATABASE_URL: 'postgres://recsys-db:recsys@recsys-postgres:5432/recsys-db?sslmode=disable',
-  });
-  inject('RECSYS_ARTIFACT_S3_ENDPOINT', ['minio', 'enabled'], {
-    RECSYS_ARTIFACT_S3_ENDPOINT: 'recsys-minio:9000',
-    RECSYS_ARTIFACT_S3_ACCESS_KEY: 'minioadmin',
-    RECSYS_ARTIFACT_S3_SECRET_KEY: 'minioadmin',
-    RECSYS_ARTIFACT_S3_REGION: str(getPath(values.data, ['minio', 'region'])) ?? 'us-east-1',
-    RECSYS_ARTIFACT_S3_USE_SSL: 'false',
-    RECSYS_ARTIFACT_MANIFEST_TEMPLATE: 's3://recsys-artifacts/{tenant}/{surface}/manifest.json',
-  });
+  }
+}
+
+function replicasOf(v: unknown): number | undefined {
+  if (v === undefined || v === null || v === '') return 1;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^\s*\d+\s*$/.test(v)) return Number(v);
+  return undefined;
 }
 
 function obj(v: unknown): Record<string, unknown> {
@@ -225,8 +292,9 @@ function strMap(v: unknown): Record<string, string> {
 }
 
 /** What the chart would render from the values, for when no manifests are given. */
-function renderWorkloads(values: LoadedValues): Workload[] {
+function renderWorkloads(values: LoadedValues, apiName: string): Workload[] {
   const d = values.data;
+  const fullname = chartFullname(d);
   const at = (path: string[]): Location => userLocation(values.locate(path), path.join('.'));
   // The workload itself is best shown at the `api:` key of the last file that configures it.
   const keyAt = (path: string[]): Location => {
@@ -242,7 +310,8 @@ function renderWorkloads(values: LoadedValues): Workload[] {
   const resources = obj(api.resources);
   const container: Container = {
     name: 'api',
-    image: `${str(image.repository) ?? 'recsys-service'}:${str(image.tag) ?? ''}`,
+    // api-deployment.yaml:29 prints "repository:tag" as given.
+    image: `${str(image.repository) ?? ''}:${str(image.tag) ?? ''}`,
     imageLocation: at(['api', 'image', 'tag']),
     command: [],
     args: [],
@@ -259,8 +328,9 @@ function renderWorkloads(values: LoadedValues): Workload[] {
   const out: Workload[] = [
     {
       kind: 'Deployment',
-      name: CHART_API_NAME,
-      replicas: typeof api.replicaCount === 'number' ? api.replicaCount : 1,
+      name: apiName,
+      // api-deployment.yaml:8 prints replicaCount unquoted: "3" renders as 3.
+      ...(replicasOf(api.replicaCount) !== undefined ? { replicas: replicasOf(api.replicaCount)! } : {}),
       replicasLocation: at(['api', 'replicaCount']),
       annotations: {},
       podAnnotations: strMap(api.podAnnotations),
@@ -275,10 +345,10 @@ function renderWorkloads(values: LoadedValues): Workload[] {
     },
   ];
   const pipelines = obj(d.pipelines);
-  if (pipelines.enabled === true) {
+  if (goTruthy(pipelines.enabled)) {
     out.push({
       kind: 'CronJob',
-      name: 'recsys-pipelines',
+      name: `${fullname}-pipelines`,
       ...(str(pipelines.schedule) ? { schedule: str(pipelines.schedule)! } : {}),
       annotations: {},
       podAnnotations: {},

@@ -129,3 +129,26 @@ export function describeShape(raw: string): string {
   if (/^[A-Za-z]+$/.test(t)) return `a ${t.length}-letter word`;
   return `${t.length} characters`;
 }
+
+/**
+ * How the toolkit's config loader reads a variable that is present but empty (`KEY=` in an env file, `KEY: ""` in
+ * api.env). Its env reader looks keys up with os.LookupEnv, so an empty value counts as set:
+ * - bool and int go through Loader.Bool / Loader.Int, which parse the trimmed value, so "" fails and Load panics
+ *   (aatuh/api-toolkit contrib/config/loader.go:40 and :54, module contrib/v2; recsys panics on loader.Err() at
+ *   api/internal/config/config.go:446);
+ * - a string read with a default gets the empty string, not the default (Loader.String → GetOr, loader.go:35);
+ * - durations (loader.go:68), floats (config.go:565), CSV lists, EXPERIMENT_CONFIG_JSON (config.go:482),
+ *   DATABASE_URL (Loader.Require trims, loader.go:26) and DATABASE_URL_FILE (config.go:546) trim it and fall back.
+ */
+export type EmptyReading = 'panics' | 'replaces-default' | 'falls-back';
+
+export function emptyReading(type: VariableType, lenient: boolean | undefined): EmptyReading {
+  if (lenient) return 'falls-back';
+  if (type === 'bool' || type === 'int') return 'panics';
+  if (type === 'string' || type === 'url') return 'replaces-default';
+  return 'falls-back';
+}
+
+/** Evidence wording for the toolkit's reading of an empty value. */
+export const EMPTY_IS_SET =
+  'the toolkit reads an empty value as set (os.LookupEnv; aatuh/api-toolkit contrib/config/loader.go)';

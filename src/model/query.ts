@@ -1,7 +1,7 @@
 // Questions checks ask the model: "what does the service effectively use for X, and where was that decided?"
 import type { Location } from '../engine/types.js';
 import { describeLocation } from './describe.js';
-import { parseByType } from './go-parse.js';
+import { EMPTY_IS_SET, emptyReading, parseByType } from './go-parse.js';
 import { CHART_DEFAULTS_NAME } from './build.js';
 import type { DeploymentModel, EnvDefinition, ResourceRef, VariableSpec } from './types.js';
 
@@ -19,14 +19,15 @@ export type Effective =
 function defaultRaw(model: DeploymentModel, spec: VariableSpec | undefined): { raw: string | undefined; because: string } {
   if (!spec) return { raw: undefined, because: 'unset' };
   if (spec.defaultTrueWhenSet) {
-    const other = model.env.get(spec.defaultTrueWhenSet)?.effective.value?.trim();
+    // config.go:313 and :335 test `path != ""` on the untrimmed string the loader returned.
+    const other = model.env.get(spec.defaultTrueWhenSet)?.effective.value;
     if (other) return { raw: 'true', because: `defaults to true because ${spec.defaultTrueWhenSet} is set` };
   }
   if (spec.defaultFrom) {
     const other = model.env.get(spec.defaultFrom)?.effective.value;
     return { raw: other && other.trim() !== '' ? other : undefined, because: `defaults to the value of ${spec.defaultFrom}` };
   }
-  if (model.production && spec.productionDefault !== undefined) {
+  if (model.podProduction && spec.productionDefault !== undefined) {
     return { raw: spec.productionDefault, because: `production default ${spec.productionDefault}` };
   }
   return { raw: spec.default, because: spec.default !== undefined ? `default ${spec.default}` : 'unset, no default' };
@@ -37,6 +38,25 @@ export function effective(model: DeploymentModel, name: string): Effective {
   const def = model.env.get(name)?.effective;
   if (def && def.value === undefined) {
     return { state: 'unknown', name, def, ...(spec ? { spec } : {}), opaque: [], because: `read from Secret ${def.via ?? '?'} whose data cannot be seen` };
+  }
+  const empty = def !== undefined && def.value !== undefined && def.value.trim() === '';
+  // Present but empty: read as the toolkit reads it (see emptyReading), not as unset.
+  if (empty && spec && !(spec.secret && model.opaqueSources.some((o) => o.kind === 'Secret'))) {
+    const reading = emptyReading(spec.type, spec.lenient);
+    if (reading === 'panics') {
+      return { state: 'invalid', name, raw: def.value!, def, spec, expected: `${expectedOf(spec)}: it is empty, and ${EMPTY_IS_SET}, so it fails to parse` };
+    }
+    if (reading === 'replaces-default' && (spec.default !== undefined || spec.defaultFrom !== undefined)) {
+      return {
+        state: 'default',
+        name,
+        raw: def.value!,
+        value: def.value!,
+        def,
+        spec,
+        because: `empty: ${EMPTY_IS_SET}, so it replaces the default ${spec.defaultFrom ? `(the value of ${spec.defaultFrom})` : JSON.stringify(spec.default)}`,
+      };
+    }
   }
   if (!def || def.value === undefined || def.value.trim() === '') {
     // Secrets may live in a Secret made elsewhere; for them, "unset here" is not "unset".
@@ -67,6 +87,11 @@ export function effective(model: DeploymentModel, name: string): Effective {
   const parsed = parseByType(spec.type, def.value);
   if (!parsed.ok) return { state: 'invalid', name, raw: def.value, def, spec, expected: parsed.expected };
   return { state: 'set', name, raw: def.value, value: parsed.value, def, spec };
+}
+
+function expectedOf(spec: VariableSpec): string {
+  const p = parseByType(spec.type, '');
+  return p.ok ? 'a value' : p.expected;
 }
 
 /** A bool the service will use, or undefined when it cannot be known (invalid or unseen). */

@@ -158,9 +158,17 @@ export interface HelmValues {
 }
 
 export interface DeploymentModel {
+  /** How strictly to judge: production when ENV says so or the user said `--environment production`. */
   production: boolean;
-  /** Why we think so: `ENV=production (values.yaml:4)`, `--environment production`, `ENV unset`. */
+  /** Which one decided, and what the pod itself does: `--environment production (the pod's ENV is not set: ...)`. */
   environmentSource: string;
+  /**
+   * What the pod does: production defaults and production refusals follow ENV alone (prod/production, trimmed,
+   * any case), whatever --environment says.
+   */
+  podProduction: boolean;
+  /** The pod's ENV in words: `ENV=production (values.yaml:4)`, `ENV is not set`. */
+  podEnvironment: string;
   env: Map<string, EnvVar>;
   /** Secrets or ConfigMaps the container reads whose keys cannot be seen (existingSecret, refs not in the manifests). */
   opaqueSources: ResourceRef[];

@@ -24,6 +24,8 @@ export function modelWithEnv(env: Record<string, string> = {}, production = true
   return {
     production,
     environmentSource: 'test',
+    podProduction: production,
+    podEnvironment: 'test',
     env: vars,
     // Spread, not listed: the field was renamed (opaqueSecrets → opaqueSources); this compiles with both.
     ...{ opaqueSecrets: [], opaqueSources: [] },

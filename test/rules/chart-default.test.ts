@@ -26,16 +26,16 @@ describe('the chart defaults in production', async () => {
         .map((r) => [r.id, [r.status, ...new Set(r.findings.map((f) => `${f.messageId}:${f.location?.line ?? ''}`))]]),
     );
     expect(broken).toEqual({
-      // No ENV: none of the service's production defaults or checks apply.
+      // No ENV: the pod runs with non-production defaults and makes no production refusals, whatever --environment says.
       'production-env': ['fail', 'unset:3'],
-      // Experiment assignment is on by default and no salt is set: the pod crash-loops once ENV says production.
-      'service-starts': ['fail', 'missingSecret:3'],
+      // It still never starts: no DATABASE_URL, JWT on by default with nothing configured, and the chart's own
+      // artifact mode with no manifest template. A missing salt is no refusal of a pod without ENV=production.
+      'service-starts': ['fail', 'databaseUrlMissing:3', 'jwtConfigMissing:3', 'artifactNoTemplate:11'],
       'experiment-salt': ['fail', 'missing:3'],
       // JWT is on by default with no JWKS, issuer, audience or allow-list; API keys are off.
       'auth-mechanism': ['fail', 'none:3'],
       'jwt-config-complete': ['fail', 'missing:3'],
       'jwks-host-allowlisted': ['fail', 'allowlistEmpty:3'],
-      'jwt-algorithms-pinned': ['warn', 'empty:3'],
       // The chart turns artifact mode and MIGRATE_ON_START on, with no template and no scheduled pipeline.
       'artifact-manifest-template': ['fail', 'missing:3'],
       'pipelines-scheduled': ['fail', 'none:20'],
@@ -52,6 +52,9 @@ describe('the chart defaults in production', async () => {
       'tracing-configured': ['warn', 'conditionOff:3'],
       'backpressure-configured': ['warn', 'defaultTooLow:3'],
       'algo-version-set': ['warn', 'forbiddenDefault:3'],
+      // Without ENV the pod keeps docs on and does not require a tenant claim: production defaults need ENV.
+      'docs-disabled': ['warn', 'forbiddenDefault:3'],
+      'tenant-claim-required': ['warn', 'forbiddenDefault:3'],
     });
     expect(result.summary.verdict).toBe('not-ready');
   });
@@ -63,7 +66,7 @@ describe('the chart defaults in production', async () => {
   });
 
   it('passes what the chart gets right, with evidence', () => {
-    for (const id of ['health-probes-wired', 'runs-as-numeric-user', 'writable-log-paths', 'bundled-dev-dependencies-off', 'docs-disabled', 'tenant-claim-required']) {
+    for (const id of ['health-probes-wired', 'runs-as-numeric-user', 'writable-log-paths', 'bundled-dev-dependencies-off', 'jwt-algorithms-pinned']) {
       expect(byId.get(id)?.status, id).toBe('pass');
       expect(byId.get(id)?.evidence.length, id).toBeGreaterThan(0);
     }
