@@ -112,8 +112,9 @@ export function whereDecided(e: Effective): string {
  * it would be added to (no finding without a file).
  */
 export function locationOf(model: DeploymentModel, e: Effective): Location | undefined {
-  if (e.def) return e.def.location;
-  return apiLocation(model);
+  // A chart default has no file of the user's: point at the api workload that inherits it.
+  if (e.def && e.def.location.file !== undefined) return e.def.location;
+  return apiLocation(model) ?? e.def?.location;
 }
 
 /** How a value reaches the pod, in words, never with its content. */
