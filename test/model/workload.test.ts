@@ -43,3 +43,31 @@ describe('container helpers', () => {
     expect(isLoopbackAddr('127.0.0.1')).toBe(false);
   });
 });
+
+describe('splitShellScript', () => {
+  it('reads a Job script whole: lines, continuations, comments, operators, quotes', async () => {
+    const { splitShellScript } = await import('../../src/model/workload.js');
+    const script = [
+      'set -euo pipefail',
+      '# a comment: migrate up',
+      'until pg_isready -h "$DB_HOST"; do sleep 1; done',
+      'cd /app && \\',
+      "  exec alembic -c 'conf/alembic.ini' upgrade head 2>&1 | tee /tmp/log || exit 1",
+    ].join('\n');
+    expect(splitShellScript(script)).toEqual([
+      ['set', '-euo', 'pipefail'],
+      ['until', 'pg_isready', '-h', '$DB_HOST'],
+      ['do', 'sleep', '1'],
+      ['done'],
+      ['cd', '/app'],
+      ['exec', 'alembic', '-c', 'conf/alembic.ini', 'upgrade', 'head'],
+      ['tee', '/tmp/log'],
+      ['exit', '1'],
+    ]);
+  });
+
+  it('skips here-document bodies and keeps command substitutions in their word', async () => {
+    const { splitShellScript } = await import('../../src/model/workload.js');
+    expect(splitShellScript('psql "$URL" <<EOF\nCREATE TABLE t (a int);\nEOF\necho "$(date; id)" done')).toEqual([['psql', '$URL'], ['echo', '$(date; id)', 'done']]);
+  });
+});
