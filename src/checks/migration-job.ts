@@ -329,7 +329,7 @@ export default defineCheck({
         const order = j.init
           ? { before: true, how: `init container of ${workloadLabel(j.w)}`, why: 'it runs to completion before the app containers of every new pod start' }
           : rolloutOrder(j.w, apiWave);
-        const label = j.init ? `${order.how}, ${j.c.name},` : `${order.how} ${workloadLabel(j.w)}, container ${j.c.name},`;
+        const label = j.init ? `${order.how} ${j.c.name}` : `${workloadLabel(j.w)} (${order.how}), container ${j.c.name},`;
         return {
           before: order.before,
           text: `${label} runs \`${showCommand(j.v.command)}\`${j.v.via ? ` ${j.v.via}` : ''} (${describeLocation(j.c.location)}): ${order.why}`,

@@ -42,7 +42,7 @@ export function workloadLabel(w: Workload): string {
 export interface RolloutOrder {
   /** True when something in the manifests runs it before the new pods. */
   before: boolean;
-  /** `Helm hook pre-install,pre-upgrade (weight -5)`, `Argo CD PreSync hook`, `plain Job` … */
+  /** `Helm hook pre-install, pre-upgrade, weight -5`, `Argo CD PreSync hook`, `plain Job`, `schedule 0 3 * * *` … */
   how: string;
   /** Why it is, or is not, ordered before the rollout. */
   why: string;
@@ -63,22 +63,22 @@ export function rolloutOrder(w: Workload, apiWave = 0): RolloutOrder {
   if (w.helmHooks.some((h) => HELM_BEFORE.has(h))) {
     return {
       before: true,
-      how: `Helm hook (${w.helmHooks.join(', ')}${weight !== undefined ? `, weight ${weight}` : ''}) ${w.kind}`,
+      how: `Helm hook ${w.helmHooks.join(', ')}${weight !== undefined ? `, weight ${weight}` : ''}`,
       why: 'Helm runs it to completion before it applies the new pods',
     };
   }
   if (argoHook.includes('PreSync')) {
-    return { before: true, how: `Argo CD PreSync hook ${w.kind}`, why: 'Argo CD runs it to completion before it syncs the new pods' };
+    return { before: true, how: 'Argo CD PreSync hook', why: 'Argo CD runs it to completion before it syncs the new pods' };
   }
   if (wave !== undefined && wave < apiWave) {
     return {
       before: true,
-      how: `${w.kind} in Argo CD sync wave ${wave}`,
+      how: `Argo CD sync wave ${wave}`,
       why: `Argo CD applies wave ${wave} and waits for it to be healthy before wave ${apiWave} of the api`,
     };
   }
   const hooks = [...w.helmHooks.map((h) => `Helm ${h}`), ...argoHook.map((h) => `Argo CD ${h}`)];
-  const how = hooks.length > 0 ? `${hooks.join(', ')} hook ${w.kind}` : w.kind === 'CronJob' ? `CronJob (schedule ${w.schedule ?? 'unset'})` : `plain ${w.kind}`;
+  const how = hooks.length > 0 ? `${hooks.join(', ')} hook` : w.kind === 'CronJob' ? `schedule ${w.schedule ?? 'unset'}` : `plain ${w.kind}`;
   return {
     before: false,
     how,
