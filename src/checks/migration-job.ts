@@ -10,6 +10,8 @@ import { rolloutOrder, splitShellScript, syncWave, workloadLabel } from '../mode
 // by a two-pointer scan: no regular expression is ever built from them, and every word and pattern is bounded.
 
 const MAX_WORD = 512;
+/** Words of one simple command looked at: migration commands are short, and this bounds the matching work. */
+const MAX_WORDS = 256;
 const MAX_DEPTH = 4;
 const MAX_SHOWN = 160;
 
@@ -162,7 +164,8 @@ function shown(words: string[]): string {
 }
 
 /** Judge one simple command (already split into words). */
-function judgeWords(input: string[], m: Matcher, depth: number): CommandVerdict {
+function judgeWords(all: string[], m: Matcher, depth: number): CommandVerdict {
+  const input = all.length > MAX_WORDS ? all.slice(0, MAX_WORDS) : all;
   let words = input;
   for (let round = 0; round < 16; round++) {
     let k = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addrPort, imageTag, isLoopbackAddr, mountedAt } from '../../src/model/workload.js';
+import { addrPort, imageTag, isLoopbackAddr, mountedAt, splitShellScript } from '../../src/model/workload.js';
 import type { Container } from '../../src/model/types.js';
 
 const container = (mounts: string[]): Container => ({
@@ -45,8 +45,7 @@ describe('container helpers', () => {
 });
 
 describe('splitShellScript', () => {
-  it('reads a Job script whole: lines, continuations, comments, operators, quotes', async () => {
-    const { splitShellScript } = await import('../../src/model/workload.js');
+  it('reads a Job script whole: lines, continuations, comments, operators, quotes', () => {
     const script = [
       'set -euo pipefail',
       '# a comment: migrate up',
@@ -66,8 +65,7 @@ describe('splitShellScript', () => {
     ]);
   });
 
-  it('skips here-document bodies and keeps command substitutions in their word', async () => {
-    const { splitShellScript } = await import('../../src/model/workload.js');
+  it('skips here-document bodies and keeps command substitutions in their word', () => {
     expect(splitShellScript('psql "$URL" <<EOF\nCREATE TABLE t (a int);\nEOF\necho "$(date; id)" done')).toEqual([['psql', '$URL'], ['echo', '$(date; id)', 'done']]);
   });
 });
