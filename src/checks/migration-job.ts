@@ -281,7 +281,6 @@ export function showCommand(text: string): string {
   const masked = text
     .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/gi, '$1:***@')
     .replace(/\b([A-Za-z0-9_]*(?:password|passwd|pwd|secret|token|key)[A-Za-z0-9_]*)(\s*=\s*)\S+/gi, '$1$2***');
-  // eslint-disable-next-line no-control-regex
   const escaped = masked.replace(/[\u0000-\u001f\u007f-\u009f`]/g, (ch) => (ch === '`' ? "'" : ch === '\n' ? '\\n' : ch === '\t' ? '\\t' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
   return escaped.length > MAX_SHOWN ? `${escaped.slice(0, MAX_SHOWN - 1)}…` : escaped;
 }
