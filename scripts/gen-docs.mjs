@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, w
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
-import { parse } from 'yaml';
+import { isMap, parse, parseDocument } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PACK = join(root, 'rules/recsys');
@@ -80,6 +80,59 @@ function example(c) {
   return lines;
 }
 
+const isPatternList = (v) => Array.isArray(v) && v.length > 0 && v.every((e) => typeof e === 'string' || (e && typeof e === 'object' && typeof e.match === 'string'));
+const cell = (t) => String(t).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/**
+ * A rule whose params hold pattern lists (entries `{ match, what }`) gets a page section listing them, each list
+ * explained by the comment above its key in the rule file, and how a user adds patterns when the params have an
+ * `extra` key. Returns the keys it rendered, so the JSON dump does not repeat them.
+ */
+function patternSections(rule) {
+  const doc = parseDocument(readFileSync(join(root, rule.file), 'utf8'));
+  const params = doc.get('params');
+  if (!isMap(params)) return { lines: [], keys: [] };
+  const pairs = params.items.map((pair) => ({
+    key: String(pair.key?.value ?? pair.key),
+    value: pair.value?.toJSON?.() ?? pair.value,
+    comment: String(pair.key?.commentBefore ?? '').split('\n').map((l) => l.trim()).join(' ').trim(),
+  }));
+  const lists = pairs.filter((p) => isPatternList(p.value) && p.value.some((e) => typeof e === 'object'));
+  if (lists.length === 0) return { lines: [], keys: [] };
+  const rendered = pairs.filter((p) => lists.includes(p) || (Array.isArray(p.value) && p.value.every((e) => typeof e === 'string')) || p.key === 'extra');
+  const out = ['## What it recognises', ''];
+  for (const p of rendered) {
+    if (p.key === 'extra') continue;
+    out.push(`### \`${p.key}\``, '');
+    if (p.comment) out.push(p.comment, '');
+    if (p.value.every((e) => typeof e === 'string')) {
+      out.push(p.value.map((e) => `\`${e}\``).join(', '), '');
+      continue;
+    }
+    out.push('| pattern | what |', '| --- | --- |');
+    for (const e of p.value) out.push(typeof e === 'string' ? `| \`${cell(e)}\` | |` : `| \`${cell(e.match)}\` | ${cell(e.what ?? '')} |`);
+    out.push('');
+  }
+  const extra = pairs.find((p) => p.key === 'extra');
+  if (extra) {
+    const first = lists[0];
+    // A case of the rule's own fixtures that carries a .prodready.yaml is the example: it is run by the tests.
+    const shown = loadCases(rule.id).find((c) => c.files?.['.prodready.yaml']);
+    const sample = shown
+      ? [`${shown.description} ([\`fixtures/rules/${rule.id}/${shown.name}\`](../../fixtures/rules/${rule.id}/${shown.name})):`, '', ...fence('.prodready.yaml', shown.files['.prodready.yaml'])]
+      : ['```yaml', 'params:', `  ${rule.id}:`, '    extra:', `      ${first.key}:`, `        - "${typeof first.value[0] === 'string' ? first.value[0] : first.value[0].match}"`, '```'];
+    out.push(
+      '## How to add a pattern',
+      '',
+      `${extra.comment ? `${extra.comment} ` : ''}No code is needed: each key of \`extra\` (${[...rendered.filter((p) => p.key !== 'extra').map((p) => `\`${p.key}\``)].join(', ')}) adds to the pack's list of the same name, which stays in force. A pattern is words separated by single spaces; \`*\` and \`?\` are the only wildcards (no regular expressions), and it matches whole words, case-insensitively. The \`.prodready.yaml\` params are validated before anything runs: a malformed pattern is a config error (exit 2).`,
+      '',
+      ...sample,
+      '',
+    );
+  }
+  return { lines: out, keys: rendered.map((p) => p.key) };
+}
+
 function applies(rule) {
   const parts = [];
   if (rule.when?.production) parts.push('production deployments only');
@@ -124,6 +177,8 @@ function rulePage(rule, items) {
   } else if (!rule.params?.why) {
     out.push('It guards every checklist section: each finding is reported under the section of the variable it concerns.', '');
   }
+  const patterns = rule.params ? patternSections(rule) : { lines: [], keys: [] };
+  out.push(...patterns.lines);
   const cases = loadCases(rule.id);
   const fail = cases.find((c) => c.kind === 'fail');
   const pass = cases.find((c) => c.kind === 'pass');
@@ -160,8 +215,9 @@ function rulePage(rule, items) {
     }
     out.push('');
   }
-  if (rule.params && Object.keys(rule.params).length > 0) {
-    out.push('Its params in the pack (override them under `params:` in `.prodready.yaml`):', '', '```json', JSON.stringify(rule.params, null, 2), '```', '');
+  const rest = Object.fromEntries(Object.entries(rule.params ?? {}).filter(([k]) => !patterns.keys.includes(k)));
+  if (Object.keys(rest).length > 0) {
+    out.push('Its params in the pack (override them under `params:` in `.prodready.yaml`):', '', '```json', JSON.stringify(rest, null, 2), '```', '');
   }
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }

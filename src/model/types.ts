@@ -103,6 +103,8 @@ export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 
 export interface Workload {
   kind: WorkloadKind;
   name: string;
+  /** `metadata.generateName` (Jobs made per release often carry only this; `name` is then `(unnamed)`). */
+  generateName?: string;
   namespace?: string;
   replicas?: number;
   replicasLocation?: Location;

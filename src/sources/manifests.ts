@@ -171,6 +171,7 @@ function addObject(set: ManifestSet, y: YamlDoc, base: Path, o: Record<string, u
   const workload: Workload & { envSpecs: Map<string, ContainerEnvSpec> } = {
     kind: kind as WorkloadKind,
     name,
+    ...(str(meta.generateName) !== undefined && str(meta.name) === undefined ? { generateName: str(meta.generateName)! } : {}),
     ...(str(meta.namespace) ? { namespace: str(meta.namespace)! } : {}),
     ...(typeof replicas === 'number' ? { replicas, replicasLocation: at(['spec', 'replicas']) } : {}),
     annotations,

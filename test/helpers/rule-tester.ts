@@ -5,6 +5,9 @@ import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { runCheck } from '../../src/commands/check.js';
+import { parseConfig } from '../../src/engine/config.js';
+import { CONFIG_FILE_NAME } from '../../src/engine/config-schema.js';
+import type { RunConfig } from '../../src/engine/config-types.js';
 import type { UnitResult } from '../../src/engine/types.js';
 
 export const RULE_FIXTURES = join(import.meta.dirname, '../../fixtures/rules');
@@ -26,6 +29,8 @@ const caseSchema = z.strictObject({
         }),
       )
       .default([]),
+    /** Text each of which some line of the unit's evidence contains (what a pass rests on). */
+    evidence: z.array(z.string().min(1)).default([]),
   }),
 });
 
@@ -46,7 +51,10 @@ export function ruleCases(ruleId: string): RuleCase[] {
     if (!name.startsWith('pass') && !name.startsWith('fail')) throw new Error(`${dir}/${name}: case files start with pass or fail`);
     if (seen.has(parsed.description)) throw new Error(`${dir}/${name}: duplicate case description`);
     seen.add(parsed.description);
-    if (kind === 'pass' && parsed.expect.findings.length > 0) throw new Error(`${dir}/${name}: a pass case expects no findings`);
+    // An unknown is not a failure: a pass-named case may name the unknown findings that say what would decide it.
+    if (kind === 'pass' && parsed.expect.findings.length > 0 && parsed.expect.status !== 'unknown') {
+      throw new Error(`${dir}/${name}: a pass case expects no findings (unless its status is unknown)`);
+    }
     if (kind === 'fail' && parsed.expect.findings.length === 0) throw new Error(`${dir}/${name}: a fail case names its findings`);
     return { ...parsed, name, kind };
   });
@@ -59,25 +67,31 @@ export async function runRuleCase(ruleId: string, c: RuleCase): Promise<UnitResu
     const env: string[] = [];
     const values: string[] = [];
     const manifests: string[] = [];
+    let config: RunConfig | undefined;
     for (const [name, text] of Object.entries(c.files)) {
       const path = join(dir, name);
       writeFileSync(path, text);
-      if (name.endsWith('.env')) env.push(path);
+      // A case may carry the user's config file: its params and severities apply as in a real run.
+      if (name === CONFIG_FILE_NAME) config = parseConfig(text, name, dir);
+      else if (name.endsWith('.env')) env.push(path);
       else if (name.startsWith('values')) values.push(path);
       else manifests.push(path);
     }
-    const { result } = await runCheck({
-      env,
-      values,
-      manifests,
-      format: [],
-      output: [],
-      failOn: 'error',
-      only: [ruleId],
-      rules: [],
-      chartDefaults: c.chartDefaults,
-      ...(c.environment ? { environment: c.environment } : {}),
-    });
+    const { result } = await runCheck(
+      {
+        env,
+        values,
+        manifests,
+        format: [],
+        output: [],
+        failOn: 'error',
+        only: [ruleId],
+        rules: [],
+        chartDefaults: c.chartDefaults,
+        ...(c.environment ? { environment: c.environment } : {}),
+      },
+      config,
+    );
     const unit = result.results.find((r) => r.id === ruleId);
     if (!unit) throw new Error(`rule ${ruleId} produced no result`);
     // Locations in findings name the temp path; cases name the file alone.

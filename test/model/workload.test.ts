@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addrPort, imageTag, isLoopbackAddr, mountedAt } from '../../src/model/workload.js';
+import { addrPort, imageTag, isLoopbackAddr, mountedAt, splitShellScript } from '../../src/model/workload.js';
 import type { Container } from '../../src/model/types.js';
 
 const container = (mounts: string[]): Container => ({
@@ -41,5 +41,31 @@ describe('container helpers', () => {
     expect(isLoopbackAddr(':8000')).toBe(false);
     expect(isLoopbackAddr('0.0.0.0:8000')).toBe(false);
     expect(isLoopbackAddr('127.0.0.1')).toBe(false);
+  });
+});
+
+describe('splitShellScript', () => {
+  it('reads a Job script whole: lines, continuations, comments, operators, quotes', () => {
+    const script = [
+      'set -euo pipefail',
+      '# a comment: migrate up',
+      'until pg_isready -h "$DB_HOST"; do sleep 1; done',
+      'cd /app && \\',
+      "  exec alembic -c 'conf/alembic.ini' upgrade head 2>&1 | tee /tmp/log || exit 1",
+    ].join('\n');
+    expect(splitShellScript(script)).toEqual([
+      ['set', '-euo', 'pipefail'],
+      ['until', 'pg_isready', '-h', '$DB_HOST'],
+      ['do', 'sleep', '1'],
+      ['done'],
+      ['cd', '/app'],
+      ['exec', 'alembic', '-c', 'conf/alembic.ini', 'upgrade', 'head'],
+      ['tee', '/tmp/log'],
+      ['exit', '1'],
+    ]);
+  });
+
+  it('skips here-document bodies and keeps command substitutions in their word', () => {
+    expect(splitShellScript('psql "$URL" <<EOF\nCREATE TABLE t (a int);\nEOF\necho "$(date; id)" done')).toEqual([['psql', '$URL'], ['echo', '$(date; id)', 'done']]);
   });
 });

@@ -37,6 +37,9 @@ for (const id of ruleIds) {
           expect(unit.findings.filter((f) => f.status === 'fail' || f.status === 'warn')).toHaveLength(c.expect.findings.length);
         }
         if (c.expect.status === 'skip' || c.expect.status === 'unknown') expect(unit.reason).toBeTruthy();
+        for (const want of c.expect.evidence) {
+          expect(unit.evidence.some((e) => e.includes(want)), `expected evidence containing ${JSON.stringify(want)} among ${JSON.stringify(unit.evidence)}`).toBe(true);
+        }
       });
     }
   });
