@@ -1,5 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../engine/config.js';
 import { defaultConfig, type RunConfig } from '../engine/config-types.js';
@@ -155,6 +155,17 @@ export async function runCheck(
   return { result, model, units: [...unitMetas(rules), ...governed.units] };
 }
 
+/**
+ * The job summary GitHub Actions shows for a step ($GITHUB_STEP_SUMMARY): with `--format github` the full report
+ * goes there (as Markdown), since annotations show only 10 of each kind; not when a --output already writes it.
+ */
+function jobSummaryFile(pairs: Array<{ format: FormatName; output?: string }>, env: NodeJS.ProcessEnv): string | undefined {
+  const file = env.GITHUB_STEP_SUMMARY;
+  if (!file || !pairs.some((p) => p.format === 'github')) return undefined;
+  if (pairs.some((p) => p.output !== undefined && resolve(p.output) === resolve(file))) return undefined;
+  return file;
+}
+
 /** Render every requested format; files are written, the one without --output goes to stdout. */
 export async function writeReports(
   result: RunResult,
@@ -162,16 +173,23 @@ export async function writeReports(
   units: ReturnType<typeof unitMetas>,
   opts: { color: boolean; verbose: boolean; report?: ReportOptions },
 ): Promise<void> {
+  const summaryFile = jobSummaryFile(pairs, process.env);
+  const ctx = (format: FormatName, output: string | undefined) => ({
+    units,
+    toolVersion: VERSION,
+    cwd: process.cwd(),
+    color: output ? false : opts.color && format === 'text',
+    verbose: opts.verbose,
+    ...opts.report,
+    ...(summaryFile ? { jobSummary: true } : {}),
+  });
+  if (summaryFile) {
+    const markdown = await loadReporter('markdown');
+    await appendFile(summaryFile, markdown(result, ctx('markdown', summaryFile)));
+  }
   for (const { format, output } of pairs) {
     const reporter = await loadReporter(format);
-    const text = reporter(result, {
-      units,
-      toolVersion: VERSION,
-      cwd: process.cwd(),
-      color: output ? false : opts.color && format === 'text',
-      verbose: opts.verbose,
-      ...opts.report,
-    });
+    const text = reporter(result, ctx(format, output));
     if (output) {
       await mkdir(dirname(output), { recursive: true });
       await writeFile(output, text);

@@ -158,6 +158,8 @@ export interface ReportContext {
   root?: string;
   /** SARIF `automationDetails` category (`--sarif-category`); fleet mode adds the deployment. */
   sarifCategory?: string;
+  /** The full report is written to the GitHub job summary ($GITHUB_STEP_SUMMARY) in this run. */
+  jobSummary?: boolean;
   /** Absolute base URL where docs/rules/<id>.md pages are served (`--docs-url`), for SARIF helpUri. */
   docsUrl?: string;
 }
