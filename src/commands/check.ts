@@ -1,10 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../engine/config.js';
 import { defaultConfig, type RunConfig } from '../engine/config-types.js';
 import { governCheck } from '../engine/governance.js';
 import { UserError } from '../engine/errors.js';
+import { anchorLiveFindings } from '../engine/anchor.js';
 import { evaluate, type ProbeExecutor } from '../engine/evaluate.js';
 import type { LoadedRule } from '../engine/load-rules.js';
 import { buildRunResult, exitCodeFor } from '../engine/result.js';
@@ -19,6 +20,7 @@ import { VERSION } from '../version.js';
 import { loadPack, unitMetas } from './pack.js';
 import { createLiveSession, type LiveOptions } from './live.js';
 import { addTargetOptions } from './target-options.js';
+import { addReportOptions, resolveReportOptions, type ReportOptions } from './report-options.js';
 
 export interface CheckOptions {
   env: string[];
@@ -40,6 +42,13 @@ export interface CheckOptions {
   attestations?: string;
   /** `probe` judges the live target alone: no deployment files needed. */
   allowNoInputs?: boolean;
+  /** Flags that name a live input themselves (a live finding then points at the first input file). */
+  jwksUrl?: string;
+  issuer?: string;
+  /** Report options: file URIs relative to this folder, SARIF category, docs base URL. */
+  root?: string;
+  sarifCategory?: string;
+  docsUrl?: string;
 }
 
 export function collect(value: string, previous: string[] = []): string[] {
@@ -104,14 +113,19 @@ export async function runCheck(
     chartDefaults: opts.chartDefaults,
   });
   const probes = extras.probes?.(model);
-  const evaluated = await evaluate({
-    model,
-    config,
+  const evaluated = anchorLiveFindings(
+    await evaluate({
+      model,
+      config,
+      rules,
+      ...(opts.only ? { only: opts.only } : {}),
+      ...(opts.skip ? { skip: opts.skip } : {}),
+      ...(probes ? { probes } : {}),
+    }),
     rules,
-    ...(opts.only ? { only: opts.only } : {}),
-    ...(opts.skip ? { skip: opts.skip } : {}),
-    ...(probes ? { probes } : {}),
-  });
+    model,
+    { jwksUrl: opts.jwksUrl !== undefined, issuer: opts.issuer !== undefined },
+  );
   // Governance: the attestable items become results, then the config's waivers apply to every result.
   const governed = extras.governance === false ? { results: evaluated, inputs: [], units: [] } : await governCheck(evaluated, {
     config,
@@ -141,22 +155,41 @@ export async function runCheck(
   return { result, model, units: [...unitMetas(rules), ...governed.units] };
 }
 
+/**
+ * The job summary GitHub Actions shows for a step ($GITHUB_STEP_SUMMARY): with `--format github` the full report
+ * goes there (as Markdown), since annotations show only 10 of each kind; not when a --output already writes it.
+ */
+function jobSummaryFile(pairs: Array<{ format: FormatName; output?: string }>, env: NodeJS.ProcessEnv): string | undefined {
+  const file = env.GITHUB_STEP_SUMMARY;
+  if (!file || !pairs.some((p) => p.format === 'github')) return undefined;
+  if (pairs.some((p) => p.output !== undefined && resolve(p.output) === resolve(file))) return undefined;
+  return file;
+}
+
 /** Render every requested format; files are written, the one without --output goes to stdout. */
 export async function writeReports(
   result: RunResult,
   pairs: Array<{ format: FormatName; output?: string }>,
   units: ReturnType<typeof unitMetas>,
-  opts: { color: boolean; verbose: boolean },
+  opts: { color: boolean; verbose: boolean; report?: ReportOptions },
 ): Promise<void> {
+  const summaryFile = jobSummaryFile(pairs, process.env);
+  const ctx = (format: FormatName, output: string | undefined) => ({
+    units,
+    toolVersion: VERSION,
+    cwd: process.cwd(),
+    color: output ? false : opts.color && format === 'text',
+    verbose: opts.verbose,
+    ...opts.report,
+    ...(summaryFile ? { jobSummary: true } : {}),
+  });
+  if (summaryFile) {
+    const markdown = await loadReporter('markdown');
+    await appendFile(summaryFile, markdown(result, ctx('markdown', summaryFile)));
+  }
   for (const { format, output } of pairs) {
     const reporter = await loadReporter(format);
-    const text = reporter(result, {
-      units,
-      toolVersion: VERSION,
-      cwd: process.cwd(),
-      color: output ? false : opts.color && format === 'text',
-      verbose: opts.verbose,
-    });
+    const text = reporter(result, ctx(format, output));
     if (output) {
       await mkdir(dirname(output), { recursive: true });
       await writeFile(output, text);
@@ -173,9 +206,9 @@ export function useColor(flag: boolean | undefined): boolean {
 }
 
 export function registerCheckCommand(program: Command): void {
-  addTargetOptions(
+  addReportOptions(addTargetOptions(
     program.command('check').description('check a deployment (env files, Helm values, rendered manifests) and, with --target, the running service'),
-  )
+  ))
     .option('--env <file>', '.env file with the api environment (repeatable)', collect, [])
     .option('--values <file>', 'Helm values file, merged like helm -f (repeatable)', collect, [])
     .option('--manifests <file>', 'rendered manifests, multi-document or a List; - for stdin (repeatable)', collect, [])
@@ -213,6 +246,7 @@ Examples:
         return;
       }
       const pairs = pairFormatsWithOutputs(opts.format, opts.output);
+      const report = resolveReportOptions(opts);
       const session = createLiveSession(opts, config, process.env, () => new Date());
       let run: CheckRun;
       try {
@@ -221,7 +255,7 @@ Examples:
         await session.close();
       }
       const { result, units } = run;
-      await writeReports(result, pairs, units, { color: useColor(opts.color), verbose: opts.verbose === true });
+      await writeReports(result, pairs, units, { color: useColor(opts.color), verbose: opts.verbose === true, report });
       process.exitCode = exitCodeFor(result);
     });
 }

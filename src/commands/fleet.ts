@@ -14,6 +14,7 @@ import { VERSION } from '../version.js';
 import { runCheck, type CheckOptions } from './check.js';
 import type { LoadedRule } from '../engine/load-rules.js';
 import { loadPack, unitMetas } from './pack.js';
+import { resolveReportOptions, type ReportOptions } from './report-options.js';
 
 const EXTENSIONS: Partial<Record<FormatName, string>> = {
   json: 'json',
@@ -77,6 +78,7 @@ export interface FleetEnv {
   rules: LoadedRule[];
   units: ReturnType<typeof unitMetas>;
   reporters: Map<FormatName, Awaited<ReturnType<typeof loadReporter>>>;
+  report: ReportOptions;
 }
 
 export interface Judged {
@@ -89,7 +91,7 @@ export async function fleetEnv(opts: FleetOptions, config: RunConfig, formats: F
   const rules = await loadPack(config, opts.rules);
   const reporters = new Map<FormatName, Awaited<ReturnType<typeof loadReporter>>>();
   for (const f of formats) reporters.set(f, await loadReporter(f));
-  return { opts, config, formats, outDir, colorLevel, rules, units: unitMetas(rules), reporters };
+  return { opts, config, formats, outDir, colorLevel, rules, units: unitMetas(rules), reporters, report: resolveReportOptions(opts) };
 }
 
 /**
@@ -124,7 +126,7 @@ export async function judgeDeployment(match: string, env: FleetEnv): Promise<Jud
     failuresBySection: SECTIONS.map((s) => result.summary.sections[s]!.counts.fail + result.summary.sections[s]!.counts.warn),
     fatal: result.summary.fatal,
   };
-  const ctx = { units, toolVersion: VERSION, cwd: process.cwd(), color: false, verbose: opts.verbose === true };
+  const ctx = { units, toolVersion: VERSION, cwd: process.cwd(), color: false, verbose: opts.verbose === true, ...env.report };
   let out = '';
   for (const [format, reporter] of reporters) {
     if (outDir) {

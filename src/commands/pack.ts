@@ -25,5 +25,6 @@ export function unitMetas(rules: LoadedRule[]): UnitMeta[] {
     description: lr.rule.description.trim(),
     remediation: lr.rule.remediation,
     helpUrl: lr.rule.docs ?? `docs/rules/${lr.rule.id}.md`,
+    ...(lr.rule.tags.length ? { tags: lr.rule.tags } : {}),
   }));
 }

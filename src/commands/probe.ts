@@ -4,6 +4,7 @@ import { Chalk } from 'chalk';
 import { loadConfig } from '../engine/config.js';
 import { exitCodeFor } from '../engine/result.js';
 import type { RunResult, Status } from '../engine/types.js';
+import { addReportOptions, resolveReportOptions } from './report-options.js';
 import { collect, runCheck, useColor, writeReports, type CheckOptions, type CheckRun } from './check.js';
 import { createLiveSession, wantsLive, type LiveOptions } from './live.js';
 import { UserError } from '../engine/errors.js';
@@ -31,7 +32,7 @@ export function compactProbeReport(result: RunResult, color: boolean, elapsedMs:
 }
 
 export function registerProbeCommand(program: Command): void {
-  addTargetOptions(program.command('probe').description('probe a running recsys-service: readiness, JWKS, database, versions (and a burst with --load)'))
+  addReportOptions(addTargetOptions(program.command('probe').description('probe a running recsys-service: readiness, JWKS, database, versions (and a burst with --load)')))
     .option('--values <file>', 'Helm values to read JWT_JWKS_URL, JWT_ISSUER and allowed hosts from (repeatable)', collect, [])
     .option('--env <file>', '.env file to read them from (repeatable)', collect, [])
     .option('--manifests <file>', 'rendered manifests to read them from; - for stdin (repeatable)', collect, [])
@@ -70,7 +71,7 @@ Examples:
       if (formats.length === 0) {
         process.stdout.write(compactProbeReport(run.result, useColor(opts.color), performance.now() - started));
       } else {
-        await writeReports(run.result, pairFormatsWithOutputs(formats, opts.output), run.units, { color: useColor(opts.color), verbose: true });
+        await writeReports(run.result, pairFormatsWithOutputs(formats, opts.output), run.units, { color: useColor(opts.color), verbose: true, report: resolveReportOptions(opts) });
       }
       process.exitCode = exitCodeFor(run.result);
     });

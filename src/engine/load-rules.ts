@@ -11,7 +11,7 @@ import { cachedPackValue } from './pack-cache.js';
 import { ruleSchema, type RuleDef } from './rule-schema.js';
 import { didYouMean } from '../util/did-you-mean.js';
 
-const RULE_KEYS = ['id', 'section', 'sectionFrom', 'severity', 'title', 'description', 'check', 'probe', 'params', 'when', 'remediation', 'docs', 'checklist'];
+const RULE_KEYS = ['id', 'section', 'sectionFrom', 'severity', 'title', 'description', 'check', 'probe', 'params', 'when', 'remediation', 'docs', 'checklist', 'tags'];
 import type { Severity } from './types.js';
 
 /** Pack data files that are not rules. */

@@ -23,6 +23,11 @@ export const ruleSchema = z
     docs: z.string().optional(),
     /** Checklist item ids (rules/recsys/checklist.yaml) this rule decides. */
     checklist: z.array(z.string()).default([]),
+    /**
+     * Free labels; `security` marks a rule whose failure is a security weakness (code scanning shows it as a
+     * security alert, with a security severity).
+     */
+    tags: z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case, e.g. security')).default([]),
   })
   .refine((r) => (r.check === undefined) !== (r.probe === undefined), {
     message: 'a rule names exactly one of `check` or `probe`',

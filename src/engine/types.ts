@@ -143,6 +143,8 @@ export interface UnitMeta {
   description: string;
   remediation?: string;
   helpUrl?: string;
+  /** Labels from the rule file (`security`, ...). */
+  tags?: string[];
 }
 
 export interface ReportContext {
@@ -152,6 +154,14 @@ export interface ReportContext {
   color: boolean;
   /** Show evidence for passing results too. */
   verbose?: boolean;
+  /** Folder file URIs are relative to in SARIF and annotations (`--root`; default: the git top level, else cwd). */
+  root?: string;
+  /** SARIF `automationDetails` category (`--sarif-category`); fleet mode adds the deployment. */
+  sarifCategory?: string;
+  /** The full report is written to the GitHub job summary ($GITHUB_STEP_SUMMARY) in this run. */
+  jobSummary?: boolean;
+  /** Absolute base URL where docs/rules/<id>.md pages are served (`--docs-url`), for SARIF helpUri. */
+  docsUrl?: string;
 }
 
 export type Reporter = (result: RunResult, ctx: ReportContext) => string;

@@ -1,12 +1,14 @@
 import { SECTION_TITLES, SECTIONS } from '../engine/types.js';
-import type { Finding, Reporter, ReportContext, RunResult, UnitResult } from '../engine/types.js';
+import type { Finding, Reporter, ReportContext, RunResult, Severity, UnitResult } from '../engine/types.js';
 import { sortFindings, sortUnits } from '../engine/order.js';
 import { formatLocation } from './lib/location.js';
 
-// JUnit XML as CI test tabs read it (Jenkins, GitLab, Azure, dorny/test-reporter): one <testsuite> per
-// checklist section, one <testcase> per rule. A failed rule is a <failure>; what was not decided
-// (skip, unknown, manual) and what was accepted (waived, like an expected failure) is <skipped>;
-// a file that does not parse is an <error> in its own "Inputs" suite.
+// JUnit XML as CI test tabs read it (Jenkins, GitLab, Azure, dorny/test-reporter), valid against the common
+// JUnit schema (Jenkins' junit-4.xsd: no attributes beyond it): one <testsuite> per checklist section, one
+// <testcase> per rule. A rule fails only at or above --fail-on (a warning below it is a passed testcase whose
+// findings are in <system-out>, so a green gate shows green tests); what was not decided (skip, unknown,
+// manual) and what was accepted (waived, like an expected failure) is <skipped>; a file that does not parse is
+// an <error> in its own "Inputs" suite. `type` is always the severity: error, warn or info.
 
 /** XML 1.0 cannot carry most control characters at all, even escaped. */
 // eslint-disable-next-line no-control-regex
@@ -59,37 +61,53 @@ function skipMessage(u: UnitResult): string {
   }
 }
 
-function testcase(u: UnitResult, cwd: string, indent: string): string {
+/** A unit fails the test run when it failed, or warned while --fail-on is warn. */
+function isFailure(u: UnitResult, failOn: Severity): boolean {
+  return u.status === 'fail' || (u.status === 'warn' && failOn === 'warn');
+}
+
+function isSkipped(u: UnitResult): boolean {
+  return u.status === 'skip' || u.status === 'unknown' || u.status === 'manual' || u.status === 'waived';
+}
+
+/** `values.yaml:12:5: message`: where first, as test tabs show only the message line. */
+function located(f: Finding, cwd: string): string {
+  const where = formatLocation(f.location, cwd);
+  return where ? `${where}: ${f.message}` : f.message;
+}
+
+function testcase(u: UnitResult, cwd: string, indent: string, failOn: Severity): string {
   const head = `${indent}<testcase${attrs([
     ['name', u.id],
     ['classname', `prodready.section-${u.section}`],
-    ['file', firstFile(u, cwd)],
   ])}`;
   const inner: string[] = [];
   const findings = sortFindings(u.findings);
-  if (u.status === 'fail' || u.status === 'warn') {
-    const failing = findings.filter((f) => f.status === 'fail' || f.status === 'warn');
+  // Failed findings before warnings, so the message names what failed the rule.
+  const failing = isFailure(u, failOn)
+    ? [...findings.filter((f) => f.status === 'fail'), ...findings.filter((f) => f.status === 'warn')]
+    : [];
+  if (isSkipped(u)) {
+    inner.push(`${indent}  <skipped>${escText(skipMessage(u))}</skipped>`);
+  } else if (failing.length > 0 || isFailure(u, failOn)) {
     const first = failing[0];
-    const message =
-      failing.length > 1 ? `${failing.length} findings: ${first?.message ?? ''}` : (first?.message ?? u.reason ?? `${u.id} failed`);
+    const message = first
+      ? failing.length > 1
+        ? `${failing.length} findings, first ${located(first, cwd)}`
+        : located(first, cwd)
+      : (u.reason ?? `${u.id} failed`);
     const body = [`${u.title}`, ...failing.map((f) => findingBlock(f, cwd))];
     if (!failing.some((f) => f.remediation) && u.remediation) body.push(`fix: ${u.remediation}`);
     if (u.helpUrl) body.push(`docs: ${u.helpUrl}`);
-    inner.push(`${indent}  <failure${attrs([['message', message], ['type', u.status === 'warn' ? 'warning' : u.severity]])}>${escText(body.join('\n'))}</failure>`);
-  } else if (u.status === 'skip' || u.status === 'unknown' || u.status === 'manual' || u.status === 'waived') {
-    inner.push(`${indent}  <skipped${attrs([['message', skipMessage(u)]])}/>`);
+    inner.push(`${indent}  <failure${attrs([['message', message], ['type', u.status === 'fail' ? 'error' : 'warn']])}>${escText(body.join('\n'))}</failure>`);
   }
   const out: string[] = [`Title: ${u.title}`, `Status: ${u.status}`];
-  for (const f of findings) if (f.status !== 'fail' && f.status !== 'warn') out.push(findingBlock(f, cwd));
+  if (u.status === 'warn' && !isFailure(u, failOn)) out.push(`below --fail-on ${failOn}: reported, not failed`);
+  for (const f of findings) if (!failing.includes(f)) out.push(findingBlock(f, cwd));
   for (const f of findings) if (f.attestation) out.push(`attested by ${f.attestation.by} on ${f.attestation.date}, expires ${f.attestation.expires}: ${f.attestation.statement} (${f.attestation.evidence})`);
   for (const e of u.evidence) out.push(`evidence: ${e}`);
   inner.push(`${indent}  <system-out>${escText(out.join('\n'))}</system-out>`);
   return `${head}>\n${inner.join('\n')}\n${indent}</testcase>`;
-}
-
-function firstFile(u: UnitResult, cwd: string): string | undefined {
-  const f = sortFindings(u.findings).find((x) => x.location?.file);
-  return f?.location?.file ? formatLocation({ file: f.location.file }, cwd) : undefined;
 }
 
 interface Counts {
@@ -99,17 +117,18 @@ interface Counts {
   skipped: number;
 }
 
-function countUnits(units: UnitResult[]): Counts {
+function countUnits(units: UnitResult[], failOn: Severity): Counts {
   return {
     tests: units.length,
-    failures: units.filter((u) => u.status === 'fail' || u.status === 'warn').length,
+    failures: units.filter((u) => isFailure(u, failOn)).length,
     errors: 0,
-    skipped: units.filter((u) => u.status === 'skip' || u.status === 'unknown' || u.status === 'manual' || u.status === 'waived').length,
+    skipped: units.filter(isSkipped).length,
   };
 }
 
 const junit: Reporter = (result: RunResult, ctx: ReportContext): string => {
   const units = sortUnits(result.results);
+  const failOn = result.summary.failOn;
   const suites: string[] = [];
   const total: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   const add = (c: Counts): void => {
@@ -127,7 +146,7 @@ const junit: Reporter = (result: RunResult, ctx: ReportContext): string => {
       const where = formatLocation(f.location, ctx.cwd);
       return [
         `    <testcase${attrs([['name', where || f.ruleId], ['classname', 'prodready.inputs']])}>`,
-        `      <error${attrs([['message', f.message], ['type', f.ruleId]])}>${escText(findingBlock(f, ctx.cwd))}</error>`,
+        `      <error${attrs([['message', located(f, ctx.cwd)], ['type', f.severity]])}>${escText(findingBlock(f, ctx.cwd))}</error>`,
         `    </testcase>`,
       ].join('\n');
     });
@@ -139,7 +158,7 @@ const junit: Reporter = (result: RunResult, ctx: ReportContext): string => {
   for (const section of SECTIONS) {
     const inSection = units.filter((u) => u.section === section);
     if (!inSection.length) continue;
-    const c = countUnits(inSection);
+    const c = countUnits(inSection, failOn);
     add(c);
     suites.push(
       `  <testsuite${attrs([
@@ -149,7 +168,7 @@ const junit: Reporter = (result: RunResult, ctx: ReportContext): string => {
         ['errors', c.errors],
         ['skipped', c.skipped],
         ['timestamp', result.generatedAt],
-      ])}>\n${inSection.map((u) => testcase(u, ctx.cwd, '    ')).join('\n')}\n  </testsuite>`,
+      ])}>\n${inSection.map((u) => testcase(u, ctx.cwd, '    ', failOn)).join('\n')}\n  </testsuite>`,
     );
   }
 
@@ -158,8 +177,6 @@ const junit: Reporter = (result: RunResult, ctx: ReportContext): string => {
     ['tests', total.tests],
     ['failures', total.failures],
     ['errors', total.errors],
-    ['skipped', total.skipped],
-    ['timestamp', result.generatedAt],
   ])}>`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n${root}\n${suites.join('\n')}\n</testsuites>\n`;
 };

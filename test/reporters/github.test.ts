@@ -30,13 +30,13 @@ describe('github reporter', () => {
     expect(escapeProperty('a:b,c%\n')).toBe('a%3Ab%2Cc%25%0A');
   });
 
-  it('prints one command per line, each parseable, ending with the verdict', () => {
+  it('prints one command per line, each parseable, starting with the verdict', () => {
     const out = github(makeRunResult(), makeReportContext());
     const lines = out.trimEnd().split('\n');
     const commands = lines.map(parseLine);
-    expect(commands.at(-1)).toMatchObject({ command: 'error', props: { title: 'prodready verdict' } });
-    expect(commands.at(-1)!.message).toMatch(/^NOT READY \(recsys-prod-eu\): 7 fail, 3 warn, 2 unknown, 3 manual, 1 waived, 1 skip, 9 pass/);
-    expect(commands.at(-1)!.message).toContain('waived cors-restricted: by Alice Martin');
+    expect(commands[0]).toMatchObject({ command: 'error', props: { title: 'prodready verdict' } });
+    expect(commands[0]!.message).toMatch(/^NOT READY \(recsys-prod-eu\): 7 fail, 3 warn, 2 unknown, 3 manual, 1 waived, 1 skip, 9 pass/);
+    expect(commands[0]!.message).toContain('waived cors-restricted: by Alice Martin');
   });
 
   it('annotates a failure with its file, line, column and a title', () => {
@@ -55,7 +55,11 @@ describe('github reporter', () => {
     expect(by('exposure-hash-salt')).toEqual(['notice']);
     expect(by('backup-marker-fresh')).toEqual(['notice']);
     for (const quiet of ['auth-required', 'pipelines-scheduled', 'pii-stance-documented', 'cors-restricted']) expect(by(quiet)).toEqual([]);
-    expect(by('image-pinned')).toEqual(['error', 'error', 'error']);
+    // Three image-pinned failures, but the verdict and eight other errors come first: GitHub shows ten per step.
+    expect(by('image-pinned')).toEqual(['error', 'error']);
+    expect(commands.filter((c) => c.command === 'error')).toHaveLength(10);
+    expect(commands.at(-1)).toMatchObject({ command: 'notice', props: { title: 'prodready: more findings' } });
+    expect(commands.at(-1)!.message).toMatch(/^1 more finding not annotated \(1 error;/);
   });
 
   it('round-trips %, newlines, colons and commas in messages and properties', () => {
@@ -63,7 +67,7 @@ describe('github reporter', () => {
     const commands = github(result, makeReportContext()).trimEnd().split('\n').map(parseLine);
     const exp = commands.find((c) => c.props.title === 'prodready experiment-config-valid')!;
     expect(exp.message.split('\n')[0]).toBe('experiment "home,v2": traffic_percent 150% is outside 0..100, variants: a,b');
-    const fatal = commands[0]!;
+    const fatal = commands[1]!;
     expect(fatal.props.title).toBe('prodready: manifests/broken.yaml does not parse');
     expect(fatal.props.file).toBe('manifests/broken.yaml');
     expect(fatal.message).toContain('column 3:\n\n  image: recsys\n');

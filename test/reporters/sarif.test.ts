@@ -131,10 +131,11 @@ describe('sarif reporter', () => {
     expect(pinned[0]!.locations![0]!.logicalLocations).toContainEqual(expect.objectContaining({ name: 'Deployment/recsys-api' }));
   });
 
-  it('gives a logical location to live findings without a file', () => {
+  it('gives a live finding without a file the first values file (GitHub needs one) and its URL as a logical location', () => {
     const { results } = render();
     const jwks = results.find((r) => r.ruleId === 'jwks-reachable')!;
-    expect(jwks.locations![0]!.physicalLocation).toBeUndefined();
+    expect(jwks.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'values.yaml', uriBaseId: 'SRCROOT' }, region: { startLine: 1 } });
+    expect(jwks.message.text).toContain('https://auth.example.com/.well-known/jwks.json');
     expect(jwks.locations![0]!.logicalLocations).toEqual([
       expect.objectContaining({ name: 'https://auth.example.com/.well-known/jwks.json', kind: 'resource' }),
     ]);
@@ -155,8 +156,8 @@ describe('sarif reporter', () => {
   });
 
   it('fingerprints are stable and distinct per problem', () => {
-    const a = render().results.map((r) => r.partialFingerprints['prodready/v1']);
-    const b = render().results.map((r) => r.partialFingerprints['prodready/v1']);
+    const a = render().results.map((r) => r.partialFingerprints['prodready/v2']);
+    const b = render().results.map((r) => r.partialFingerprints['prodready/v2']);
     expect(a).toEqual(b);
     expect(new Set(a).size).toBe(a.length);
   });
