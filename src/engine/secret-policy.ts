@@ -22,12 +22,6 @@ const MIN_ANYWHERE = 6;
 /** Names of unknown variables that carry a secret (`GITHUB_TOKEN`, `STRIPE_SECRET_KEY`). */
 const SECRET_NAME = /(^|_)(SECRET|SALT|PASSWORD|PASSWD|PASS|TOKEN|PRIVATE_KEY|SECRET_KEY|ACCESS_KEY|API_KEY|CREDENTIALS?)(_|$)/i;
 
-export type SecretMasker = (text: string) => string;
-
-interface Hidden {
-  form: string;
-  replacement: string;
-}
 
 /** Passwords in free text: URL userinfo, `?password=`/`&sslpassword=`, libpq `password='…'`. */
 export function maskCredentialsInText(text: string): string {
@@ -118,15 +112,23 @@ export function looksLikeToken(key: string): boolean {
   return key.split(/[_\-.:/]/).some((part) => part.length > 16 || (part.length >= 8 && /[a-z]/.test(part) && /[A-Z]/.test(part) && /\d/.test(part)));
 }
 
+interface Hidden {
+  form: string;
+  replacement: string;
+  /** The variable whose value this is, when it is one. */
+  variable?: string;
+}
+
 /** The secret texts this deployment holds, each with what is shown in its place. */
 function hiddenTexts(model: DeploymentModel): Hidden[] {
   const hidden: Hidden[] = [];
-  const add = (value: string, replacement: string): void => {
-    for (const form of formsOf(value)) hidden.push({ form, replacement });
+  const add = (value: string, replacement: string, variable?: string): void => {
+    for (const form of formsOf(value)) hidden.push({ form, replacement, ...(variable ? { variable } : {}) });
   };
+  const keyName = (key: string): Hidden => ({ form: key, replacement: `[a key name of ${[...key].length} chars that looks like a secret]` });
   for (const v of model.env.values()) {
     const spec = model.catalogue.get(v.name);
-    if (!spec && looksLikeToken(v.name)) hidden.push({ form: v.name, replacement: `[a key name of ${[...v.name].length} chars that looks like a secret]` });
+    if (!spec && looksLikeToken(v.name)) hidden.push(keyName(v.name));
     for (const def of v.definitions) {
       const value = def.value;
       if (value === undefined || value.trim() === '') continue;
@@ -135,50 +137,59 @@ function hiddenTexts(model: DeploymentModel): Hidden[] {
         def.delivery === 'secret' || def.delivery === 'existing-secret' || spec?.secret === true || (!spec && SECRET_NAME.test(v.name));
       if (!secret) continue;
       const isDsn = spec?.type === 'dsn' || /^postgres(ql)?:\/\//i.test(value.trim()) || /(^|\s)(host|dbname|user)\s*=/.test(value);
-      const masked = maskCredentialsInText(value.trim());
       if (isDsn) {
         // A DSN keeps its shape (host, sslmode) with its password, listed above, masked.
+        const masked = maskCredentialsInText(value.trim());
         if (masked !== value.trim()) hidden.push({ form: value, replacement: masked }, { form: value.trim(), replacement: masked });
         continue;
       }
-      add(value, `[secret: ${[...value.trim()].length} chars, ${deliveryWords(def)}]`);
+      add(value, `[secret: ${[...value.trim()].length} chars, ${deliveryWords(def)}]`, v.name);
     }
   }
   // api.secrets in the values, even when api.existingSecret makes the chart ignore them.
   const apiSecrets = (model.values?.data.api as Record<string, unknown> | undefined)?.secrets;
   if (apiSecrets && typeof apiSecrets === 'object') {
     for (const [key, value] of Object.entries(apiSecrets as Record<string, unknown>)) {
-      if (!model.catalogue.has(key) && looksLikeToken(key)) hidden.push({ form: key, replacement: `[a key name of ${[...key].length} chars that looks like a secret]` });
-      if (typeof value === 'string' && value.trim() !== '') add(value, `[secret: ${[...value.trim()].length} chars, in api.secrets]`);
+      if (!model.catalogue.has(key) && looksLikeToken(key)) hidden.push(keyName(key));
+      if (typeof value === 'string' && value.trim() !== '') add(value, `[secret: ${[...value.trim()].length} chars, in api.secrets]`, key);
     }
   }
-  // Longest first: a DSN is replaced whole before its password alone, a value before its list items.
-  return hidden.sort((a, b) => b.form.length - a.form.length);
+  return hidden;
+}
+
+/** Masks secrets in one text; `variable` is the variable the report is about, when it names one. */
+export type SecretMasker = (text: string, variable?: string) => string;
+
+function replaceAll(text: string, list: readonly Hidden[]): string {
+  let out = text;
+  for (const h of list) if (out.includes(h.form)) out = out.split(h.form).join(h.replacement);
+  return out;
 }
 
 /** The masker for one deployment: every secret it holds, then any password in a DSN or URL. */
 export function secretMasker(model: DeploymentModel): SecretMasker {
   const hidden = hiddenTexts(model);
-  // Quoted first (longer), so `X="secret"` reads `X=[secret: …]` rather than `X="[secret: …]"`.
-  const anywhere = hidden
-    .filter((h) => h.form.length >= MIN_ANYWHERE)
-    .flatMap((h) => [{ form: JSON.stringify(h.form), replacement: h.replacement }, h])
-    .sort((a, b) => b.form.length - a.form.length);
-  const whole = new Map<string, string>();
+  const anywhere: Hidden[] = [];
+  // A variable's own value, whatever its length, where a report about that variable carries it whole.
+  const own = new Map<string, Map<string, string>>();
   for (const h of hidden) {
-    if (!whole.has(h.form)) whole.set(h.form, h.replacement);
-    const quoted = JSON.stringify(h.form);
-    if (!whole.has(quoted)) whole.set(quoted, h.replacement);
+    if (h.form.length >= MIN_ANYWHERE) anywhere.push({ form: JSON.stringify(h.form), replacement: h.replacement }, h);
+    if (h.variable === undefined) continue;
+    // Short values (`info`, `1`) only where they are shown as this variable's: `LOG_LEVEL="info"`.
+    anywhere.push(
+      { form: `${h.variable}=${JSON.stringify(h.form)}`, replacement: `${h.variable}=${h.replacement}` },
+      { form: `${h.variable}=${h.form}`, replacement: `${h.variable}=${h.replacement}` },
+    );
+    const mine = own.get(h.variable) ?? new Map<string, string>();
+    mine.set(h.form, h.replacement).set(JSON.stringify(h.form), h.replacement);
+    own.set(h.variable, mine);
   }
-  const short = hidden.filter((h) => h.form.length < MIN_ANYWHERE).map((h) => ({ quoted: JSON.stringify(h.form), replacement: h.replacement }));
-  return (text) => {
-    const exact = whole.get(text);
-    if (exact !== undefined) return exact;
-    let out = text;
-    for (const h of anywhere) if (out.includes(h.form)) out = out.split(h.form).join(h.replacement);
-    // Short values count only quoted, as values are shown (`LOG_LEVEL="info"`), never inside other words.
-    for (const s of short) if (out.includes(s.quoted)) out = out.split(s.quoted).join(s.replacement);
-    return maskCredentialsInText(out);
+  // Longest first: a DSN is replaced whole before its password alone, a quoted value before the bare one.
+  anywhere.sort((a, b) => b.form.length - a.form.length);
+  return (text, variable) => {
+    const whole = variable !== undefined ? own.get(variable)?.get(text) : undefined;
+    if (whole !== undefined) return whole;
+    return maskCredentialsInText(replaceAll(text, anywhere));
   };
 }
 
@@ -192,13 +203,15 @@ function maskLocation(loc: Location, mask: SecretMasker): Location {
 }
 
 function maskReport(r: Report, mask: SecretMasker): Report {
+  // Templates name the variable a report is about `variable` (ESLint-style message data).
+  const variable = typeof r.data?.variable === 'string' ? r.data.variable : undefined;
   return {
     ...r,
     ...(r.data
-      ? { data: Object.fromEntries(Object.entries(r.data).map(([k, v]) => [k, typeof v === 'string' ? mask(v) : v])) }
+      ? { data: Object.fromEntries(Object.entries(r.data).map(([k, v]) => [k, typeof v === 'string' && k !== 'variable' ? mask(v, variable) : typeof v === 'string' ? mask(v) : v])) }
       : {}),
     ...(r.location ? { location: maskLocation(r.location, mask) } : {}),
-    ...(r.evidence ? { evidence: r.evidence.map(mask) } : {}),
+    ...(r.evidence ? { evidence: r.evidence.map((e) => mask(e)) } : {}),
   };
 }
 
@@ -207,7 +220,7 @@ export function applySecretPolicy(c: Collected, mask: SecretMasker): Collected {
   return {
     failures: c.failures.map((r) => maskReport(r, mask)),
     unknowns: c.unknowns.map((r) => maskReport(r, mask)),
-    evidence: c.evidence.map(mask),
+    evidence: c.evidence.map((e) => mask(e)),
     ...(c.skipReason !== undefined ? { skipReason: mask(c.skipReason) } : {}),
   };
 }
