@@ -28,7 +28,8 @@ export function maskCredentialsInText(text: string): string {
   if (!text.includes('@') && !/pass|pwd/i.test(text)) return text;
   return text
     .replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]*):[^\s"'<>]*@/gi, `$1:${MASK}@`)
-    .replace(/\b(password|sslpassword|passwd|pwd)(\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&;"'<>,]+)/gi, `$1$2${MASK}`);
+    // A quoted value runs to its closing quote, or to the end when it has none (libpq: \' and \\ escape).
+    .replace(/\b(password|sslpassword|passwd|pwd)(\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s&;"'<>]+)/gi, `$1$2${MASK}`);
 }
 
 /** The passwords a DSN or URL carries, in every form it is written: userinfo, query, key=value. */
