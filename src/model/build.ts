@@ -124,7 +124,11 @@ function decideEnvironment(model: DeploymentModel, override: string | undefined)
     return;
   }
   model.production = fromEnv;
-  model.environmentSource = def ? `ENV=${def.value ?? '(unseen)'} (${where})` : 'ENV is not set';
+  // A value a Secret delivers is secret whatever its key (the engine's secret policy): the verdict
+  // says whether it reads as production, the header does not repeat it.
+  const secret = def !== undefined && (def.delivery === 'secret' || def.delivery === 'existing-secret');
+  const shown = secret ? `set in Secret ${def.via ?? '?'}, ${fromEnv ? '' : 'not '}production` : `ENV=${def?.value ?? '(unseen)'}`;
+  model.environmentSource = def ? `${secret ? 'ENV ' : ''}${shown} (${where})` : 'ENV is not set';
 }
 
 function str(v: unknown): string | undefined {

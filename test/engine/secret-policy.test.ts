@@ -121,6 +121,12 @@ describe('secret policy, one value at a time', () => {
     expect(mask('replicas below 1 dbg')).toBe('replicas below 1 dbg');
   });
 
+  it('ENV delivered by a Secret: the header says whether it reads as production, not the value', () => {
+    const m = model({ ENV: 'staging-Hq2Wm9Xv4Lp6' });
+    expect(m.environmentSource).toBe('ENV set in Secret recsys-api, not production (m.yaml:5)');
+    expect(model({ ENV: 'production' }).environmentSource).toBe('ENV set in Secret recsys-api, production (m.yaml:5)');
+  });
+
   it('a long value is masked anywhere, in its encodings and list items', () => {
     const origins = 'https://a-secret-origin.example, https://b-secret-origin.example';
     const mask = secretMasker(model({ CORS_ALLOWED_ORIGINS: origins }));
