@@ -173,10 +173,15 @@ function decideEnvironment(model: DeploymentModel, override: string | undefined)
   const def = model.env.get('ENV')?.effective;
   const raw = def?.value?.trim().toLowerCase();
   model.podProduction = raw === 'prod' || raw === 'production';
+  // A value a Secret delivers is secret whatever its key (the engine's secret policy): the header says
+  // whether it reads as production and does not repeat it.
+  const secret = def !== undefined && (def.delivery === 'secret' || def.delivery === 'existing-secret');
   model.podEnvironment = def
     ? def.value === undefined
       ? `ENV from ${def.via ?? 'a Secret'} cannot be seen (${describeLocation(def.location)})`
-      : `ENV=${def.value} (${describeLocation(def.location)})`
+      : secret
+        ? `ENV set in Secret ${def.via ?? '?'}, ${model.podProduction ? '' : 'not '}production (${describeLocation(def.location)})`
+        : `ENV=${def.value} (${describeLocation(def.location)})`
     : 'ENV is not set';
   const podWords = model.podProduction ? 'the pod runs as production' : 'the pod runs with non-production defaults and makes no production refusals';
   if (override !== undefined) {
