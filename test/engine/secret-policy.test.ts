@@ -21,7 +21,7 @@ const SECRETS = [
   'CANARYauthReq3Gt6Yh9Uj2Ik5',
   'CANARYjwksPw8Fr4Ed6Cv1Bn3',
   'CANARYkeyName9Lk2Jh5Gf8Ds1Ap4Qw7Er',
-  'CANARYkvDsnPw7Ui4Op1As8Df',
+  'CANARYpwDsnKv7Ui4Op1As8Df',
   'CANARYshadow4Rt7Yu1Io3Pa6Sd9',
   'CANARYsecKey3Zx6Cv9Bn2Mq5Wl8Ej',
 ];

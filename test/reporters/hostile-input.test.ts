@@ -96,7 +96,7 @@ describe('control characters from deployment files, in every format', () => {
 
 describe('a 10 MB scalar', () => {
   it('is quoted cut to a bound with its length, in every format', async () => {
-    const { result, units } = await runCheck(options({ values: [path.join(dir, 'big.yaml')] }), undefined, { now: new Date('2026-01-01T00:00:00Z') });
+    const { result, units } = await runCheck(options({ values: [path.join(dir, 'big.yaml')], only: ['value-parses', 'unknown-variable'] }), undefined, { now: new Date('2026-01-01T00:00:00Z') });
     const outs = await renderAll(result, units);
     for (const [format, text] of outs) {
       expect(text.length, format).toBeLessThan(512 * 1024);

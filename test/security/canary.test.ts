@@ -39,7 +39,7 @@ export const CANARIES = {
   authRequiredInSecret: 'CANARYauthReq3Gt6Yh9Uj2Ik5',
   jwksUrlPasswordInSecret: 'CANARYjwksPw8Fr4Ed6Cv1Bn3',
   dsnQueryPasswordInValues: 'CANARYqueryPw2Mn5Bv8Cx1Za4',
-  dsnKeyValuePassword: 'CANARYkvDsnPw7Ui4Op1As8Df',
+  dsnKeyValuePassword: 'CANARYpwDsnKv7Ui4Op1As8Df',
   hashSecretForUserRules: 'CANARYhashSec6Vb9Nm2Qw5Er8Ty1',
   secretAsKeyName: 'CANARYkeyName9Lk2Jh5Gf8Ds1Ap4Qw7Er',
   apiSecretsShadowed: 'CANARYshadow4Rt7Yu1Io3Pa6Sd9',
