@@ -7,6 +7,7 @@ import type { ProbeTarget } from '../engine/define.js';
 import { UserError } from '../engine/errors.js';
 import type { DeploymentModel } from '../model/types.js';
 import { envValue } from '../probes/lib/model.js';
+import { parseDsn } from '../probes/lib/dsn.js';
 import { DEV_USER_ID } from '../probes/lib/mask.js';
 
 export interface TargetOptions {
@@ -91,6 +92,36 @@ function readText(flag: string, path: string): string {
 }
 
 /**
+ * Refuses a DSN that libpq would refuse (or that names a keyword the probe cannot honour), and
+ * one whose certificate files are missing, before anything connects: one line, never a value.
+ */
+function checkDsn(dsn: string, source: string): void {
+  const parsed = parseDsn(dsn);
+  if (!parsed.ok) throw new UserError('invalid-option', `the DSN from ${source} is refused (${parsed.code}): ${parsed.message}`);
+  for (const keyword of ['sslrootcert', 'sslcert', 'sslkey'] as const) {
+    const file = parsed.dsn[keyword];
+    if (file === undefined || (keyword === 'sslrootcert' && file === 'system')) continue;
+    let st;
+    try {
+      st = statSync(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      throw new UserError(
+        code === 'ENOENT' ? 'file-not-found' : 'file-unreadable',
+        `${keyword} ${shownPath(file)} in the DSN from ${source} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}`,
+      );
+    }
+    if (!st.isFile()) throw new UserError('file-unreadable', `${keyword} ${shownPath(file)} in the DSN from ${source} is not a file`);
+  }
+}
+
+/** A path from a DSN, shown on one line: control characters escaped, length bounded. */
+function shownPath(p: string): string {
+  const one = p.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return one.length > 120 ? `${one.slice(0, 119)}…` : one;
+}
+
+/**
  * Builds the probe target from the flags, the process environment (only the variables the
  * flags name) and the deployment model (JWKS URL, issuer and header names as the service has them).
  */
@@ -130,6 +161,8 @@ export function resolveTarget(opts: TargetOptions, env: NodeJS.ProcessEnv, model
     target.databaseUrl = dsn;
     target.databaseUrlSource = `--database-url-file ${opts.databaseUrlFile}`;
   }
+
+  if (target.databaseUrl !== undefined) checkDsn(target.databaseUrl, target.databaseUrlSource!);
 
   if (opts.expectMigration !== undefined) {
     if (!/^\d{1,19}$/.test(opts.expectMigration)) {

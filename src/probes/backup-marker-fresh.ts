@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineProbe, type ProbeContext } from '../engine/define.js';
 import { IO_MESSAGES } from './lib/errors.js';
-import { describeSqlState, withTargetDatabase, type ReadOnlySession } from './lib/pg.js';
+import { QUERY_REFUSED, TRANSACTION_ENDED, describeSqlState, withTargetDatabase, type ReadOnlySession } from './lib/pg.js';
 import { judgeArchiver, judgeMarker, type ArchiverRow } from './lib/backup.js';
 
 const params = z.strictObject({
@@ -30,6 +30,9 @@ function fixFor(sqlstate: string, what: 'marker' | 'archiver'): string {
       : 'this server has no pg_stat_archiver';
   }
   if (sqlstate === '57014') return 'raise statementTimeoutMs or index the marker table';
+  if (sqlstate === QUERY_REFUSED || sqlstate === TRANSACTION_ENDED || sqlstate === '42601' || sqlstate === '25006' || sqlstate === '25001') {
+    return what === 'marker' ? 'make backupMarkerQuery one SELECT that only reads' : 'check the role and server';
+  }
   return what === 'marker' ? 'check backupMarkerQuery' : 'check the role and server';
 }
 
@@ -54,6 +57,14 @@ async function checkMarker(ctx: ProbeContext, p: Params, s: ReadOnlySession, tar
   switch (verdict.state) {
     case 'absent':
       ctx.report({ messageId: 'markerAbsent', data: { maxAgeHours }, location, evidence: [`${read.result.rowCount ?? 0} row(s), no completed_at`] });
+      return;
+    case 'future':
+      ctx.report({
+        messageId: 'markerInFuture',
+        data: { completedAt: verdict.completedAt.toISOString(), aheadHours: verdict.aheadHours, now: ctx.now().toISOString(), code: 'PRODREADY_MARKER_IN_FUTURE' },
+        location,
+        evidence: [`newest backup marker ${verdict.completedAt.toISOString()}, ${verdict.aheadHours} h after this machine's clock`],
+      });
       return;
     case 'unparseable':
       ctx.unknown({ messageId: 'markerUnparseable', data: { value: verdict.value }, location });
@@ -126,6 +137,8 @@ export default defineProbe({
       markerStale: 'the newest backup marker is {{ageHours}} h old ({{completedAt}}), older than the maximum of {{maxAgeHours}} h',
       markerUnreadable: 'cannot read the backup marker: {{reason}}; to decide, {{fix}}',
       markerNoColumn: 'the backup marker query returns no completed_at column; to decide, fix backupMarkerQuery',
+      markerInFuture:
+        'the newest backup marker ({{completedAt}}) is {{aheadHours}} h ahead of this clock ({{now}}): a wrong clock (database, backup job or here) or bad data in the marker, which proves no backup ({{code}})',
       markerUnparseable: 'the backup marker completed_at {{value}} is not a time',
       archiverFailing:
         'WAL archiving is failing: the last failure ({{lastFailedWal}} at {{lastFailedTime}}) is newer than the last success ({{lastArchivedTime}}); {{failedCount}} failure(s) counted',

@@ -36,6 +36,42 @@ describe('addTargetOptions', () => {
   });
 });
 
+describe('resolveTarget: the DSN is parsed before anything connects', () => {
+  it('takes a key=value DSN', () => {
+    const dsn = "host=db.internal port=5432 user=recsys password='kv secret 1' dbname=recsys sslmode=verify-full";
+    expect(resolveTarget(parse(['--database-url-env', 'PROBE_DSN']), { PROBE_DSN: dsn }).databaseUrl).toBe(dsn);
+  });
+
+  it('refuses an unknown keyword or a malformed DSN in one coded line, without the password', () => {
+    for (const [dsn, code] of [
+      ['host=db password=kvsecret99 bogus=1', 'dsn-unknown-keyword'],
+      ["host=db password='kvsecret99", 'dsn-malformed'],
+      ['postgres://u:kvsecret99@db:notaport/x', 'dsn-invalid-value'],
+      ['postgres://db/x?password=kvsecret99&sslmode=maybe', 'dsn-invalid-value'],
+    ] as const) {
+      const e = userError(() => resolveTarget(parse(['--database-url-env', 'PROBE_DSN']), { PROBE_DSN: dsn }));
+      expect(e.code).toBe('invalid-option');
+      expect(e.format()).toContain(code);
+      expect(e.format()).toContain('--database-url-env PROBE_DSN');
+      expect(e.format()).not.toContain('kvsecret99');
+      expect(e.format().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('refuses an sslrootcert, sslcert or sslkey that does not exist (file-not-found), one line', () => {
+    const missing = path.join(dir, 'no-such-root.crt');
+    for (const keyword of ['sslrootcert', 'sslcert', 'sslkey']) {
+      const e = userError(() =>
+        resolveTarget(parse(['--database-url-env', 'PROBE_DSN']), { PROBE_DSN: `host=db password=kvsecret99 sslmode=verify-full ${keyword}=${missing}` }),
+      );
+      expect(e.code).toBe('file-not-found');
+      expect(e.format()).toBe(`prodready: error[file-not-found]: ${keyword} ${missing} in the DSN from --database-url-env PROBE_DSN does not exist`);
+    }
+    // sslrootcert=system names the system's CAs, not a file.
+    expect(() => resolveTarget(parse(['--database-url-env', 'PROBE_DSN']), { PROBE_DSN: 'host=db sslmode=verify-full sslrootcert=system' })).not.toThrow();
+  });
+});
+
 describe('resolveTarget', () => {
   it('reads the DSN from the named env var and says so without the value', () => {
     const t = resolveTarget(parse(['--database-url-env', 'PROBE_DSN']), { PROBE_DSN: SECRET_DSN });

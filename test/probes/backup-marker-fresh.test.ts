@@ -91,6 +91,21 @@ describe('backup-marker-fresh probe (real PostgreSQL)', () => {
     expect(c.unknowns[0]!.data!.reason).toContain('57014');
   });
 
+  it('fails a marker dated in the future as a clock or data error, not as fresh', async () => {
+    await db.sql(`CREATE TABLE future_marker AS SELECT now() + interval '2 days' AS completed_at`);
+    const c = await run('SELECT max(completed_at) AS completed_at FROM future_marker');
+    expect(failureIds(c)).toEqual(['markerInFuture']);
+    expect(c.failures[0]!.data!.code).toBe('PRODREADY_MARKER_IN_FUTURE');
+    expect(Number(c.failures[0]!.data!.aheadHours)).toBeGreaterThan(47);
+    expect(render(probe, c.failures[0]!)).toMatch(/ahead of this clock .*wrong clock/);
+    expect(c.evidence.join('\n')).not.toMatch(/-\d+(\.\d)? h old/);
+  });
+
+  it('tolerates ordinary clock skew: a marker a minute ahead is fresh', async () => {
+    const c = await run(`SELECT now() + interval '1 minute' AS completed_at`);
+    expect(c.failures).toEqual([]);
+  });
+
   it('is unknown when the query has no completed_at column', async () => {
     const c = await run('SELECT now() AS finished');
     expect(unknownIds(c)).toEqual(['markerNoColumn']);

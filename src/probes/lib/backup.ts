@@ -4,6 +4,7 @@
 export type MarkerVerdict =
   | { state: 'fresh'; completedAt: Date; ageHours: number }
   | { state: 'stale'; completedAt: Date; ageHours: number }
+  | { state: 'future'; completedAt: Date; aheadHours: number }
   | { state: 'absent' }
   | { state: 'unparseable'; value: string };
 
@@ -12,11 +13,19 @@ function hours(ms: number): number {
   return Math.round((ms / 3_600_000) * 10) / 10;
 }
 
-/** Judges the newest marker's completion time against a maximum age. A future time counts as fresh. */
+/** How far ahead of our clock a marker may be before it is a clock or data error: ordinary skew. */
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * Judges the newest marker's completion time against a maximum age. A time ahead of the clock
+ * (beyond ordinary skew) proves no backup: some clock is wrong or the marker is bad data.
+ */
 export function judgeMarker(value: unknown, now: Date, maxAgeHours: number): MarkerVerdict {
   if (value === null || value === undefined) return { state: 'absent' };
   const completedAt = value instanceof Date ? value : new Date(String(value));
   if (Number.isNaN(completedAt.getTime())) return { state: 'unparseable', value: String(value).slice(0, 60) };
+  const aheadMs = completedAt.getTime() - now.getTime();
+  if (aheadMs > FUTURE_TOLERANCE_MS) return { state: 'future', completedAt, aheadHours: hours(aheadMs) };
   const ageHours = hours(now.getTime() - completedAt.getTime());
   return ageHours > maxAgeHours ? { state: 'stale', completedAt, ageHours } : { state: 'fresh', completedAt, ageHours };
 }

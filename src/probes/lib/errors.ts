@@ -25,6 +25,11 @@ export const IO_MESSAGES = {
   dbUnavailable: '{{target}}: the database does not accept connections now (SQLSTATE {{code}})',
   dbStatementTimeout: '{{target}}: a read-only query hit statement_timeout (SQLSTATE {{code}})',
   dbError: '{{target}}: the database answered with an error (SQLSTATE {{code}})',
+  socketMissing: '{{target}}: no database socket at that path: the directory or its socket file does not exist ({{code}})',
+  dbTlsRefused: '{{target}}: the server does not offer TLS, which the DSN\'s sslmode requires ({{code}})',
+  dbNoPassword: '{{target}}: the server asks for a password and the DSN gives none ({{code}})',
+  dbSslFile: '{{target}}: the {{keyword}} file named by the DSN cannot be read ({{reason}}) ({{code}})',
+  dsnInvalid: '{{target}}: the DSN is refused, nothing was sent: {{reason}} ({{code}})',
 } as const;
 
 export type IoMessageId = keyof typeof IO_MESSAGES;
@@ -59,6 +64,12 @@ const NETWORK: Record<string, IoMessageId> = {
   PRODREADY_DEADLINE: 'deadlineExceeded',
   PRODREADY_DB_CONNECT_TIMEOUT: 'connectTimeout',
   PRODREADY_DB_CONNECTION_LOST: 'connectionReset',
+  // A Unix-domain socket path that does not exist (host=/some/dir in the DSN).
+  ENOENT: 'socketMissing',
+  EACCES: 'networkError',
+  PRODREADY_DB_TLS_REFUSED: 'dbTlsRefused',
+  PRODREADY_DB_NO_PASSWORD: 'dbNoPassword',
+  PRODREADY_DB_SSL_FILE: 'dbSslFile',
   PRODREADY_BODY_TOO_LARGE: 'bodyTooLarge',
   UND_ERR_RES_EXCEEDED_MAX_SIZE: 'networkError',
   PRODREADY_REDIRECT_REFUSED: 'redirectRefused',

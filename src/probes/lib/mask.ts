@@ -1,12 +1,17 @@
 // Secrets never leave the process: DSN passwords, tokens in URLs and query strings are masked
 // before anything is reported, logged or thrown.
 
+import { dsnSecrets, maskParsedDsn } from './dsn.js';
+
 const MASK = '****';
 const SECRET_QUERY_KEYS = /^(password|passwd|pwd|sslpassword|token|access_token|api_key|apikey|key|secret|sig|signature)$/i;
 
 /** `postgres://app:s3cret@db:5432/x?sslmode=require` → `postgres://app:****@db:5432/x?sslmode=require`. */
 export function maskDsn(dsn: string): string {
   const trimmed = dsn.trim();
+  // Exact, from libpq's own scan, whenever the DSN parses; the patterns below are for the rest.
+  const exact = maskParsedDsn(trimmed, MASK);
+  if (exact !== undefined) return exact;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
     try {
       const url = new URL(trimmed);
@@ -93,6 +98,8 @@ export function targetSecrets(target: { authHeaders?: Record<string, string>; da
   }
   if (target.databaseUrl) {
     out.push(target.databaseUrl);
+    // Passwords as libpq reads them: userinfo or ?password= decoded, quoted key=value unescaped.
+    out.push(...dsnSecrets(target.databaseUrl));
     try {
       const password = new URL(target.databaseUrl).password;
       if (password) out.push(password);
