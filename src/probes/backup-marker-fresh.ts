@@ -130,7 +130,7 @@ export default defineProbe({
     id: 'backup-marker-fresh',
     type: 'problem',
     description:
-      'Read-only: the newest backup marker is younger than its maximum age (default 26 h), and pg_stat_archiver shows no WAL archive failure newer than the last success.',
+      'Read-only: the newest backup marker is younger than its maximum age (default 26 h) and not ahead of the clock, and pg_stat_archiver shows no WAL archive failure newer than the last success.',
     messages: {
       ...IO_MESSAGES,
       markerAbsent: 'no backup marker found: nothing shows a backup completed within {{maxAgeHours}} h',

@@ -251,6 +251,28 @@ describe('faults on the live side', () => {
     }
   });
 
+  it('pg-socket-missing: a DSN whose host is a socket directory that does not exist', async () => {
+    const row: Row = { id: 'pg-socket-missing', unit: 'migrations-applied', status: 'fail', messageId: 'socketMissing', code: 'ENOENT', boundMs: DB_DEADLINE };
+    const run = await probe(['--database-url-env', 'FAULT_DSN'], { FAULT_DSN: 'host=/nonexistent/prodready-socket-dir user=app password=sock-fault-pw dbname=x' });
+    expectRow(row, run);
+    expectRow({ ...row, unit: 'backup-marker-fresh' }, run);
+    expect(run.stdout).not.toContain('sock-fault-pw');
+  });
+
+  it('pg-sslrootcert-missing: a DSN whose sslrootcert names a file that does not exist', async () => {
+    // A mistake in what the user gave, found before anything connects: one coded line, exit 2.
+    const row = { id: 'pg-sslrootcert-missing', code: 'file-not-found' };
+    const r = await runAsync(['probe', '--database-url-env', 'FAULT_DSN', '--format', 'json'], {
+      env: { FAULT_DSN: `host=127.0.0.1 port=${db.port} user=app password=root-fault-pw sslmode=verify-full sslrootcert=/nonexistent/root.crt` },
+      cwd: tmp,
+      timeoutMs: 60_000,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`prodready: error[${row.code}]: sslrootcert /nonexistent/root.crt in the DSN from --database-url-env FAULT_DSN does not exist`);
+    expect(r.stdout + r.stderr).not.toContain('root-fault-pw');
+    expect(r.elapsedMs).toBeLessThan(STARTUP_MS + MARGIN_MS);
+  });
+
   it('pg-no-permission: a role without grants on the tables', async () => {
     const row: Row = { id: 'pg-no-permission', unit: 'migrations-applied', status: 'unknown', messageId: 'unreadable', code: '42501', boundMs: DB_DEADLINE };
     await db.sql(`DROP ROLE IF EXISTS fault_nogrants`);

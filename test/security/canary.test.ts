@@ -29,6 +29,10 @@ export const CANARIES = {
   configSecret: 'CANARYGud1kkkI7WsSqSHamrXVXZusIz',
   attestationSecret: 'CANARYtLZBevCYgBnxKXdBObAapOlBIP',
   serverEchoSecret: 'CANARYsrvEcho2Wq9Lk7Jh5Gf3Ds1AzX',
+  /** In a libpq key=value DSN, quoted, with a space and an escaped quote in it. */
+  dsnKeywordPassword: "CANARYkvQ8w7E6r5 T4y3U'2i1O0pLk",
+  /** In a URL DSN's query string, ?password=. */
+  dsnQueryPassword: 'CANARYqpZ1x2C3v4B5n6M7a8S9d0Fg',
 } as const;
 
 const WINDOW = 8;
@@ -117,6 +121,10 @@ beforeAll(async () => {
   await db.sql(`INSERT INTO schema_migrations (version, name, checksum) VALUES (20240101120000, 'init', 'x')`);
   await db.sql(`INSERT INTO prodready_backup_marker (completed_at, note) VALUES (now() - interval '40 hours', '${CANARIES.serverEchoSecret}')`);
 
+  await db.sql(`CREATE ROLE canary_kv LOGIN PASSWORD '${CANARIES.dsnKeywordPassword.replace(/'/g, "''")}'`);
+  await db.sql(`CREATE ROLE canary_q LOGIN PASSWORD '${CANARIES.dsnQueryPassword}'`);
+  await db.sql('GRANT SELECT ON schema_migrations, prodready_backup_marker TO canary_kv, canary_q');
+
   echo = await startServer(echoHandler);
   const pki = await makePki();
   selfSigned = await startHttpsServer(pki, echoHandler);
@@ -129,6 +137,11 @@ beforeAll(async () => {
     CANARY_DSN: dsn(CANARIES.dsnPassword),
     CANARY_DSN_WRONG: dsn(CANARIES.dsnWrongPassword),
     CANARY_DSN_BAD: `postgres://canary_app:${CANARIES.dsnBadSyntaxPassword}@127.0.0.1:notaport/postgres`,
+    CANARY_DSN_KV: `host=127.0.0.1 port=${db.port} user=canary_kv password='${CANARIES.dsnKeywordPassword.replace(/(['\\])/g, '\\$1')}' dbname=postgres sslmode=disable application_name=canary`,
+    CANARY_DSN_KV_BAD: `host=127.0.0.1 port=${db.port} user=canary_kv password=${CANARIES.dsnKeywordPassword} dbname=postgres`,
+    CANARY_DSN_KV_UNKNOWN: `host=127.0.0.1 password='${CANARIES.dsnKeywordPassword.replace(/'/g, "\\'")}' search_path=app`,
+    CANARY_DSN_QUERY: `postgresql://canary_q@127.0.0.1:${db.port}/postgres?sslmode=disable&password=${encodeURIComponent(CANARIES.dsnQueryPassword)}`,
+    CANARY_DSN_QUERY_WRONG: `postgresql://canary_q@127.0.0.1:${db.port}/postgres?sslmode=disable&password=${encodeURIComponent(CANARIES.dsnWrongPassword)}`,
     // The load command's defaults read these names.
     BEARER_TOKEN: CANARIES.bearerToken,
     API_KEY: CANARIES.apiKey,
@@ -326,6 +339,29 @@ describe('secrets canary', () => {
     const loadCreds = await cli('load url with credentials', ['load', '--base-url', `http://u:${encodeURIComponent(CANARIES.dsnPassword)}@127.0.0.1:${echo.port}/?token=${CANARIES.apiKey}`, '--requests', '4', '--warmup', '0', '--duration', '3s']);
     expect([1, 2]).toContain(loadCreds.code);
   }, 120_000);
+
+  it('DSN forms: a key=value DSN and a URL DSN with ?password=, connected, refused and rejected', async () => {
+    for (const name of ['CANARY_DSN_KV', 'CANARY_DSN_QUERY']) {
+      const p = await cli(`probe ${name}`, ['probe', '--database-url-env', name, '--format', 'json']);
+      expect(p.code, `${name}: ${p.stderr}`).toBe(1);
+      expect(p.stdout).toContain('connected to');
+      for (const format of ['json', 'sarif', 'markdown', 'html']) {
+        const r = await cli(`check ${name} ${format}`, [
+          'check', ...deployment(), ...live(echo.url, name), '--verbose', '--format', format, '--output', path.join(out, `dsn-${name}.${format}`),
+        ]);
+        expect(r.code, `${name} ${format}: ${r.stderr}`).toBe(1);
+      }
+    }
+    // An unquoted password with a space: its tail reads as an unknown keyword, refused without echo.
+    for (const name of ['CANARY_DSN_KV_BAD', 'CANARY_DSN_KV_UNKNOWN']) {
+      const r = await cli(`probe ${name}`, ['probe', '--database-url-env', name, '--format', 'json']);
+      expect(r.code, `${name}: ${r.stdout}`).toBe(2);
+      expect(r.stderr).toMatch(/error\[invalid-option\]: the DSN from --database-url-env \w+ is refused \(dsn-/);
+    }
+    const wrong = await cli('probe CANARY_DSN_QUERY_WRONG', ['probe', '--database-url-env', 'CANARY_DSN_QUERY_WRONG', '--format', 'json']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toContain('28P01');
+  }, 180_000);
 
   it('error paths: invalid config, attestations and inputs that hold a secret', async () => {
     for (const name of ['bad-syntax', 'bad-schema']) {
