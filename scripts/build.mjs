@@ -3,7 +3,7 @@
 // reached through dynamic import() on the live and load paths). Then the rule pack cache (scripts/build-pack.mjs).
 // `tsc --noEmit` stays the typecheck; this build does not check types.
 //
-//   node scripts/build.mjs [--if-stale] [--no-minify] [--metafile]
+//   node scripts/build.mjs [--if-stale] [--no-minify]
 //
 // --if-stale: do nothing when every output is newer than everything it is built from (src/, rules/, package.json,
 // this script), so `npm run demo` starts at once the second time.
@@ -30,7 +30,7 @@ function newest(path) {
 
 /** Oldest modification time of the files a build must leave behind. */
 function oldestOutput() {
-  const outs = ['dist/cli.js', 'dist/demo/run.js', 'dist/pack.json', 'dist/help.txt', 'dist/build-stamp.json'].map((p) => join(ROOT, p));
+  const outs = ['dist/cli.js', 'dist/demo/run.js', 'dist/pack.json', 'dist/help.txt'].map((p) => join(ROOT, p));
   if (!outs.every(existsSync)) return -1;
   return Math.min(...outs.map((p) => statSync(p).mtimeMs));
 }
@@ -136,7 +136,8 @@ const notices = [...bundled].sort(([, a], [, b]) => a.name.localeCompare(b.name)
 });
 writeFileSync(join(DIST, 'THIRD-PARTY-LICENSES.txt'), `prodready bundles these packages:\n\n${notices.join(`\n${'-'.repeat(72)}\n\n`)}`);
 
-if (args.has('--metafile')) writeFileSync(join(DIST, 'meta.json'), JSON.stringify(cli.metafile));
+// Which source and package went into which output file: the package test traces a static check's loads with it.
+writeFileSync(join(DIST, 'meta.json'), JSON.stringify(cli.metafile));
 
 // The pack cache, made with the same schemas the CLI validates with: scripts/build-pack.mjs imports them from src/,
 // so it is bundled like the CLI into dist/ and run from there, then removed.
@@ -153,4 +154,3 @@ if (help.status !== 0 || !help.stdout.includes('Usage: prodready')) {
   process.exit(1);
 }
 writeFileSync(join(DIST, 'help.txt'), help.stdout);
-writeFileSync(join(DIST, 'build-stamp.json'), `${JSON.stringify({ version: pkg.version, minify })}\n`);
