@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { PACK_CACHE_FILE, sha256 } from '../src/engine/pack-cache.js';
+import { checklistSchema } from '../src/engine/checklist.js';
 import { ruleSchema } from '../src/engine/rule-schema.js';
 import { catalogueSchema } from '../src/model/catalogue.js';
 
@@ -13,7 +14,8 @@ for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
   const text = readFileSync(join(dir, name), 'utf8');
   let schema;
   if (name === 'variables.yaml') schema = catalogueSchema;
-  else if (name === 'chart-defaults.yaml' || name === 'checklist.yaml') continue; // data read elsewhere, not rules
+  else if (name === 'checklist.yaml') schema = checklistSchema;
+  else if (name === 'chart-defaults.yaml') continue; // Helm values, read as YAML 1.1 with positions by the model
   else schema = ruleSchema;
   const parsed = schema.safeParse(parse(text));
   // An invalid file is left out: the loader then parses it and reports its problems as usual.

@@ -17,15 +17,31 @@ export const DIST = join(ROOT, 'dist');
  *    at its own place in that layout and keeps import.meta.url as it is. scripts/build.mjs checks both afterwards.
  * 2. `import { z } from 'zod'` becomes `import * as z from 'zod'` (the same bindings): esbuild then keeps only the
  *    parts of zod the schemas use, about 90 kB instead of 450 kB with every locale, which a cold start parses.
+ * 3. The generated registries (src/checks/index.ts, src/probes/index.ts) import each template on demand; in the
+ *    bundle those imports all go to one chunk per registry, since loading a pack needs every template anyway and
+ *    one file loads faster than thirty. The registry stays lazy: nothing is loaded before a pack is.
  */
+const REGISTRIES = new Set([join('src', 'checks', 'index.ts'), join('src', 'probes', 'index.ts')]);
+const ALL = 'all-templates.js';
+
 export function sourcePlugin(chunkDir, entries = []) {
   const own = new Set(entries.map((e) => resolve(ROOT, e)));
   return {
     name: 'prodready-source',
     setup(b) {
+      // The module that holds every template of a registry, exported by id.
+      b.onResolve({ filter: new RegExp(`^\\./${ALL.replace('.', '\\.')}$`) }, (a) => ({ path: a.resolveDir, namespace: 'registry' }));
+      b.onLoad({ filter: /.*/, namespace: 'registry' }, (a) => {
+        const ids = [...readFileSync(join(a.path, 'index.ts'), 'utf8').matchAll(/\bimport\('\.\/([a-z0-9-]+)\.js'\)/g)].map((m) => m[1]);
+        const lines = ids.map((id) => `export { default as ${JSON.stringify(id)} } from ${JSON.stringify(join(a.path, `${id}.ts`))};`);
+        return { contents: lines.join('\n'), loader: 'ts', resolveDir: a.path };
+      });
       b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (a) => {
         let text = readFileSync(a.path, 'utf8');
         text = text.replace(/^import \{ z \} from 'zod';$/gm, "import * as z from 'zod';");
+        if (REGISTRIES.has(relative(ROOT, a.path))) {
+          text = text.replace(/\bimport\('\.\/([a-z0-9-]+)\.js'\)/g, (_, id) => `import('./${ALL}').then((m) => ({ default: m[${JSON.stringify(id)}] }))`);
+        }
         if (!own.has(a.path) && text.includes('import.meta.url')) {
           const asBuilt = relative(join(ROOT, 'src'), a.path).replace(/\.ts$/, '.js');
           const fromChunk = relative(chunkDir, join(DIST, asBuilt)).replace(/\\/g, '/');
