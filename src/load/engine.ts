@@ -121,7 +121,8 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
     .sort((a, b) => b.length - a.length);
   const samplesPerCause = opts.samplesPerCause ?? 3;
 
-  const { build } = await import('hdr-histogram-js');
+  // `.default`: a CommonJS package, whose namespace in a code-split bundle holds module.exports as its default.
+  const { build } = (await import('hdr-histogram-js')).default;
   const histogram = build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: MAX_TRACKABLE_US,

@@ -1,13 +1,14 @@
 // The packed tarball, installed the way an air-gapped reviewer installs it: `npm install --offline` of the file
 // into an empty project with an EMPTY npm cache. That works only because the package has no runtime dependency
 // (everything is bundled into dist/), so this test also proves there is nothing left to fetch.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
+import { startDemoTarget } from '../../src/demo/target.js';
 
 const work = mkdtempSync(join(tmpdir(), 'prodready-pack-'));
 const app = join(work, 'app');
@@ -62,6 +63,23 @@ function packagesLoaded(args: string[]): { files: string[]; packages: Set<string
   return { files, packages };
 }
 
+/** The installed CLI without blocking this process, whose loopback target must keep answering. */
+function runAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin(), args, { cwd: app, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 describe('the installed package', () => {
   it('carries the bundle, the rule pack and the docs, and nothing from tests, benches, sources or the demo', () => {
     expect(listing).toContain('rules/recsys/variables.yaml');
@@ -112,6 +130,33 @@ describe('the installed package', () => {
     expect(files).toContain('dist/cli.js');
     expect(packages).toContain('yaml'); // the trace sees the bundled packages a check does need
     for (const heavy of ['pg', 'undici', 'jose', 'hdr-histogram-js']) expect([...packages]).not.toContain(heavy);
+  });
+
+  // The live paths import their packages on demand; a CommonJS package imported so is shaped differently in a
+  // code-split bundle than in Node, so the bundle itself must run them.
+  it('runs a bounded load burst (the burst engine and the histogram, imported on demand)', async () => {
+    const target = await startDemoTarget({});
+    try {
+      const r = await runAsync(['load', '--base-url', target.url, '--requests', '20', '--concurrency', '2', '--warmup', '0', '--format', 'json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const result = JSON.parse(r.stdout) as { requests: number; latency_ms: { p95: number | null } };
+      expect(result.requests).toBe(20);
+      expect(result.latency_ms.p95).toBeGreaterThan(0);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('probes a live target (undici, imported on demand)', async () => {
+    const target = await startDemoTarget({});
+    try {
+      const r = await runAsync(['probe', '--target', target.url]);
+      expect(r.stderr).not.toMatch(/internal error/);
+      expect(r.stdout).toMatch(/^ok\s+readyz\s+GET http:\/\/127\.0\.0\.1:\d+\/readyz: 200 /m);
+    } finally {
+      await target.close();
+    }
   });
 
   it('--version loads no bundled package at all', () => {

@@ -75,7 +75,8 @@ export async function boundedRequest(io: HttpIo, req: BoundedRequest): Promise<B
     const shown = safeUrl(url);
     let res: Dispatcher.ResponseData;
     try {
-      const { request } = await import('undici');
+      // `.default`: undici is CommonJS, whose namespace in a code-split bundle holds module.exports as its default.
+      const { request } = (await import('undici')).default;
       res = await request(url, {
         dispatcher: io.dispatcher,
         method,
