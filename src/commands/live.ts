@@ -7,7 +7,8 @@ import type { Report } from '../engine/define.js';
 import type { ProbeExecutor } from '../engine/evaluate.js';
 import type { LoadedRule } from '../engine/load-rules.js';
 import type { DeploymentModel } from '../model/types.js';
-import { createLiveProbes, type LiveProbes } from './live-probes.js';
+// The probe runner (undici, pg) is loaded only when something live runs: a static check never loads it.
+import type { LiveProbes } from './live-probes.js';
 import { resolveTarget, type TargetOptions } from './target-options.js';
 
 export const LOAD_UNIT = 'load-burst-p95';
@@ -70,6 +71,7 @@ export function createLiveSession(opts: LiveOptions, config: RunConfig, env: Nod
           return out;
         }
         const target = resolveTarget(opts, env, model);
+        const { createLiveProbes } = await import('./live-probes.js');
         live = createLiveProbes({ target, model, config, now, recordLoad: (r) => void load.push(r) });
         for (const [id, c] of await live.run(probeRules)) out.set(id, c);
         return out;

@@ -6,7 +6,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../engine/errors.js';
-import { runBurst, type BurstProgress } from '../load/engine.js';
+// The burst engine (sockets, TLS, the histogram) is loaded when a burst runs, not when the program starts.
+import type { BurstProgress } from '../load/engine.js';
 import { judgeLoad } from '../load/gates.js';
 import { readLoadReport } from '../load/baseline.js';
 import { formatLoadText, formatProgress } from '../load/format.js';
@@ -270,6 +271,7 @@ export async function runLoadCommand(o: LoadCommandOptions, io: LoadCommandIO): 
         lastLen = line.length;
       }
     : undefined;
+  const { runBurst } = await import('../load/engine.js');
   const result = await runBurst({
     target: { baseUrl: r.baseUrl, tenant: r.tenant, authHeaders: r.authHeaders, caPem: r.caPem },
     params: r.params,

@@ -5,7 +5,8 @@
 // Transport: the burst opens its own keep-alive connections (src/load/h1.ts), exactly `concurrency` of them,
 // and closes them when it ends; it does not use a shared undici dispatcher, whose per-request work would make
 // the generator, not the server, the thing measured.
-import * as hdr from 'hdr-histogram-js';
+// The histogram is loaded when a burst runs: a static check, which loads this module's probe, never pays for it.
+import type * as hdr from 'hdr-histogram-js';
 import type { LatencySummary, LoadResult } from './types.js';
 import { burstParamsSchema, type BurstParams, type BurstParamsInput } from './params.js';
 import { requestSource } from './requests.js';
@@ -120,7 +121,9 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
     .sort((a, b) => b.length - a.length);
   const samplesPerCause = opts.samplesPerCause ?? 3;
 
-  const histogram = hdr.build({
+  // `.default`: a CommonJS package, whose namespace in a code-split bundle holds module.exports as its default.
+  const { build } = (await import('hdr-histogram-js')).default;
+  const histogram = build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: MAX_TRACKABLE_US,
     numberOfSignificantValueDigits: 3,

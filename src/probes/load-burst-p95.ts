@@ -6,7 +6,6 @@
 // server's; it honours ctx.signal and takes the extra CA from ctx.target.caPem.
 import { z } from 'zod';
 import { defineProbe } from '../engine/define.js';
-import { runBurst } from '../load/engine.js';
 import { judgeLoad } from '../load/gates.js';
 import { displayUrl } from '../load/format.js';
 import { burstParamsSchema, LOAD_CAPS } from '../load/params.js';
@@ -69,6 +68,8 @@ export default defineProbe({
   },
   async run(ctx, params) {
     const { p95MaxMs, p99MaxMs, errorRateMax, rateLimitedMax, ...burst } = params;
+    // Imported here, not at the top: loading the pack reads this probe's meta and must not load sockets and TLS.
+    const { runBurst } = await import('../load/engine.js');
     const result = await runBurst({
       target: {
         baseUrl: ctx.target.baseUrl!,
