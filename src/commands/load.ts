@@ -278,8 +278,9 @@ export async function runLoadCommand(o: LoadCommandOptions, io: LoadCommandIO): 
   });
   if (showProgress && lastLen > 0) io.stderr.write(`\r${' '.repeat(lastLen)}\r`);
   const verdicts = judgeLoad(result, r.gates);
-  // With no HTTP answer at all there are no numbers to pass anything on, gates asked or not.
-  const unanswered = result.requests > 0 && Object.keys(result.status_codes).length === 0;
+  // With no successful answer there is nothing to pass, gates asked or not: every request refused,
+  // rate limited or failing says the service did not serve this burst.
+  const unanswered = result.requests > 0 && result.success === 0;
   // An interrupted burst is not a pass either, whatever its partial figures say.
   const failed = unanswered || result.stopped_by === 'abort' || verdicts.some((v) => v.status === 'fail' || v.status === 'unknown');
   const json = `${JSON.stringify({ ...result, gates: verdicts }, null, 2)}\n`;
@@ -329,8 +330,9 @@ or arrivals wait for a free connection (their wait counts in the latencies, and 
 if the burst ends first).
 Point it at a test tenant: recommend calls may be written to the exposure log and reach experiment analytics.
 
-Exit codes: 0 every gate passed (or none asked), 1 a gate failed or could not be judged, no request got an
-HTTP answer at all, or the burst was interrupted, 2 bad flags.
+Exit codes: 0 every gate passed (or none asked), 1 a gate failed or could not be judged, no request got a
+successful (2xx) answer, or the burst was interrupted, 2 bad flags.
+A 429 or 503 with Retry-After pauses the burst that long; a wait past --duration ends it (ended by: retry-after).
 Examples:
   prodready load --base-url https://recsys.example --tenant acme --p95-max 250 --error-rate-max 1%
   BASE_URL=http://localhost:8000 DEV_HEADERS=true REQUESTS=1000 CONCURRENCY=25 prodready load --format json
