@@ -2,8 +2,7 @@
 // Flags win over the recsys harness's environment variables (BASE_URL, ENDPOINT, TENANT_ID, SURFACE, K, REQUESTS,
 // CONCURRENCY, DEV_HEADERS, BEARER_TOKEN, API_KEY), which win over the defaults.
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeOutputFile } from './output-file.js';
 import type { Command } from 'commander';
 import { UserError } from '../engine/errors.js';
 import { runBurst, type BurstProgress } from '../load/engine.js';
@@ -241,8 +240,7 @@ export async function runImportCommand(o: LoadCommandOptions, io: LoadCommandIO,
   const verdicts = judged.reports.map((r) => ({ status: r.status, messageId: r.messageId, message: renderLoadMessage(r.messageId, r.data), location: r.location, evidence: r.evidence }));
   const json = `${JSON.stringify({ results: judged.results, verdicts, status: judged.status }, null, 2)}\n`;
   if (o.output) {
-    await mkdir(dirname(o.output), { recursive: true });
-    await writeFile(o.output, json);
+    await writeOutputFile(o.output, json);
   }
   if (format === 'json') io.stdout.write(json);
   else {
@@ -285,8 +283,7 @@ export async function runLoadCommand(o: LoadCommandOptions, io: LoadCommandIO): 
   const failed = unanswered || result.stopped_by === 'abort' || verdicts.some((v) => v.status === 'fail' || v.status === 'unknown');
   const json = `${JSON.stringify({ ...result, gates: verdicts }, null, 2)}\n`;
   if (o.output) {
-    await mkdir(dirname(o.output), { recursive: true });
-    await writeFile(o.output, json);
+    await writeOutputFile(o.output, json);
   }
   io.stdout.write(r.format === 'json' ? json : formatLoadText(result, verdicts, r.baseUrl));
   return { exitCode: failed ? 1 : 0, result, verdicts };
