@@ -1,6 +1,7 @@
 // Faults on the live side, one test per row of docs/faults.md: real loopback servers and a real
 // PostgreSQL misbehave, the real CLI probes them, and each run must end within the probe's
 // deadline plus a margin, with the fault classified by its code as a finding with evidence.
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -456,6 +457,42 @@ describe('faults met by the load burst', () => {
     await loadAgainst(row, s.url);
     // Ten requests stopped at 8 MiB each, plus what was in flight: far below 2 GB.
     expect(served).toBeLessThan(512 * 1024 * 1024);
+  });
+});
+
+/** Runs the CLI for a user-side fault: one coded line on stderr, exit 2, no stack, within the bound. */
+async function userFault(row: { id: string; code: string; boundMs: number }, args: string[]) {
+  const r = await runAsync(args, { cwd: tmp, timeoutMs: 60_000 });
+  expect(r.code).toBe(2);
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^prodready: error\\[${row.code}\\]: `));
+  expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  expect(r.elapsedMs).toBeLessThan(row.boundMs + MARGIN_MS + STARTUP_MS);
+  return lines[0]!;
+}
+
+const READY_INPUTS = ['--values', path.join(ROOT, 'fixtures/ready/values.yaml'), '--env', path.join(ROOT, 'fixtures/ready/prod.env')];
+
+describe('faults on the user side', () => {
+  it('output-directory: --output names a directory', async () => {
+    const row = { id: 'output-directory', code: 'output-unwritable', boundMs: 0 };
+    const line = await userFault(row, ['check', ...READY_INPUTS, '--format', 'json', '--output', tmp]);
+    expect(line).toContain('EISDIR');
+  });
+
+  it('output-disk-full: --output on a full disk (/dev/full)', async () => {
+    const row = { id: 'output-disk-full', code: 'output-unwritable', boundMs: 0 };
+    const line = await userFault(row, ['check', ...READY_INPUTS, '--format', 'sarif', '--output', '/dev/full']);
+    expect(line).toContain('ENOSPC');
+  });
+
+  it('values-fifo-silent: --values names a FIFO nobody writes to', async () => {
+    const row = { id: 'values-fifo-silent', code: 'input-deadline', boundMs: 1000 };
+    const fifo = path.join(tmp, 'silent-values.yaml');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const line = await userFault(row, ['check', '--values', fifo, '--input-timeout', '1']);
+    expect(line).toContain(fifo);
   });
 });
 
