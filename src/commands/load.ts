@@ -1,7 +1,7 @@
 // `prodready load`: the embedded burst on its own, for people who just want the numbers (and for CI gates).
 // Flags win over the recsys harness's environment variables (BASE_URL, ENDPOINT, TENANT_ID, SURFACE, K, REQUESTS,
 // CONCURRENCY, DEV_HEADERS, BEARER_TOKEN, API_KEY), which win over the defaults.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { writeOutputFile } from './output-file.js';
 import type { Command } from 'commander';
 import { UserError } from '../engine/errors.js';
@@ -162,8 +162,11 @@ export function resolveLoadOptions(o: LoadCommandOptions, env: NodeJS.ProcessEnv
   let caPem: string | undefined;
   if (o.caFile) {
     try {
+      // A FIFO or device would block the read (or never end): only a regular file is a CA file.
+      if (!statSync(o.caFile).isFile()) throw new UserError('file-unreadable', `--ca-file ${o.caFile} is not a regular file`);
       caPem = readFileSync(o.caFile, 'utf8');
     } catch (e) {
+      if (e instanceof UserError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
       throw new UserError(code === 'ENOENT' ? 'file-not-found' : 'file-unreadable', `cannot read --ca-file ${o.caFile} (${code ?? 'error'})`);
     }

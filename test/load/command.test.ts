@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -91,6 +92,16 @@ describe('prodready load: options', () => {
       expect(e.message).not.toContain('\n');
     }
     expect(userErrorOf(() => resolveLoadOptions({ baseline: '/nonexistent/b.json' }, {})).code).toBe('file-not-found');
+  });
+
+  it('refuses a FIFO as --baseline or --ca-file instead of blocking on it', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'prodready-load-fifo-'));
+    const fifo = path.join(dir, 'baseline.json');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const b = userErrorOf(() => resolveLoadOptions({ baseline: fifo }, {}));
+    expect([b.code, b.message]).toEqual(['file-unreadable', `baseline ${fifo} is not a regular file`]);
+    const c = userErrorOf(() => resolveLoadOptions({ caFile: fifo }, {}));
+    expect([c.code, c.message]).toEqual(['file-unreadable', `--ca-file ${fifo} is not a regular file`]);
   });
 
   it('parses durations and ratios', () => {
