@@ -374,6 +374,15 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
 
   function next(c: Conn): void {
     if (stopping) return finishIfIdle();
+    if (performance.now() < pausedUntil) {
+      // Parked until the pause ends (warm-up included); stop() clears the timer, and the connection is idle meanwhile.
+      const t = setTimeout(() => {
+        parked.delete(t);
+        next(c);
+      }, pausedUntil - performance.now());
+      parked.add(t);
+      return;
+    }
     if (!measuring) {
       if (warmIssued < params.warmup && performance.now() < deadline) {
         warmIssued++;
@@ -388,15 +397,6 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
       return;
     }
     const now = performance.now();
-    if (now < pausedUntil) {
-      // Parked until the pause ends; stop() clears the timer, and the connection is idle meanwhile.
-      const t = setTimeout(() => {
-        parked.delete(t);
-        next(c);
-      }, pausedUntil - now);
-      parked.add(t);
-      return;
-    }
     if (open) {
       // A freed connection takes the oldest due arrival; its latency still counts from when it was due.
       if (issued < params.requests && now < deadline && due(issued) <= now) {

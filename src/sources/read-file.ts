@@ -173,8 +173,38 @@ async function firstBytes(fd: number, name: string, deadlineMs: number): Promise
   }
 }
 
-async function readStdin(limit: number): Promise<Buffer> {
-  return readBounded(process.stdin, '<stdin>', limit);
+/** Standard input, bounded in size, and in silence: `sleep 1d | prodready check --manifests -` ends with a coded error. */
+async function readStdin(limit: number, deadlineMs: number): Promise<Buffer> {
+  let timer: NodeJS.Timeout | undefined;
+  let silent = false;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      silent = true;
+      process.stdin.destroy();
+    }, deadlineMs);
+  };
+  const watched = async function* () {
+    arm();
+    for await (const chunk of process.stdin) {
+      arm();
+      yield chunk as Buffer;
+    }
+  };
+  try {
+    const buf = await readBounded(Object.assign(watched(), { destroy: () => process.stdin.destroy() }), '<stdin>', limit);
+    if (silent) throw stdinSilent(deadlineMs);
+    return buf;
+  } catch (e) {
+    if (silent) throw stdinSilent(deadlineMs);
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function stdinSilent(deadlineMs: number): UserError {
+  return new UserError('input-deadline', `<stdin>: nothing more was written to it within ${deadlineMs / 1000} s; give a file, or end the input`);
 }
 
 function unreadable(path: string, e: unknown): UserError {
@@ -187,7 +217,7 @@ function unreadable(path: string, e: unknown): UserError {
 export async function readInput(path: string, limitOrOptions: number | ReadOptions = {}): Promise<TextFile> {
   const o: ReadOptions = typeof limitOrOptions === 'number' ? { limit: limitOrOptions } : limitOrOptions;
   const limit = o.limit ?? MAX_INPUT_BYTES;
-  if (path === '-') return decodeUtf8('<stdin>', await readStdin(limit));
+  if (path === '-') return decodeUtf8('<stdin>', await readStdin(limit, o.pipeDeadlineMs ?? PIPE_DEADLINE_MS));
   let st;
   try {
     // Synchronous on purpose: a check reads a few small local files one after another, and each async call is a

@@ -67,6 +67,28 @@ describe('a FIFO given as --values', () => {
     expect(JSON.parse(r.stdout).inputs).toEqual(expect.arrayContaining([expect.objectContaining({ file: path })]));
   }, 40_000);
 
+  it('standard input that stays open and silent ends at --input-timeout too', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'check', '--manifests', '-', '--input-timeout', '1'], {
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.write('apiVersion: v1\n'); // then nothing more, and never closed
+    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+    expectOneLineError({ code, stderr }, 'input-deadline');
+  }, 40_000);
+
+  it('a FIFO named *.yaml in a rule directory is refused, not read', () => {
+    const dir = tmp();
+    expect(spawnSync('mkfifo', [join(dir, 'my-rule.yaml')]).status).toBe(0);
+    const r = run(['check', ...READY, '--rules', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^prodready: error\[invalid-rule-definition\]/);
+    expect(r.stderr).toContain('my-rule.yaml: is not a regular file');
+  });
+
   it('a bad --input-timeout is a coded error', () => {
     expectOneLineError(run(['check', ...READY, '--input-timeout', 'soon']), 'invalid-option');
   });
