@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT, run, runAsync } from '../helpers/cli.js';
+import { closedPort } from '../helpers/http-server.js';
 
 const fixture = (f: string): string => join(ROOT, 'fixtures', f);
 const READY = ['--values', fixture('ready/values.yaml'), '--env', fixture('ready/prod.env'), '--manifests', fixture('ready/rendered.yaml')];
@@ -40,10 +41,11 @@ describe('--output that cannot take the report', () => {
     expect(line).toContain('a\\x0ab');
   });
 
-  it('load --output naming a directory, and fleet --output naming a file', () => {
+  it('load --output naming a directory, and fleet --output naming a file', async () => {
     const dir = tmp();
-    // Nothing listens on port 9 of loopback: one refused request, then the write fails.
-    expectOneLineError(run(['load', '--base-url', 'http://127.0.0.1:9', '--requests', '1', '--warmup', '0', '--output', dir]), 'output-unwritable');
+    // Nothing listens there: one refused request, then the write fails.
+    const port = await closedPort();
+    expectOneLineError(run(['load', '--base-url', `http://127.0.0.1:${port}`, '--requests', '1', '--warmup', '0', '--output', dir]), 'output-unwritable');
     const file = join(dir, 'not-a-folder');
     writeFileSync(file, 'x');
     expectOneLineError(run(['check', '--each', fixture('ready'), '--format', 'json', '--output', file]), 'output-unwritable');
