@@ -231,7 +231,7 @@ export class H1Connection {
             return;
           }
           // "HTTP/1.x NNN"
-          if (!HTTP1.equals(data.subarray(off, off + HTTP1.length)) || data[off + 8] !== 0x20) {
+          if (end - off < 12 || HTTP1.compare(data, off, off + HTTP1.length) !== 0 || data[off + 8] !== 0x20) {
             return this.fail('HPE_INVALID_CONSTANT', 'not an HTTP/1 response');
           }
           const status = (data[off + 9]! - 48) * 100 + (data[off + 10]! - 48) * 10 + (data[off + 11]! - 48);

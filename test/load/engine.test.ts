@@ -347,6 +347,9 @@ describe('runBurst: answers that are not HTTP', () => {
     expect(broken.success).toBe(0);
     const almost = await burst(await rawTcp('HTTX/1.1 200 OK\r\n\r\n'), { requests: 1, concurrency: 1, warmup: 0 });
     expect(almost.error_causes).toEqual({ HPE_INVALID_CONSTANT: 1 });
+    // Shorter than any status line: refused without reading past the bytes that came.
+    const tiny = await burst(await rawTcp('X\r\n\r\n'), { requests: 1, concurrency: 1, warmup: 0 });
+    expect(tiny.error_causes).toEqual({ HPE_INVALID_CONSTANT: 1 });
   });
 });
 
