@@ -1,5 +1,6 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { appendFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { writeOutputFile } from './output-file.js';
 import type { Command } from 'commander';
 import { loadConfig } from '../engine/config.js';
 import { defaultConfig, type RunConfig } from '../engine/config-types.js';
@@ -14,7 +15,7 @@ import { buildModel } from '../model/build.js';
 import type { DeploymentModel } from '../model/types.js';
 import { loadReporter, type FormatName } from '../reporters/index.js';
 import { pairFormatsWithOutputs } from '../reporters/output-pairs.js';
-import { readInput } from '../sources/read-file.js';
+import { PIPE_DEADLINE_MS, readInput } from '../sources/read-file.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { VERSION } from '../version.js';
 import { loadPack, unitMetas } from './pack.js';
@@ -49,6 +50,18 @@ export interface CheckOptions {
   root?: string;
   sarifCategory?: string;
   docsUrl?: string;
+  /** Seconds a pipe or FIFO given as an input may stay silent (default 30). */
+  inputTimeout?: string;
+}
+
+/** `--input-timeout` in ms: a positive number of seconds, at most an hour. */
+function inputTimeoutMs(raw: string | undefined): number {
+  if (raw === undefined) return PIPE_DEADLINE_MS;
+  const s = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(s > 0) || s > 3600) {
+    throw new UserError('invalid-option', `--input-timeout must be a number of seconds between 0 and 3600, got ${JSON.stringify(raw.slice(0, 40))}`);
+  }
+  return s * 1000;
 }
 
 export function collect(value: string, previous: string[] = []): string[] {
@@ -92,10 +105,11 @@ export async function runCheck(
   if ([...opts.manifests, ...opts.values, ...opts.env].filter((f) => f === '-').length > 1) {
     throw new UserError('invalid-option', 'only one input can be read from stdin (-)');
   }
+  const read = { pipeDeadlineMs: inputTimeoutMs(opts.inputTimeout) };
   const [envFiles, valuesFiles, manifestFiles] = await Promise.all([
-    Promise.all(opts.env.map((f) => readInput(f))),
-    Promise.all(opts.values.map((f) => readInput(f))),
-    Promise.all(opts.manifests.map((f) => readInput(f))),
+    Promise.all(opts.env.map((f) => readInput(f, read))),
+    Promise.all(opts.values.map((f) => readInput(f, read))),
+    Promise.all(opts.manifests.map((f) => readInput(f, read))),
   ]);
   const rules = extras.rules ?? (await loadPack(config, opts.rules));
   const known = new Set(rules.map((r) => r.rule.id));
@@ -191,8 +205,7 @@ export async function writeReports(
     const reporter = await loadReporter(format);
     const text = reporter(result, ctx(format, output));
     if (output) {
-      await mkdir(dirname(output), { recursive: true });
-      await writeFile(output, text);
+      await writeOutputFile(output, text);
     } else {
       process.stdout.write(text);
     }
@@ -221,6 +234,7 @@ export function registerCheckCommand(program: Command): void {
     .option('--rules <dir>', 'an extra rule pack directory (repeatable)', collect, [])
     .option('--config <file>', 'config file (default: the nearest .prodready.yaml from here up)')
     .option('--attestations <file>', 'attestations file (default: ./prodready.attestations.yaml when present)')
+    .option('--input-timeout <seconds>', 'longest a pipe or FIFO given as an input may stay silent (default 30)')
     .option('--no-chart-defaults', "do not merge the recsys chart's own values under --values")
     .option('--no-color', 'no colors in the text report')
     .option('-v, --verbose', 'show the evidence of passing rules too')

@@ -1,7 +1,8 @@
 // Fleet mode: `check --each GLOB` audits every matched deployment in one process. Rules are loaded once;
 // each deployment is read, judged, reported and dropped, so memory stays flat however large the fleet.
 import { statSync } from 'node:fs';
-import { mkdir, writeFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { makeOutputDir, writeOutputFile } from './output-file.js';
 import { extname, isAbsolute, join } from 'node:path';
 import { Chalk } from 'chalk';
 import { glob } from 'tinyglobby';
@@ -130,7 +131,7 @@ export async function judgeDeployment(match: string, env: FleetEnv): Promise<Jud
   let out = '';
   for (const [format, reporter] of reporters) {
     if (outDir) {
-      await writeFile(join(outDir, `${slug(d.name)}.${EXTENSIONS[format] ?? 'txt'}`), reporter(result, ctx));
+      await writeOutputFile(join(outDir, `${slug(d.name)}.${EXTENSIONS[format] ?? 'txt'}`), reporter(result, ctx));
     } else if (format === 'json') {
       // One deployment per line (JSON Lines), so a consumer can stream a large fleet.
       out += `${JSON.stringify(result)}\n`;
@@ -153,7 +154,7 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
     throw new UserError('invalid-option', `with --each, ${formats.join(', ')} need --output <directory> (one file per deployment)`);
   }
   if (!outDir && formats.length > 1) throw new UserError('invalid-option', 'with --each and no --output, give one --format (text or json)');
-  if (outDir) await mkdir(outDir, { recursive: true });
+  if (outDir) await makeOutputDir(outDir);
 
   const env = await fleetEnv(opts, config, formats, outDir, !outDir && opts.color !== false && process.stdout.isTTY ? 1 : 0);
   const c = new Chalk({ level: env.colorLevel });
@@ -175,7 +176,7 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
   } else {
     const table = summaryTable(rows, c);
     process.stdout.write(table);
-    if (outDir) await writeFile(join(outDir, 'summary.txt'), summaryTable(rows, new Chalk({ level: 0 })));
+    if (outDir) await writeOutputFile(join(outDir, 'summary.txt'), summaryTable(rows, new Chalk({ level: 0 })));
   }
   if (rows.some((r) => r.verdict === 'error')) return 2;
   return rows.some((r) => r.verdict === 'not-ready') ? 1 : 0;

@@ -1,9 +1,8 @@
 // `prodready load`: the embedded burst on its own, for people who just want the numbers (and for CI gates).
 // Flags win over the recsys harness's environment variables (BASE_URL, ENDPOINT, TENANT_ID, SURFACE, K, REQUESTS,
 // CONCURRENCY, DEV_HEADERS, BEARER_TOKEN, API_KEY), which win over the defaults.
-import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { writeOutputFile } from './output-file.js';
 import type { Command } from 'commander';
 import { UserError } from '../engine/errors.js';
 // The burst engine (sockets, TLS, the histogram) is loaded when a burst runs, not when the program starts.
@@ -164,8 +163,11 @@ export function resolveLoadOptions(o: LoadCommandOptions, env: NodeJS.ProcessEnv
   let caPem: string | undefined;
   if (o.caFile) {
     try {
+      // A FIFO or device would block the read (or never end): only a regular file is a CA file.
+      if (!statSync(o.caFile).isFile()) throw new UserError('file-unreadable', `--ca-file ${o.caFile} is not a regular file`);
       caPem = readFileSync(o.caFile, 'utf8');
     } catch (e) {
+      if (e instanceof UserError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
       throw new UserError(code === 'ENOENT' ? 'file-not-found' : 'file-unreadable', `cannot read --ca-file ${o.caFile} (${code ?? 'error'})`);
     }
@@ -242,8 +244,7 @@ export async function runImportCommand(o: LoadCommandOptions, io: LoadCommandIO,
   const verdicts = judged.reports.map((r) => ({ status: r.status, messageId: r.messageId, message: renderLoadMessage(r.messageId, r.data), location: r.location, evidence: r.evidence }));
   const json = `${JSON.stringify({ results: judged.results, verdicts, status: judged.status }, null, 2)}\n`;
   if (o.output) {
-    await mkdir(dirname(o.output), { recursive: true });
-    await writeFile(o.output, json);
+    await writeOutputFile(o.output, json);
   }
   if (format === 'json') io.stdout.write(json);
   else {
@@ -280,14 +281,14 @@ export async function runLoadCommand(o: LoadCommandOptions, io: LoadCommandIO): 
   });
   if (showProgress && lastLen > 0) io.stderr.write(`\r${' '.repeat(lastLen)}\r`);
   const verdicts = judgeLoad(result, r.gates);
-  // With no HTTP answer at all there are no numbers to pass anything on, gates asked or not.
-  const unanswered = result.requests > 0 && Object.keys(result.status_codes).length === 0;
+  // With no successful answer there is nothing to pass, gates asked or not: every request refused,
+  // rate limited or failing says the service did not serve this burst.
+  const unanswered = result.requests > 0 && result.success === 0;
   // An interrupted burst is not a pass either, whatever its partial figures say.
   const failed = unanswered || result.stopped_by === 'abort' || verdicts.some((v) => v.status === 'fail' || v.status === 'unknown');
   const json = `${JSON.stringify({ ...result, gates: verdicts }, null, 2)}\n`;
   if (o.output) {
-    await mkdir(dirname(o.output), { recursive: true });
-    await writeFile(o.output, json);
+    await writeOutputFile(o.output, json);
   }
   io.stdout.write(r.format === 'json' ? json : formatLoadText(result, verdicts, r.baseUrl));
   return { exitCode: failed ? 1 : 0, result, verdicts };
@@ -331,8 +332,9 @@ or arrivals wait for a free connection (their wait counts in the latencies, and 
 if the burst ends first).
 Point it at a test tenant: recommend calls may be written to the exposure log and reach experiment analytics.
 
-Exit codes: 0 every gate passed (or none asked), 1 a gate failed or could not be judged, no request got an
-HTTP answer at all, or the burst was interrupted, 2 bad flags.
+Exit codes: 0 every gate passed (or none asked), 1 a gate failed or could not be judged, no request got a
+successful (2xx) answer, or the burst was interrupted, 2 bad flags.
+A 429 or 503 with Retry-After pauses the burst that long; a wait past --duration ends it (ended by: retry-after).
 Examples:
   prodready load --base-url https://recsys.example --tenant acme --p95-max 250 --error-rate-max 1%
   BASE_URL=http://localhost:8000 DEV_HEADERS=true REQUESTS=1000 CONCURRENCY=25 prodready load --format json

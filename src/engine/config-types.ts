@@ -19,6 +19,8 @@ export interface Thresholds {
   replicasMin: number;
   backupMaxAgeHours: number;
   loadResultMaxAgeDays: number;
+  /** Latest a waiver's `until` or an attestation's `expires` may lie after today, in days. */
+  maxExpiryDays: number;
 }
 
 export interface RunConfig {
@@ -42,6 +44,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   replicasMin: 2,
   backupMaxAgeHours: 26,
   loadResultMaxAgeDays: 30,
+  maxExpiryDays: 365,
 };
 
 export const DEFAULT_BACKUP_MARKER_QUERY =

@@ -15,7 +15,10 @@ export type UserErrorCode =
   | 'invalid-load-results'
   | 'unknown-rule'
   | 'missing-input'
-  | 'output-conflict';
+  | 'output-conflict'
+  | 'output-unwritable'
+  | 'input-deadline'
+  | 'unsafe-pattern';
 
 export interface ProblemDetail {
   file?: string;

@@ -48,7 +48,9 @@ export interface LoadResult {
   /** Error causes by code (`ECONNRESET`, `UND_ERR_HEADERS_TIMEOUT`, `HTTP_500`) with counts. */
   error_causes: Record<string, number>;
   /** Which cap ended the burst, if one did. */
-  stopped_by?: 'requests' | 'duration' | 'timeout' | 'abort' | null;
+  stopped_by?: 'requests' | 'duration' | 'timeout' | 'abort' | 'retry-after' | null;
+  /** Time the burst waited because answers asked for it (Retry-After), ms; absent when it never waited. */
+  retry_after_ms?: number;
   /** A few error causes as seen (problem body or error message, secrets redacted), by cause code. */
   error_samples?: Record<string, string[]>;
   /** Requests sent before measuring and not counted. */

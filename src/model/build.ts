@@ -124,6 +124,13 @@ export function buildModel(inputs: ModelInputs): DeploymentModel {
     catalogue,
   };
 
+  // Bytes that are not UTF-8 were read as U+FFFD: say where, instead of judging the replaced text silently.
+  for (const f of [...inputs.valuesFiles, ...inputs.manifestFiles, ...inputs.envFiles]) {
+    if (!f.invalidUtf8) continue;
+    const { offset, line, column } = f.invalidUtf8;
+    model.problems.push({ file: f.name, line, column, code: 'invalid-utf8', message: `byte ${offset} (line ${line}, column ${column}) is not valid UTF-8` });
+  }
+
   let values: LoadedValues | undefined;
   if (inputs.valuesFiles.length > 0) {
     const files = inputs.chartDefaults === false ? inputs.valuesFiles : [chartDefaults(), ...inputs.valuesFiles];

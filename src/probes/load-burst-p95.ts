@@ -60,6 +60,8 @@ export default defineProbe({
       mostlyRateLimited:
         '{{rateLimited}} of {{requests}} requests were rate limited (429), so the burst measured the rate limiter, not the service; raise the tenant limit for the test tenant or lower the concurrency',
       aborted: 'the burst was interrupted after {{requests}} requests, before it could be judged',
+      retryAfterPastDeadline:
+        'after {{requests}} requests the service asked (Retry-After) to wait past the end of the burst, so it could not be judged; raise the tenant limit for the test tenant or lower the concurrency',
     },
     params: paramsSchema,
     // The engine ends a burst by its duration cap plus one request timeout; this deadline covers the largest caps.
@@ -95,6 +97,10 @@ export default defineProbe({
 
     if (result.stopped_by === 'abort') {
       ctx.unknown({ messageId: 'aborted', data: base, evidence, location });
+      return;
+    }
+    if (result.stopped_by === 'retry-after' && result.success === 0) {
+      ctx.unknown({ messageId: 'retryAfterPastDeadline', data: base, evidence, location });
       return;
     }
     if (result.stopped_by === 'timeout') {

@@ -38,7 +38,8 @@ const loadResultSchema = z.looseObject({
   rate_limited: count.nullable(),
   error_rate: z.number().nonnegative().nullable(),
   error_causes: z.record(z.string(), count).default({}),
-  stopped_by: z.enum(['requests', 'duration', 'timeout', 'abort']).nullable().optional(),
+  stopped_by: z.enum(['requests', 'duration', 'timeout', 'abort', 'retry-after']).nullable().optional(),
+  retry_after_ms: z.number().nonnegative().optional(),
   endpoints: z
     .array(
       z.looseObject({
