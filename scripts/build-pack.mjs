@@ -1,11 +1,11 @@
 // Run after tsc (npm run build): parse and validate the built-in pack with the same schemas the loader uses,
-// and write dist/pack.json, which runs read instead of parsing every pack file (see src/engine/pack-cache.ts).
+// and write dist/pack.json, which runs read instead of parsing every pack file (see src/pack/cache.ts).
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { PACK_CACHE_FILE, sha256 } from '../dist/engine/pack-cache.js';
-import { ruleSchema } from '../dist/engine/rule-schema.js';
-import { catalogueSchema } from '../dist/model/catalogue.js';
+import { PACK_CACHE_FILE, sha256 } from '../dist/pack/cache.js';
+import { ruleSchema } from '../dist/pack/rule-schema.js';
+import { catalogueSchema } from '../dist/pack/catalogue.js';
 
 const dir = 'rules/recsys';
 const files = {};

@@ -49,7 +49,7 @@ async function configJsonSchema() {
   // Inside node_modules so the module resolves zod; one folder per process so parallel runs do not collide.
   const out = join(root, `node_modules/.cache/prodready-gen-docs-${process.pid}`);
   rmSync(out, { recursive: true, force: true });
-  for (const rel of ['engine/config-schema.ts', 'util/dates.ts']) {
+  for (const rel of ['engine/config-schema.ts', 'core/dates.ts']) {
     const source = readFileSync(join(root, 'src', rel), 'utf8');
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },

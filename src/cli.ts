@@ -6,7 +6,7 @@ import { registerCheckCommand } from './commands/check.js';
 import { registerLoadCommand } from './commands/load.js';
 import { registerProbeCommand } from './commands/probe.js';
 import { registerRulesCommands } from './commands/rules.js';
-import { isUserError } from './engine/errors.js';
+import { isUserError } from './core/errors.js';
 import { VERSION } from './version.js';
 
 export function buildProgram(): Command {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCheck } from '../engine/define.js';
+import { defineCheck } from '../core/define.js';
 import { describeLocation } from '../model/describe.js';
 import { getPath } from '../sources/helm-values.js';
 import { valuesLocation } from '../model/query.js';

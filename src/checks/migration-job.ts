@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineCheck } from '../engine/define.js';
+import { defineCheck } from '../core/define.js';
 import { describeLocation } from '../model/describe.js';
-import type { Container, Workload } from '../model/types.js';
+import type { Container, Workload } from '../core/model.js';
 
 /** Words that only print, wait or test: a command made of these runs no migration, whatever the Job is called. */
 const INERT = new Set(['echo', 'printf', 'sleep', 'true', 'false', ':', 'test', '[', 'wait', 'cat', 'ls', 'env', 'exit', 'until', 'while', 'do', 'done', 'if', 'then', 'fi', 'nc', 'pg_isready']);

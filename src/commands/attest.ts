@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { attestationResults, attestationTemplate, loadAttestations, ATTESTATIONS_FILE_NAME } from '../engine/attestations.js';
-import { loadChecklist } from '../engine/checklist.js';
+import { loadChecklist } from '../pack/checklist.js';
 
 export function registerAttestCommand(program: Command): void {
   program

@@ -5,14 +5,14 @@ import { mkdir, writeFile, readdir } from 'node:fs/promises';
 import { extname, isAbsolute, join } from 'node:path';
 import { Chalk } from 'chalk';
 import { glob } from 'tinyglobby';
-import { defaultConfig, type RunConfig } from '../engine/config-types.js';
-import { isUserError, UserError } from '../engine/errors.js';
+import { defaultConfig, type RunConfig } from '../core/config-types.js';
+import { isUserError, UserError } from '../core/errors.js';
 import { exitCodeFor } from '../engine/result.js';
-import { SECTIONS, type RunResult } from '../engine/types.js';
+import { SECTIONS, type RunResult } from '../core/types.js';
 import { loadReporter, type FormatName } from '../reporters/index.js';
 import { VERSION } from '../version.js';
 import { runCheck, type CheckOptions } from './check.js';
-import type { LoadedRule } from '../engine/load-rules.js';
+import type { LoadedRule } from '../pack/load-rules.js';
 import { loadPack, unitMetas } from './pack.js';
 
 const EXTENSIONS: Partial<Record<FormatName, string>> = {

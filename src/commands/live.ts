@@ -2,11 +2,11 @@
 // Probes run only when the user names a live input: a static CI gate never reaches the network on its own,
 // even when the deployment names a JWKS URL.
 import type { Collected } from '../engine/collector.js';
-import type { RunConfig } from '../engine/config-types.js';
-import type { Report } from '../engine/define.js';
+import type { RunConfig } from '../core/config-types.js';
+import type { Report } from '../core/define.js';
 import type { ProbeExecutor } from '../engine/evaluate.js';
-import type { LoadedRule } from '../engine/load-rules.js';
-import type { DeploymentModel } from '../model/types.js';
+import type { LoadedRule } from '../pack/load-rules.js';
+import type { DeploymentModel } from '../core/model.js';
 import { createLiveProbes, type LiveProbes } from './live-probes.js';
 import { resolveTarget, type TargetOptions } from './target-options.js';
 

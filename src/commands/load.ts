@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { UserError } from '../engine/errors.js';
+import { UserError } from '../core/errors.js';
 import { runBurst, type BurstProgress } from '../load/engine.js';
 import { judgeLoad } from '../load/gates.js';
 import { readLoadReport } from '../load/baseline.js';

@@ -1,9 +1,9 @@
-import { BUILTIN_PACK_DIR } from '../model/catalogue.js';
-import { loadChecklist } from '../engine/checklist.js';
+import { BUILTIN_PACK_DIR } from '../pack/catalogue.js';
+import { loadChecklist } from '../pack/checklist.js';
 import { configureRules } from '../engine/governance.js';
-import { loadRuleDirs, type LoadedRule } from '../engine/load-rules.js';
-import type { RunConfig } from '../engine/config-types.js';
-import type { UnitMeta } from '../engine/types.js';
+import { loadRuleDirs, type LoadedRule } from '../pack/load-rules.js';
+import type { RunConfig } from '../core/config-types.js';
+import type { UnitMeta } from '../core/types.js';
 
 /**
  * The built-in pack plus the user's own rule directories (config `ruleDirs` and `--rules`), with the config's

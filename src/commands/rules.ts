@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { defaultConfig } from '../engine/config-types.js';
-import { UserError } from '../engine/errors.js';
-import { SECTION_TITLES } from '../engine/types.js';
-import { didYouMean } from '../util/did-you-mean.js';
+import { defaultConfig } from '../core/config-types.js';
+import { UserError } from '../core/errors.js';
+import { SECTION_TITLES } from '../core/types.js';
+import { didYouMean } from '../core/did-you-mean.js';
 import { collect } from './check.js';
 import { loadPack, unitMetas } from './pack.js';
 

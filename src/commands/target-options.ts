@@ -3,11 +3,11 @@
 // CLI layer, and never appear in an error message.
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { ProbeTarget } from '../engine/define.js';
-import { UserError } from '../engine/errors.js';
-import type { DeploymentModel } from '../model/types.js';
+import type { ProbeTarget } from '../core/define.js';
+import { UserError } from '../core/errors.js';
+import type { DeploymentModel } from '../core/model.js';
 import { envValue } from '../probes/lib/model.js';
-import { DEV_USER_ID } from '../probes/lib/mask.js';
+import { DEV_USER_ID } from '../io/mask.js';
 
 export interface TargetOptions {
   target?: string;

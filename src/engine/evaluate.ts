@@ -1,12 +1,12 @@
 // Run loaded rules over a model and turn what they report into findings and one result per rule.
-import type { DeploymentModel } from '../model/types.js';
+import type { DeploymentModel } from '../core/model.js';
 import { effectiveBool } from '../model/query.js';
 import { createCollector, type Collected } from './collector.js';
-import type { RunConfig } from './config-types.js';
-import type { Report } from './define.js';
-import type { LoadedRule } from './load-rules.js';
+import type { RunConfig } from '../core/config-types.js';
+import type { Report } from '../core/define.js';
+import type { LoadedRule } from '../pack/load-rules.js';
 import { renderMessage } from './messages.js';
-import type { Finding, Section, Status, UnitResult } from './types.js';
+import type { Finding, Section, Status, UnitResult } from '../core/types.js';
 
 /** Runs the live probes of a check; wired by the CLI when a target is given. */
 export type ProbeExecutor = (rules: LoadedRule[]) => Promise<Map<string, Collected>>;

@@ -1,4 +1,4 @@
-import type { DeploymentModel } from '../model/types.js';
+import type { DeploymentModel } from '../core/model.js';
 import {
   SECTIONS,
   SECTION_TITLES,
@@ -10,8 +10,8 @@ import {
   type Severity,
   type Status,
   type UnitResult,
-} from './types.js';
-import { sortFindings, sortUnits } from './order.js';
+} from '../core/types.js';
+import { sortFindings, sortUnits } from '../core/order.js';
 
 const PARSE_MESSAGES: Record<string, string> = {
   'yaml-syntax': 'does not parse as YAML',

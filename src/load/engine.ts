@@ -10,7 +10,7 @@ import type { LatencySummary, LoadResult } from './types.js';
 import { burstParamsSchema, type BurstParams, type BurstParamsInput } from './params.js';
 import { requestSource } from './requests.js';
 import { H1Connection } from './h1.js';
-import { maskSecretsInText } from '../probes/lib/mask.js';
+import { maskSecretsInText } from '../io/mask.js';
 
 export interface BurstTarget {
   baseUrl: string;

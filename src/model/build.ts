@@ -1,15 +1,15 @@
 // Join every source into one DeploymentModel: the api container's environment with provenance and delivery,
 // the workloads, and what could not be seen. Layers apply in order: Helm values, rendered manifests, .env files.
 import { readFileSync } from 'node:fs';
-import type { Location } from '../engine/types.js';
+import type { Location } from '../core/types.js';
 import { parseEnvFile } from '../sources/env-file.js';
 import { getPath, helmMapEntries, loadValues, type LoadedValues, type ValuesInput } from '../sources/helm-values.js';
 import { addManifestFile, emptyManifestSet, type ManifestSet } from '../sources/manifests.js';
-import type { TextFile } from '../sources/read-file.js';
+import type { TextFile } from '../io/read-file.js';
 import { locateKey, parseYamlFile } from '../sources/yaml-doc.js';
-import { BUILTIN_PACK_DIR, loadCatalogue } from './catalogue.js';
+import { BUILTIN_PACK_DIR, loadCatalogue } from '../pack/catalogue.js';
 import { describeLocation } from './describe.js';
-import type { Container, DeploymentModel, EnvDefinition, EnvVar, Workload } from './types.js';
+import type { Container, DeploymentModel, EnvDefinition, EnvVar, Workload } from '../core/model.js';
 
 export interface ModelInputs {
   envFiles: TextFile[];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineProbe } from '../engine/define.js';
-import { IO_MESSAGES } from './lib/errors.js';
+import { defineProbe } from '../core/define.js';
+import { IO_MESSAGES } from '../io/errors.js';
 import { describeSqlState, withTargetDatabase } from './lib/pg.js';
 
 const params = z.strictObject({

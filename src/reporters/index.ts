@@ -1,4 +1,4 @@
-import type { Reporter } from '../engine/types.js';
+import type { Reporter } from '../core/types.js';
 
 // One registry keyed by the CLI's format names; each format loads only when asked for.
 export const FORMATS = {

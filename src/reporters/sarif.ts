@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { SECTION_TITLES } from '../engine/types.js';
-import type { Finding, Reporter, ReportContext, RunResult, Severity, UnitMeta } from '../engine/types.js';
-import { allFindings, compareUnits } from '../engine/order.js';
+import { SECTION_TITLES } from '../core/types.js';
+import type { Finding, Reporter, ReportContext, RunResult, Severity, UnitMeta } from '../core/types.js';
+import { allFindings, compareUnits } from '../core/order.js';
 import { relativeFile } from './lib/location.js';
 import { isReportable } from './lib/status.js';
 

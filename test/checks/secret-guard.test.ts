@@ -4,8 +4,8 @@ import forbiddenValues from '../../src/checks/forbidden-values.js';
 import numberBound from '../../src/checks/number-bound.js';
 import variableExplicit from '../../src/checks/variable-explicit.js';
 import { createCollector } from '../../src/engine/collector.js';
-import { defaultConfig } from '../../src/engine/config-types.js';
-import type { CheckDefinition } from '../../src/engine/define.js';
+import { defaultConfig } from '../../src/core/config-types.js';
+import type { CheckDefinition } from '../../src/core/define.js';
 import { renderMessage } from '../../src/engine/messages.js';
 import { buildModel } from '../../src/model/build.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLiveProbes } from '../../src/commands/live-probes.js';
-import { defaultConfig } from '../../src/engine/config-types.js';
+import { defaultConfig } from '../../src/core/config-types.js';
 import readyz from '../../src/probes/readyz.js';
 import response from '../../src/probes/response-versions.js';
 import { json, startServer, type TestServer } from '../helpers/http-server.js';

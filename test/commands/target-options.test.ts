@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { addTargetOptions, resolveTarget, type TargetOptions } from '../../src/commands/target-options.js';
-import { UserError } from '../../src/engine/errors.js';
+import { UserError } from '../../src/core/errors.js';
 import { modelWithEnv } from '../helpers/probe-context.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'prodready-target-'));

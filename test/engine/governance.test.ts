@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseAttestations } from '../../src/engine/attestations.js';
-import { loadChecklist } from '../../src/engine/checklist.js';
-import { defaultConfig } from '../../src/engine/config-types.js';
-import { UserError } from '../../src/engine/errors.js';
+import { loadChecklist } from '../../src/pack/checklist.js';
+import { defaultConfig } from '../../src/core/config-types.js';
+import { UserError } from '../../src/core/errors.js';
 import { configureRules, govern, governanceMetas } from '../../src/engine/governance.js';
-import { loadRuleDirs } from '../../src/engine/load-rules.js';
-import type { UnitResult } from '../../src/engine/types.js';
-import { BUILTIN_PACK_DIR } from '../../src/model/catalogue.js';
+import { loadRuleDirs } from '../../src/pack/load-rules.js';
+import type { UnitResult } from '../../src/core/types.js';
+import { BUILTIN_PACK_DIR } from '../../src/pack/catalogue.js';
 
 const items = loadChecklist();
 const NOW = new Date('2026-11-25T00:00:00Z');

@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { runCheck } from '../../src/commands/check.js';
-import type { UnitResult } from '../../src/engine/types.js';
+import type { UnitResult } from '../../src/core/types.js';
 
 export const RULE_FIXTURES = join(import.meta.dirname, '../../fixtures/rules');
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importLoadResult } from '../../src/load/import/detect.js';
-import { UserError } from '../../src/engine/errors.js';
+import { UserError } from '../../src/core/errors.js';
 import {
   LOAD_RESULT_MESSAGES,
   judgeLoadResultFiles,

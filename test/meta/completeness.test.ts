@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/checks/index.js';
 import { PROBES } from '../../src/probes/index.js';
-import { loadRuleDirs, PACK_DATA_FILES } from '../../src/engine/load-rules.js';
-import { BUILTIN_PACK_DIR } from '../../src/model/catalogue.js';
+import { loadRuleDirs, PACK_DATA_FILES } from '../../src/pack/load-rules.js';
+import { BUILTIN_PACK_DIR } from '../../src/pack/catalogue.js';
 import { ruleCases } from '../helpers/rule-tester.js';
 
 const root = join(import.meta.dirname, '../..');

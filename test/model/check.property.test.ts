@@ -9,8 +9,8 @@ import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCheck, type CheckOptions } from '../../src/commands/check.js';
 import { loadPack } from '../../src/commands/pack.js';
-import { defaultConfig } from '../../src/engine/config-types.js';
-import type { LoadedRule } from '../../src/engine/load-rules.js';
+import { defaultConfig } from '../../src/core/config-types.js';
+import type { LoadedRule } from '../../src/pack/load-rules.js';
 import { buildModel } from '../../src/model/build.js';
 import { envText, FC, manifestsText, valuesText } from '../helpers/arbitraries.js';
 

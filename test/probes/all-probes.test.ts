@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProbeIO, runProbes, type ProbeBase } from '../../src/engine/probe-runner.js';
-import { defaultConfig } from '../../src/engine/config-types.js';
+import { defaultConfig } from '../../src/core/config-types.js';
 import { PROBES } from '../../src/probes/index.js';
 import { json, type TestServer } from '../helpers/http-server.js';
 import { ecJwk, keySet, rsaJwk } from '../helpers/jwks.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readInput } from '../../src/sources/read-file.js';
+import { readInput } from '../../src/io/read-file.js';
 
 describe('reading a user-named input', () => {
   it('refuses a regular file over the bound from its size, before reading it', async () => {

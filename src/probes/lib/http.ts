@@ -4,8 +4,8 @@
 import { performance } from 'node:perf_hooks';
 import { request, type Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
-import { ProbeIoError, classifyError } from './errors.js';
-import { safeUrl } from './mask.js';
+import { ProbeIoError, classifyError } from '../../io/errors.js';
+import { safeUrl } from '../../io/mask.js';
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_REDIRECTS = 3;

@@ -1,7 +1,7 @@
 // Judging one JSON Web Key Set, key by key: private material, kid uniqueness, algorithm,
 // RSA strength, and whether `jose` imports the key at all. Pure apart from jose's import.
 import { importJWK, type JWK } from 'jose';
-import type { MessageData } from '../../engine/define.js';
+import type { MessageData } from '../../core/define.js';
 import { isRecord } from './http.js';
 
 /** Asymmetric signature algorithms a JWKS-backed verifier may accept when none are configured. */

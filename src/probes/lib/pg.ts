@@ -2,8 +2,8 @@
 // READ ONLY transaction with a statement_timeout, ended by the probe's deadline.
 import { performance } from 'node:perf_hooks';
 import type { Client, ClientConfig, QueryResult } from 'pg';
-import { ProbeIoError, classifyError } from './errors.js';
-import { maskDsn } from './mask.js';
+import { ProbeIoError, classifyError } from '../../io/errors.js';
+import { maskDsn } from '../../io/mask.js';
 
 export interface PgIo {
   pg: (config: ClientConfig) => Client;
@@ -175,7 +175,7 @@ export function describeSqlState(code: string): string {
 
 export interface DatabaseProbeContext extends PgIo {
   target: { databaseUrl?: string; databaseUrlSource?: string };
-  report: (r: import('../../engine/define.js').Report) => void;
+  report: (r: import('../../core/define.js').Report) => void;
   evidence: (fact: string) => void;
 }
 

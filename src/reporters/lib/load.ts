@@ -1,4 +1,4 @@
-import type { RunResult } from '../../engine/types.js';
+import type { RunResult } from '../../core/types.js';
 import type { LoadResult } from '../../load/types.js';
 import { relativeFile } from './location.js';
 

@@ -5,14 +5,14 @@ import { basename, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { CHECKS } from '../checks/index.js';
 import { PROBES } from '../probes/index.js';
-import type { CheckDefinition, ProbeDefinition } from './define.js';
-import { UserError, type ProblemDetail } from './errors.js';
-import { cachedPackValue } from './pack-cache.js';
+import type { CheckDefinition, ProbeDefinition } from '../core/define.js';
+import { UserError, type ProblemDetail } from '../core/errors.js';
+import { cachedPackValue } from './cache.js';
 import { ruleSchema, type RuleDef } from './rule-schema.js';
-import { didYouMean } from '../util/did-you-mean.js';
+import { didYouMean } from '../core/did-you-mean.js';
 
 const RULE_KEYS = ['id', 'section', 'sectionFrom', 'severity', 'title', 'description', 'check', 'probe', 'params', 'when', 'remediation', 'docs', 'checklist'];
-import type { Severity } from './types.js';
+import type { Severity } from '../core/types.js';
 
 /** Pack data files that are not rules. */
 export const PACK_DATA_FILES = new Set(['variables.yaml', 'chart-defaults.yaml', 'checklist.yaml']);

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Dispatcher } from 'undici';
 import type { Client, ClientConfig } from 'pg';
 import type { Location, Severity } from './types.js';
-import type { DeploymentModel } from '../model/types.js';
+import type { DeploymentModel } from './model.js';
 import type { RunConfig } from './config-types.js';
 
 export type MessageData = Record<string, string | number | boolean>;

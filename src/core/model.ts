@@ -1,4 +1,4 @@
-import type { Location } from '../engine/types.js';
+import type { Location } from './types.js';
 
 /** How a value reaches the api container. */
 export type Delivery =

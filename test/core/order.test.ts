@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allFindings, compareFindings, orderResult, sortUnits } from '../../src/engine/order.js';
-import type { Finding } from '../../src/engine/types.js';
+import { allFindings, compareFindings, orderResult, sortUnits } from '../../src/core/order.js';
+import type { Finding } from '../../src/core/types.js';
 import { makeRunResult } from '../fixtures/run-result.js';
 
 function f(partial: Partial<Finding> & Pick<Finding, 'ruleId' | 'section'>): Finding {

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { BUILTIN_PACK_DIR } from '../model/catalogue.js';
-import { UserError } from './errors.js';
-import type { Section } from './types.js';
-import { zodProblems } from './zod-problems.js';
+import { BUILTIN_PACK_DIR } from './catalogue.js';
+import { UserError } from '../core/errors.js';
+import type { Section } from '../core/types.js';
+import { zodProblems } from '../engine/zod-problems.js';
 
 const itemSchema = z
   .strictObject({

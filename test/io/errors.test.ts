@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError, ProbeDeadlineError } from '../../../src/probes/lib/errors.js';
+import { classifyError, ProbeDeadlineError } from '../../src/io/errors.js';
 
 const withCode = (code: string, message = 'whatever the text says') => Object.assign(new Error(message), { code });
 

@@ -1,5 +1,5 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { UserError } from '../engine/errors.js';
+import { UserError } from '../core/errors.js';
 
 /** Deployment files larger than this are refused before being read: no values file is this big. */
 export const MAX_INPUT_BYTES = 16 * 1024 * 1024;

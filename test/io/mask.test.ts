@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { excerpt, maskDsn, safeUrl, scrubDeep, scrubKnown, targetSecrets } from '../../../src/probes/lib/mask.js';
+import { excerpt, maskDsn, safeUrl, scrubDeep, scrubKnown, targetSecrets } from '../../src/io/mask.js';
 
 describe('maskDsn', () => {
   it('masks the password of URL DSNs and keeps the rest readable', () => {

@@ -3,9 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { cachedPackValue, PACK_CACHE_FILE, type PackCache } from '../../src/engine/pack-cache.js';
-import { ruleSchema } from '../../src/engine/rule-schema.js';
-import { BUILTIN_PACK_DIR, catalogueSchema } from '../../src/model/catalogue.js';
+import { cachedPackValue, PACK_CACHE_FILE, type PackCache } from '../../src/pack/cache.js';
+import { ruleSchema } from '../../src/pack/rule-schema.js';
+import { BUILTIN_PACK_DIR, catalogueSchema } from '../../src/pack/catalogue.js';
 import { ROOT } from '../helpers/cli.js';
 
 const distCache = JSON.parse(readFileSync(join(ROOT, 'dist/pack.json'), 'utf8')) as PackCache;
@@ -23,7 +23,7 @@ describe('the built-in pack compiled at build time', () => {
 
   it('is used only for the unchanged text of a built-in file', async () => {
     // The built module (dist/engine) reads dist/pack.json; from src/ there is no cache beside it.
-    const built = (await import(join(ROOT, 'dist/engine/pack-cache.js'))) as { cachedPackValue: typeof cachedPackValue };
+    const built = (await import(join(ROOT, 'dist/pack/cache.js'))) as { cachedPackValue: typeof cachedPackValue };
     const file = join(BUILTIN_PACK_DIR, 'pprof-disabled.yaml');
     const text = readFileSync(file, 'utf8');
     expect(built.cachedPackValue(file, text)).toEqual(ruleSchema.parse(parse(text)));

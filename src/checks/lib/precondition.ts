@@ -1,5 +1,5 @@
-import type { CheckContext } from './define.js';
-import { conditionHolds, type BoolCondition } from '../model/query.js';
+import type { CheckContext } from '../../core/define.js';
+import { conditionHolds, type BoolCondition } from '../../model/query.js';
 
 /**
  * A template's `onlyIf`: true when the check goes on. Otherwise it has already said why: `unknown` (message

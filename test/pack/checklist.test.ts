@@ -3,9 +3,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checklistHelpUrl, loadChecklist } from '../../src/engine/checklist.js';
-import { loadRuleDirs } from '../../src/engine/load-rules.js';
-import { BUILTIN_PACK_DIR } from '../../src/model/catalogue.js';
+import { checklistHelpUrl, loadChecklist } from '../../src/pack/checklist.js';
+import { loadRuleDirs } from '../../src/pack/load-rules.js';
+import { BUILTIN_PACK_DIR } from '../../src/pack/catalogue.js';
 
 describe('checklist map', async () => {
   const items = loadChecklist();

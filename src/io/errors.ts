@@ -1,7 +1,7 @@
 // Failures of the network, TLS and the database, classified by their stable `code`
 // (Node's errno names, undici's UND_ERR_*, OpenSSL's verify codes, Postgres SQLSTATE),
 // never by message text, which changes between versions and locales.
-import type { MessageData, Reporting } from '../../engine/define.js';
+import type { MessageData, Reporting } from '../core/define.js';
 
 /** Messages every probe declares (spread into meta.messages), so any probe can report any I/O failure. */
 export const IO_MESSAGES = {

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { UserError } from '../engine/errors.js';
-import { cachedPackValue } from '../engine/pack-cache.js';
-import type { VariableSpec } from './types.js';
+import { UserError } from '../core/errors.js';
+import { cachedPackValue } from './cache.js';
+import type { VariableSpec } from '../core/model.js';
 
 /** The built-in rule pack's folder, beside dist/ in the repo and in the installed package. */
 export const BUILTIN_PACK_DIR = fileURLToPath(new URL('../../rules/recsys/', import.meta.url));
