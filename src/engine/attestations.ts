@@ -18,7 +18,7 @@ import {
   type UnitResult,
 } from '../core/types.js';
 import { parseUserYaml } from './yaml-input.js';
-import { dottedPath, keysAt, zodProblems } from './zod-problems.js';
+import { dottedPath, keysAt, zodProblems } from '../core/zod-problems.js';
 
 export const ATTESTATIONS_FILE_NAME = 'prodready.attestations.yaml';
 

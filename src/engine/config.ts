@@ -7,7 +7,7 @@ import { defaultConfig, type RunConfig } from '../core/config-types.js';
 import { UserError } from '../core/errors.js';
 import type { LocatedWaiver } from './waivers.js';
 import { parseUserYaml } from './yaml-input.js';
-import { keysAt, zodProblems } from './zod-problems.js';
+import { keysAt, zodProblems } from '../core/zod-problems.js';
 
 /** The nearest .prodready.yaml from `cwd` up to the filesystem root, or undefined. */
 export function findConfigFile(cwd: string): string | undefined {

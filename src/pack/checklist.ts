@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { BUILTIN_PACK_DIR } from './catalogue.js';
 import { UserError } from '../core/errors.js';
 import type { Section } from '../core/types.js';
-import { zodProblems } from '../engine/zod-problems.js';
+import { zodProblems } from '../core/zod-problems.js';
 
 const itemSchema = z
   .strictObject({

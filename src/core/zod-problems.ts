@@ -1,8 +1,8 @@
 // zod issues → ProblemDetails a person can act on: the file, the dotted path, what was expected, and a
 // did-you-mean for unknown keys.
 import type { z } from 'zod';
-import type { ProblemDetail } from '../core/errors.js';
-import { didYouMean } from '../core/did-you-mean.js';
+import type { ProblemDetail } from './errors.js';
+import { didYouMean } from './did-you-mean.js';
 
 export function dottedPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
