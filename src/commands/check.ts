@@ -17,7 +17,7 @@ import { readInput } from '../io/read-file.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { VERSION } from '../version.js';
 import { loadPack, unitMetas } from './pack.js';
-import { createLiveSession, type LiveOptions } from './live.js';
+import { createLiveSession, type LiveOptions } from '../engine/live.js';
 import { addTargetOptions } from './target-options.js';
 
 export interface CheckOptions {

@@ -5,7 +5,7 @@ import { loadConfig } from '../engine/config.js';
 import { exitCodeFor } from '../engine/result.js';
 import type { RunResult, Status } from '../core/types.js';
 import { collect, runCheck, useColor, writeReports, type CheckOptions, type CheckRun } from './check.js';
-import { createLiveSession, wantsLive, type LiveOptions } from './live.js';
+import { createLiveSession, wantsLive, type LiveOptions } from '../engine/live.js';
 import { UserError } from '../core/errors.js';
 import { loadPack } from './pack.js';
 import { addTargetOptions } from './target-options.js';

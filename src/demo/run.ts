@@ -9,7 +9,7 @@ import os from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCheck, useColor, writeReports, type CheckOptions } from '../commands/check.js';
-import { createLiveSession, type LiveOptions } from '../commands/live.js';
+import { createLiveSession, type LiveOptions } from '../engine/live.js';
 import { defaultConfig, type RunConfig } from '../core/config-types.js';
 import { isUserError } from '../core/errors.js';
 import { exitCodeFor } from '../engine/result.js';

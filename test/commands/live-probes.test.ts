@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLiveProbes } from '../../src/commands/live-probes.js';
+import { createLiveProbes } from '../../src/engine/live-probes.js';
 import { defaultConfig } from '../../src/core/config-types.js';
 import readyz from '../../src/probes/readyz.js';
 import response from '../../src/probes/response-versions.js';

@@ -1,14 +1,14 @@
 // The live half of `check` and `probe`: which probes run, against what, and where imported load results fit.
 // Probes run only when the user names a live input: a static CI gate never reaches the network on its own,
 // even when the deployment names a JWKS URL.
-import type { Collected } from '../engine/collector.js';
+import type { Collected } from './collector.js';
 import type { RunConfig } from '../core/config-types.js';
 import type { Report } from '../core/define.js';
-import type { ProbeExecutor } from '../engine/evaluate.js';
+import type { ProbeExecutor } from './evaluate.js';
 import type { LoadedRule } from '../pack/load-rules.js';
 import type { DeploymentModel } from '../core/model.js';
 import { createLiveProbes, type LiveProbes } from './live-probes.js';
-import { resolveTarget, type TargetOptions } from './target-options.js';
+import { resolveTarget, type TargetOptions } from '../commands/target-options.js';
 
 export const LOAD_UNIT = 'load-burst-p95';
 

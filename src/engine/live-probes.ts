@@ -1,9 +1,9 @@
 // The bridge from the CLI to the probe runner: one I/O set per run, the rules' probes run
 // concurrently, per-unit config params merged over each rule's own.
-import type { Collected } from '../engine/collector.js';
+import type { Collected } from './collector.js';
 import type { RunConfig } from '../core/config-types.js';
 import type { ProbeDefinition, ProbeTarget } from '../core/define.js';
-import { createProbeIO, runProbes, type ProbeRun } from '../engine/probe-runner.js';
+import { createProbeIO, runProbes, type ProbeRun } from './probe-runner.js';
 import type { DeploymentModel } from '../core/model.js';
 
 /** What the engine hands over for a probe rule (structurally, a loaded rule). */
