@@ -12,7 +12,7 @@ import { readLoadReport } from '../load/baseline.js';
 import { formatLoadText, formatProgress } from '../load/format.js';
 import { ENDPOINTS, LOAD_CAPS, LOAD_DEFAULTS, burstParamsSchema, type BurstParamsInput, type LoadEndpoint } from '../load/params.js';
 import { harnessAuthHeaders } from '../load/requests.js';
-import type { GateVerdict, LoadGates, LoadResult } from '../load/types.js';
+import type { GateVerdict, LoadGates, LoadResult } from '../core/load.js';
 import { shownEnvName } from './target-options.js';
 
 export interface LoadCommandOptions {

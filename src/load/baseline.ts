@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
-import type { LatencySummary, LoadResult } from './types.js';
+import type { LatencySummary, LoadResult } from '../core/load.js';
 
 const MAX_BYTES = 10 * 1024 * 1024;
 

@@ -6,7 +6,7 @@
 // and closes them when it ends; it does not use a shared undici dispatcher, whose per-request work would make
 // the generator, not the server, the thing measured.
 import * as hdr from 'hdr-histogram-js';
-import type { LatencySummary, LoadResult } from './types.js';
+import type { LatencySummary, LoadResult } from '../core/load.js';
 import { burstParamsSchema, type BurstParams, type BurstParamsInput } from './params.js';
 import { requestSource } from './requests.js';
 import { H1Connection } from './h1.js';

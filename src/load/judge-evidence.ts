@@ -8,7 +8,7 @@ import { judgeLoad } from './gates.js';
 import { UserError } from '../core/errors.js';
 import type { ImportProblem } from './import/common.js';
 import { importLoadResult } from './import/detect.js';
-import type { GateVerdict, LoadGates, LoadResult, LoadSourceTool } from './types.js';
+import type { GateVerdict, LoadGates, LoadResult, LoadSourceTool } from '../core/load.js';
 
 export type LoadEvidenceStatus = 'pass' | 'fail' | 'warn' | 'unknown';
 

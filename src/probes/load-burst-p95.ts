@@ -10,7 +10,7 @@ import { runBurst } from '../load/engine.js';
 import { judgeLoad } from '../load/gates.js';
 import { displayUrl } from '../load/format.js';
 import { burstParamsSchema, LOAD_CAPS } from '../load/params.js';
-import type { LoadResult } from '../load/types.js';
+import type { LoadResult } from '../core/load.js';
 import { IO_MESSAGES } from '../io/errors.js';
 import { LOAD_RESULT_MESSAGES } from '../load/judge-evidence.js';
 

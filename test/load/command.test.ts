@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { startDemoTarget, type DemoTarget, type DemoTargetOptions } from '../../src/demo/target.js';
 import { registerLoadCommand, resolveLoadOptions, runLoadCommand, type LoadCommandOptions } from '../../src/commands/load.js';
 import { UserError } from '../../src/core/errors.js';
-import type { LoadResult } from '../../src/load/types.js';
+import type { LoadResult } from '../../src/core/load.js';
 
 let target: DemoTarget | undefined;
 afterEach(async () => {

@@ -10,7 +10,7 @@ import {
   renderLoadMessage,
 } from '../../src/load/judge-evidence.js';
 import type { LoadEvidence } from '../../src/load/judge-evidence.js';
-import type { LoadGates, LoadResult } from '../../src/load/types.js';
+import type { LoadGates, LoadResult } from '../../src/core/load.js';
 import { NOW, copiedWithMtime, fixture, imported, removeCopies } from './import/helpers.js';
 
 afterAll(removeCopies);

@@ -5,7 +5,7 @@ import { createCollector, type Collected } from '../../src/engine/collector.js';
 import { defaultConfig } from '../../src/core/config-types.js';
 import type { ProbeContext, ProbeTarget } from '../../src/core/define.js';
 import type { DeploymentModel } from '../../src/core/model.js';
-import type { LoadResult } from '../../src/load/types.js';
+import type { LoadResult } from '../../src/core/load.js';
 import { startDemoTarget, type DemoTarget, type DemoTargetOptions } from '../../src/demo/target.js';
 
 let target: DemoTarget | undefined;
