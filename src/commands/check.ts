@@ -18,7 +18,7 @@ import { didYouMean } from '../core/did-you-mean.js';
 import { VERSION } from '../version.js';
 import { loadPack, unitMetas } from './pack.js';
 import { createLiveSession, type LiveOptions } from '../engine/live.js';
-import { addTargetOptions } from './target-options.js';
+import { addTargetOptions } from '../engine/target.js';
 
 export interface CheckOptions {
   env: string[];

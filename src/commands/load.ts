@@ -13,7 +13,7 @@ import { formatLoadText, formatProgress } from '../load/format.js';
 import { ENDPOINTS, LOAD_CAPS, LOAD_DEFAULTS, burstParamsSchema, type BurstParamsInput, type LoadEndpoint } from '../load/params.js';
 import { harnessAuthHeaders } from '../load/requests.js';
 import type { GateVerdict, LoadGates, LoadResult } from '../core/load.js';
-import { shownEnvName } from './target-options.js';
+import { shownEnvName } from '../engine/target.js';
 
 export interface LoadCommandOptions {
   baseUrl?: string;

@@ -8,7 +8,7 @@ import { collect, runCheck, useColor, writeReports, type CheckOptions, type Chec
 import { createLiveSession, wantsLive, type LiveOptions } from '../engine/live.js';
 import { UserError } from '../core/errors.js';
 import { loadPack } from './pack.js';
-import { addTargetOptions } from './target-options.js';
+import { addTargetOptions } from '../engine/target.js';
 import { pairFormatsWithOutputs } from '../reporters/output-pairs.js';
 
 const MARK: Record<Status, string> = { pass: 'ok  ', fail: 'FAIL', warn: 'WARN', skip: 'skip', unknown: '??  ', manual: 'todo', waived: 'waiv' };

@@ -8,7 +8,7 @@ import type { ProbeExecutor } from './evaluate.js';
 import type { LoadedRule } from '../pack/load-rules.js';
 import type { DeploymentModel } from '../core/model.js';
 import { createLiveProbes, type LiveProbes } from './live-probes.js';
-import { resolveTarget, type TargetOptions } from '../commands/target-options.js';
+import { resolveTarget, type TargetOptions } from './target.js';
 
 export const LOAD_UNIT = 'load-burst-p95';
 

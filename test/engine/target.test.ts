@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { addTargetOptions, resolveTarget, type TargetOptions } from '../../src/commands/target-options.js';
+import { addTargetOptions, resolveTarget, type TargetOptions } from '../../src/engine/target.js';
 import { UserError } from '../../src/core/errors.js';
 import { modelWithEnv } from '../helpers/probe-context.js';
 
