@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { PACK_CACHE_FILE, sha256 } from '../dist/pack/cache.js';
 import { ruleSchema } from '../dist/pack/rule-schema.js';
 import { catalogueSchema } from '../dist/pack/catalogue.js';
+import { PACK_DATA_FILES } from '../dist/pack/files.js';
 
 const dir = 'rules/recsys';
 const files = {};
@@ -13,7 +14,7 @@ for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
   const text = readFileSync(join(dir, name), 'utf8');
   let schema;
   if (name === 'variables.yaml') schema = catalogueSchema;
-  else if (name === 'chart-defaults.yaml' || name === 'checklist.yaml') continue; // data read elsewhere, not rules
+  else if (PACK_DATA_FILES.has(name)) continue; // data read elsewhere, not rules
   else schema = ruleSchema;
   const parsed = schema.safeParse(parse(text));
   // An invalid file is left out: the loader then parses it and reports its problems as usual.

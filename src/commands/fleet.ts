@@ -11,9 +11,10 @@ import { exitCodeFor } from '../engine/result.js';
 import { SECTIONS, type RunResult } from '../core/types.js';
 import { loadReporter, type FormatName } from '../reporters/index.js';
 import { VERSION } from '../version.js';
-import { runCheck, type CheckOptions } from './check.js';
-import type { LoadedRule } from '../pack/load-rules.js';
-import { loadPack, unitMetas } from './pack.js';
+import { judge, loadRunPack } from '../engine/run.js';
+import type { UnitMeta } from '../core/types.js';
+import { unitMetas, type Pack } from '../pack/pack.js';
+import { judgeInputs, type CheckOptions } from './flags.js';
 
 const EXTENSIONS: Partial<Record<FormatName, string>> = {
   json: 'json',
@@ -74,8 +75,9 @@ export interface FleetEnv {
   formats: FormatName[];
   outDir: string | undefined;
   colorLevel: 0 | 1;
-  rules: LoadedRule[];
-  units: ReturnType<typeof unitMetas>;
+  /** Loaded once per thread and shared by every deployment it judges. */
+  pack: Pack;
+  units: UnitMeta[];
   reporters: Map<FormatName, Awaited<ReturnType<typeof loadReporter>>>;
 }
 
@@ -86,10 +88,10 @@ export interface Judged {
 }
 
 export async function fleetEnv(opts: FleetOptions, config: RunConfig, formats: FormatName[], outDir: string | undefined, colorLevel: 0 | 1): Promise<FleetEnv> {
-  const rules = await loadPack(config, opts.rules);
+  const pack = await loadRunPack(config, opts.rules);
   const reporters = new Map<FormatName, Awaited<ReturnType<typeof loadReporter>>>();
   for (const f of formats) reporters.set(f, await loadReporter(f));
-  return { opts, config, formats, outDir, colorLevel, rules, units: unitMetas(rules), reporters };
+  return { opts, config, formats, outDir, colorLevel, pack, units: unitMetas(pack.rules), reporters };
 }
 
 /**
@@ -105,14 +107,13 @@ function fleetWorkerCount(deployments: number): number {
 }
 
 export async function judgeDeployment(match: string, env: FleetEnv): Promise<Judged> {
-  const { opts, config, rules, units, reporters, outDir } = env;
+  const { opts, config, pack, units, reporters, outDir } = env;
   const d = await deploymentOf(match);
   let result: RunResult;
   try {
-    ({ result } = await runCheck(
-      { ...opts, values: [...opts.values, ...d.values], env: [...opts.env, ...d.env], manifests: [...opts.manifests, ...d.manifests] },
-      config,
-      { rules, deployment: d.name },
+    ({ result } = await judge(
+      { ...judgeInputs({ ...opts, values: [...opts.values, ...d.values], env: [...opts.env, ...d.env], manifests: [...opts.manifests, ...d.manifests] }, config), deployment: d.name },
+      pack,
     ));
   } catch (e) {
     if (!isUserError(e)) throw e;

@@ -4,6 +4,7 @@ import type { Client, ClientConfig } from 'pg';
 import type { Location, Severity } from './types.js';
 import type { DeploymentModel } from './model.js';
 import type { RunConfig } from './config-types.js';
+import type { LoadResult } from './load.js';
 
 export type MessageData = Record<string, string | number | boolean>;
 
@@ -75,7 +76,7 @@ export interface ProbeContext extends Reporting {
   signal: AbortSignal;
   now: () => Date;
   /** Load results measured or imported in this run, for the load probe to record. */
-  recordLoad?: (result: unknown) => void;
+  recordLoad?: (result: LoadResult) => void;
 }
 
 export interface ProbeMeta<S extends z.ZodType> extends CheckMeta<S> {

@@ -174,3 +174,14 @@ export interface DeploymentModel {
   duplicates: Duplicate[];
   catalogue: Map<string, VariableSpec>;
 }
+
+/** A value the chart writes by itself: fixed text, or read from the Helm values with a default. */
+export type InjectedValue = string | { fromValues: string[]; default: string };
+
+/** The pack's facts about the service and its chart (rules/recsys/service.yaml); the model and engine read them. */
+export interface ServiceFacts {
+  /** The variable whose value decides artifact (true) or DB-only (false) serving. */
+  servingModeVariable: string;
+  /** What the chart writes into the api ConfigMap when `when` is true and api.env lacks `guard`. */
+  chartInjections: Array<{ when: string[]; guard: string; env: Record<string, InjectedValue> }>;
+}

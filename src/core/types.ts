@@ -1,5 +1,9 @@
 // The one vocabulary every room shares: findings, rule results, the run result.
 // Lines and columns are 1-based everywhere; reporters convert if their format wants otherwise.
+import type { LoadResult } from './load.js';
+
+/** Load figures of a run: a burst measured by prodready or an imported result. */
+export type LoadFigures = LoadResult;
 
 export const STATUSES = ['pass', 'fail', 'warn', 'skip', 'unknown', 'manual', 'waived'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -128,8 +132,8 @@ export interface RunResult {
   fatal: Finding[];
   results: UnitResult[];
   summary: RunSummary;
-  /** Load figures when a burst ran or results were imported (see src/load/types.ts). */
-  load?: unknown[];
+  /** Load figures when a burst ran or results were imported. */
+  load?: LoadFigures[];
 }
 
 /** Rule metadata reporters need (SARIF rules[], JUnit names, HTML headers). */

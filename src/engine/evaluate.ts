@@ -18,18 +18,20 @@ export interface EvaluateOptions {
   only?: string[];
   skip?: string[];
   probes?: ProbeExecutor;
+  /** The variable that decides artifact or DB-only serving (the pack's service facts). */
+  servingModeVariable: string;
 }
 
-function applicability(lr: LoadedRule, model: DeploymentModel): string | undefined {
+function applicability(lr: LoadedRule, model: DeploymentModel, servingModeVariable: string): string | undefined {
   const when = lr.rule.when;
   if (!when) return undefined;
   if (when.production && !model.production) {
     return `applies to production only; this deployment is not production (${model.environmentSource})`;
   }
   if (when.servingMode) {
-    const artifact = effectiveBool(model, 'RECSYS_ARTIFACT_MODE_ENABLED');
-    if (when.servingMode === 'artifact' && artifact === false) return 'DB-only mode: RECSYS_ARTIFACT_MODE_ENABLED is false';
-    if (when.servingMode === 'db-only' && artifact === true) return 'artifact mode: RECSYS_ARTIFACT_MODE_ENABLED is true';
+    const artifact = effectiveBool(model, servingModeVariable);
+    if (when.servingMode === 'artifact' && artifact === false) return `DB-only mode: ${servingModeVariable} is false`;
+    if (when.servingMode === 'db-only' && artifact === true) return `artifact mode: ${servingModeVariable} is true`;
   }
   return undefined;
 }
@@ -52,7 +54,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<UnitResult[]> {
   const skipped = new Map<string, string>();
   const probeRules: LoadedRule[] = [];
   for (const lr of selected) {
-    const notApplicable = applicability(lr, model);
+    const notApplicable = applicability(lr, model, opts.servingModeVariable);
     if (notApplicable) {
       skipped.set(lr.rule.id, notApplicable);
       continue;

@@ -2,7 +2,7 @@
 // before it, severities and params per unit; after it, the attestable items and the waivers.
 import { didYouMean } from '../core/did-you-mean.js';
 import { attestationResults, loadAttestations, type LoadedAttestations } from './attestations.js';
-import { checklistHelpUrl, loadChecklist, type ChecklistItem } from '../pack/checklist.js';
+import { checklistHelpUrl, type ChecklistItem } from '../pack/checklist.js';
 import type { RunConfig } from '../core/config-types.js';
 import { UserError, type ProblemDetail } from '../core/errors.js';
 import type { LoadedRule } from '../pack/load-rules.js';
@@ -130,9 +130,9 @@ export interface GovernedCheck {
  */
 export async function governCheck(
   evaluated: UnitResult[],
-  args: { config: RunConfig; ruleIds: string[]; only?: string[]; skip?: string[]; attestationsFile?: string; now: Date; cwd?: string },
+  args: { config: RunConfig; items: ChecklistItem[]; ruleIds: string[]; only?: string[]; skip?: string[]; attestationsFile?: string; now: Date; cwd?: string },
 ): Promise<GovernedCheck> {
-  const items = loadChecklist();
+  const items = args.items;
   const attestations = await loadAttestations(items, {
     ...(args.attestationsFile !== undefined ? { file: args.attestationsFile } : {}),
     ...(args.cwd !== undefined ? { cwd: args.cwd } : {}),

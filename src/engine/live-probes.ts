@@ -5,6 +5,7 @@ import type { RunConfig } from '../core/config-types.js';
 import type { ProbeDefinition, ProbeTarget } from '../core/define.js';
 import { createProbeIO, runProbes, type ProbeRun } from './probe-runner.js';
 import type { DeploymentModel } from '../core/model.js';
+import type { LoadFigures } from '../core/types.js';
 
 /** What the engine hands over for a probe rule (structurally, a loaded rule). */
 export interface ProbeRule {
@@ -22,7 +23,7 @@ export interface LiveProbeOptions {
   now?: () => Date;
   /** Upper bound for any single connect/headers/body wait, ms (each probe also has its own deadline). */
   ioTimeoutMs?: number;
-  recordLoad?: (result: unknown) => void;
+  recordLoad?: (result: LoadFigures) => void;
 }
 
 export interface LiveProbes {
@@ -32,19 +33,14 @@ export interface LiveProbes {
   close(): Promise<void>;
 }
 
-function mergeParams(own: unknown, fromConfig: Record<string, unknown> | undefined): unknown {
-  if (!fromConfig) return own;
-  const base = typeof own === 'object' && own !== null && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
-  return { ...base, ...fromConfig };
-}
-
 export function createLiveProbes(options: LiveProbeOptions): LiveProbes {
   const io = createProbeIO({ caPem: options.target.caPem, timeoutMs: options.ioTimeoutMs ?? 10_000 });
   return {
     run: async (rules) => {
       const list: ProbeRun[] = rules.map((r) => {
         if (!r.probe) throw new Error(`rule ${r.rule.id} has no probe`);
-        return { id: r.rule.id, def: r.probe, params: mergeParams(r.params, options.config.params[r.rule.id]) };
+        // The config's params are already merged over the rule's and validated once, when the pack was configured.
+        return { id: r.rule.id, def: r.probe, params: r.params };
       });
       return runProbes(list, {
         target: options.target,

@@ -7,10 +7,12 @@ import type { Report } from '../core/define.js';
 import type { ProbeExecutor } from './evaluate.js';
 import type { LoadedRule } from '../pack/load-rules.js';
 import type { DeploymentModel } from '../core/model.js';
+import type { LoadFigures } from '../core/types.js';
 import { createLiveProbes, type LiveProbes } from './live-probes.js';
 import { resolveTarget, type TargetOptions } from './target.js';
 
-export const LOAD_UNIT = 'load-burst-p95';
+/** The probe template that judges load: imported results decide its rules instead of a burst. */
+export const LOAD_PROBE = 'load-burst-p95';
 
 export interface LiveOptions extends TargetOptions {
   loadResults?: string[];
@@ -39,12 +41,12 @@ export interface LiveSession {
   /** The executor evaluate() calls for probe rules, or undefined when nothing live was asked for. */
   executor(model: DeploymentModel): ProbeExecutor | undefined;
   /** Load results measured by the burst or imported, for RunResult.load. */
-  load: unknown[];
+  load: LoadFigures[];
   close(): Promise<void>;
 }
 
 export function createLiveSession(opts: LiveOptions, config: RunConfig, env: NodeJS.ProcessEnv, now: () => Date): LiveSession {
-  const load: unknown[] = [];
+  const load: LoadFigures[] = [];
   let live: LiveProbes | undefined;
   const imports = opts.loadResults ?? [];
   return {
@@ -56,12 +58,10 @@ export function createLiveSession(opts: LiveOptions, config: RunConfig, env: Nod
         const out = new Map<string, Collected>();
         let probeRules = rules;
         if (imports.length > 0) {
-          // Imported results decide section 6's load unit instead of a burst from this machine.
-          const loadRule = rules.find((r) => r.rule.id === LOAD_UNIT);
-          if (loadRule) {
-            out.set(LOAD_UNIT, await importedLoad(loadRule, opts, config, now(), load));
-            probeRules = rules.filter((r) => r !== loadRule);
-          }
+          // Imported results decide the load rules instead of a burst from this machine.
+          const loadRules = rules.filter((r) => r.probe?.meta.id === LOAD_PROBE);
+          for (const loadRule of loadRules) out.set(loadRule.rule.id, await importedLoad(loadRule, opts, config, now(), load));
+          probeRules = rules.filter((r) => !loadRules.includes(r));
         }
         if (!probing) {
           for (const r of probeRules) {
@@ -81,9 +81,10 @@ export function createLiveSession(opts: LiveOptions, config: RunConfig, env: Nod
   };
 }
 
-async function importedLoad(rule: LoadedRule, opts: LiveOptions, config: RunConfig, now: Date, load: unknown[]): Promise<Collected> {
+async function importedLoad(rule: LoadedRule, opts: LiveOptions, config: RunConfig, now: Date, load: LoadFigures[]): Promise<Collected> {
   const { judgeLoadResultFiles, renderLoadMessage } = await import('../load/judge-evidence.js');
-  const params = { ...(rule.params as Record<string, unknown>), ...(config.params[LOAD_UNIT] ?? {}) } as {
+  // The config's params are already merged and validated into the rule's (configureRules).
+  const params = rule.params as {
     p95MaxMs?: number;
     p99MaxMs?: number;
     errorRateMax?: number;

@@ -5,6 +5,7 @@ import {
   STATUSES,
   type Finding,
   type InputDescription,
+  type LoadFigures,
   type RunResult,
   type RunSummary,
   type Severity,
@@ -64,7 +65,7 @@ export function buildRunResult(args: {
   failOn: Severity;
   now: Date;
   deployment?: string;
-  load?: unknown[];
+  load?: LoadFigures[];
 }): RunResult {
   const fatal = sortFindings(fatalFindings(args.model));
   const results = sortUnits(args.results);

@@ -1,15 +1,13 @@
 // Join every source into one DeploymentModel: the api container's environment with provenance and delivery,
 // the workloads, and what could not be seen. Layers apply in order: Helm values, rendered manifests, .env files.
-import { readFileSync } from 'node:fs';
 import type { Location } from '../core/types.js';
 import { parseEnvFile } from '../sources/env-file.js';
 import { getPath, helmMapEntries, loadValues, type LoadedValues, type ValuesInput } from '../sources/helm-values.js';
 import { addManifestFile, emptyManifestSet, type ManifestSet } from '../sources/manifests.js';
 import type { TextFile } from '../io/read-file.js';
 import { locateKey, parseYamlFile } from '../sources/yaml-doc.js';
-import { BUILTIN_PACK_DIR, loadCatalogue } from '../pack/catalogue.js';
 import { describeLocation } from './describe.js';
-import type { Container, DeploymentModel, EnvDefinition, EnvVar, Workload } from '../core/model.js';
+import type { Container, DeploymentModel, EnvDefinition, EnvVar, ServiceFacts, VariableSpec, Workload } from '../core/model.js';
 
 export interface ModelInputs {
   envFiles: TextFile[];
@@ -21,18 +19,27 @@ export interface ModelInputs {
   chartDefaults?: boolean;
 }
 
+/** What the model needs from the rule pack: the service's variables, the chart's values and what the chart injects. */
+export interface ModelPack {
+  catalogue: Map<string, VariableSpec>;
+  chartDefaults: { text: string };
+  service: ServiceFacts;
+}
+
 export const CHART_DEFAULTS_NAME = '<recsys chart defaults>';
 /** Names the chart gives its resources (they omit the release name). */
 export const CHART_API_NAME = 'recsys-api';
 
-let chartDefaultsInput: ValuesInput | undefined;
-/** Read and parsed once per process: fleet mode merges the same defaults under every deployment (read-only). */
-function chartDefaults(): ValuesInput {
-  if (!chartDefaultsInput) {
-    const text = readFileSync(`${BUILTIN_PACK_DIR}chart-defaults.yaml`, 'utf8');
-    chartDefaultsInput = { name: CHART_DEFAULTS_NAME, text, parsed: parseYamlFile(CHART_DEFAULTS_NAME, text, '1.1') };
+const chartDefaultsInputs = new WeakMap<ModelPack['chartDefaults'], ValuesInput>();
+/** Parsed once per pack: fleet mode merges the same defaults under every deployment (read-only). */
+function chartDefaults(pack: ModelPack): ValuesInput {
+  let input = chartDefaultsInputs.get(pack.chartDefaults);
+  if (!input) {
+    const text = pack.chartDefaults.text;
+    input = { name: CHART_DEFAULTS_NAME, text, parsed: parseYamlFile(CHART_DEFAULTS_NAME, text, '1.1') };
+    chartDefaultsInputs.set(pack.chartDefaults, input);
   }
-  return chartDefaultsInput;
+  return input;
 }
 
 /** A chart default has no file of the user's to point at: say so instead of naming a file. */
@@ -55,8 +62,8 @@ class EnvBuilder {
   }
 }
 
-export function buildModel(inputs: ModelInputs): DeploymentModel {
-  const catalogue = loadCatalogue();
+export function buildModel(inputs: ModelInputs, pack: ModelPack): DeploymentModel {
+  const catalogue = pack.catalogue;
   const env = new EnvBuilder();
   const model: DeploymentModel = {
     production: false,
@@ -73,13 +80,13 @@ export function buildModel(inputs: ModelInputs): DeploymentModel {
 
   let values: LoadedValues | undefined;
   if (inputs.valuesFiles.length > 0) {
-    const files = inputs.chartDefaults === false ? inputs.valuesFiles : [chartDefaults(), ...inputs.valuesFiles];
+    const files = inputs.chartDefaults === false ? inputs.valuesFiles : [chartDefaults(pack), ...inputs.valuesFiles];
     values = loadValues(files);
     model.values = values;
     model.problems.push(...values.problems);
     model.duplicates.push(...values.duplicates.filter((d) => d.first.file !== CHART_DEFAULTS_NAME));
     for (const f of inputs.valuesFiles) model.sources.push({ kind: 'helm-values', file: f.name });
-    applyValues(values, env, model);
+    applyValues(values, env, model, pack.service);
   }
 
   if (inputs.manifestFiles.length > 0) {
@@ -131,7 +138,7 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
 }
 
-function applyValues(values: LoadedValues, env: EnvBuilder, model: DeploymentModel): void {
+function applyValues(values: LoadedValues, env: EnvBuilder, model: DeploymentModel, service: ServiceFacts): void {
   const apiEnv = helmMapEntries(values, ['api', 'env']);
   for (const [name, s] of apiEnv) {
     const location = userLocation(s.location, `api.env.${name}`);
@@ -147,7 +154,7 @@ function applyValues(values: LoadedValues, env: EnvBuilder, model: DeploymentMod
       ...(location.resource === 'recsys chart default' ? { chartDefault: true } : {}),
     });
   }
-  injectChartDefaults(values, apiEnv, env, model);
+  injectChartDefaults(values, apiEnv, env, model, service);
 
   const existing = str(getPath(values.data, ['api', 'existingSecret']))?.trim() ?? '';
   const secrets = helmMapEntries(values, ['api', 'secrets']);
@@ -175,12 +182,13 @@ function applyValues(values: LoadedValues, env: EnvBuilder, model: DeploymentMod
   model.api = { workload: apiWorkload, container: apiWorkload.containers[0]! };
 }
 
-/** The chart's guards write dev-dependency settings into the ConfigMap when api.env lacks them. */
+/** The chart's guards write dev-dependency settings into the ConfigMap when api.env lacks them (pack data). */
 function injectChartDefaults(
   values: LoadedValues,
   apiEnv: ReturnType<typeof helmMapEntries>,
   env: EnvBuilder,
   model: DeploymentModel,
+  service: ServiceFacts,
 ): void {
   const inject = (guard: string, flagPath: string[], entries: Record<string, string>): void => {
     if (getPath(values.data, flagPath) !== true || apiEnv.has(guard)) return;
@@ -198,17 +206,12 @@ function injectChartDefaults(
       env.set({ name, value, delivery: 'chart-configmap', via: CHART_API_NAME, location, layer: 'helm-values' });
     }
   };
-  inject('DATABASE_URL', ['postgres', 'enabled'], {
-    DATABASE_URL: 'postgres://recsys-db:recsys@recsys-postgres:5432/recsys-db?sslmode=disable',
-  });
-  inject('RECSYS_ARTIFACT_S3_ENDPOINT', ['minio', 'enabled'], {
-    RECSYS_ARTIFACT_S3_ENDPOINT: 'recsys-minio:9000',
-    RECSYS_ARTIFACT_S3_ACCESS_KEY: 'minioadmin',
-    RECSYS_ARTIFACT_S3_SECRET_KEY: 'minioadmin',
-    RECSYS_ARTIFACT_S3_REGION: str(getPath(values.data, ['minio', 'region'])) ?? 'us-east-1',
-    RECSYS_ARTIFACT_S3_USE_SSL: 'false',
-    RECSYS_ARTIFACT_MANIFEST_TEMPLATE: 's3://recsys-artifacts/{tenant}/{surface}/manifest.json',
-  });
+  for (const i of service.chartInjections) {
+    const entries = Object.fromEntries(
+      Object.entries(i.env).map(([name, v]) => [name, typeof v === 'string' ? v : (str(getPath(values.data, v.fromValues)) ?? v.default)]),
+    );
+    inject(i.guard, i.when, entries);
+  }
 }
 
 function obj(v: unknown): Record<string, unknown> {

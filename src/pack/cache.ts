@@ -5,13 +5,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUILTIN_PACK_DIR } from './files.js';
 
 export interface PackCache {
   /** File name in rules/recsys → sha256 of its text and the value its schema produced (defaults applied). */
   files: Record<string, { sha256: string; value: unknown }>;
 }
 
-const PACK_DIR = fileURLToPath(new URL('../../rules/recsys/', import.meta.url));
 export const PACK_CACHE_FILE = fileURLToPath(new URL('../pack.json', import.meta.url));
 
 let cache: PackCache | null | undefined;
@@ -34,7 +34,7 @@ export function sha256(text: string): string {
 
 /** The validated value of a built-in pack file, when the cache has it for exactly this text. */
 export function cachedPackValue(file: string, text: string): unknown | undefined {
-  if (join(dirname(file), '/') !== PACK_DIR) return undefined;
+  if (join(dirname(file), '/') !== BUILTIN_PACK_DIR) return undefined;
   const entry = load()?.files[basename(file)];
   if (!entry || entry.sha256 !== sha256(text)) return undefined;
   return entry.value;

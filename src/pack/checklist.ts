@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { BUILTIN_PACK_DIR } from './catalogue.js';
+import { BUILTIN_PACK_DIR } from './files.js';
 import { UserError } from '../core/errors.js';
 import type { Section } from '../core/types.js';
 import { zodProblems } from '../core/zod-problems.js';
@@ -30,7 +30,7 @@ export const CHECKLIST_FILE = join(BUILTIN_PACK_DIR, 'checklist.yaml');
 
 const loaded = new Map<string, ChecklistItem[]>();
 
-/** The checklist of a pack, read and validated once per process (fleet mode asks for it per deployment). */
+/** The checklist of a pack, read and validated once per process. */
 export function loadChecklist(file = CHECKLIST_FILE): ChecklistItem[] {
   const cached = loaded.get(file);
   if (cached) return cached;

@@ -3,8 +3,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { CHECKS } from '../checks/index.js';
-import { PROBES } from '../probes/index.js';
 import type { CheckDefinition, ProbeDefinition } from '../core/define.js';
 import { UserError, type ProblemDetail } from '../core/errors.js';
 import { cachedPackValue } from './cache.js';
@@ -13,9 +11,13 @@ import { didYouMean } from '../core/did-you-mean.js';
 
 const RULE_KEYS = ['id', 'section', 'sectionFrom', 'severity', 'title', 'description', 'check', 'probe', 'params', 'when', 'remediation', 'docs', 'checklist'];
 import type { Severity } from '../core/types.js';
+import { PACK_DATA_FILES } from './files.js';
 
-/** Pack data files that are not rules. */
-export const PACK_DATA_FILES = new Set(['variables.yaml', 'chart-defaults.yaml', 'checklist.yaml']);
+/** The check and probe templates rules may name, by id (src/checks/index.ts, src/probes/index.ts). */
+export interface Templates {
+  checks: Record<string, () => Promise<{ default: CheckDefinition }>>;
+  probes: Record<string, () => Promise<{ default: ProbeDefinition }>>;
+}
 
 export interface LoadedRule {
   rule: RuleDef;
@@ -27,7 +29,7 @@ export interface LoadedRule {
   severity: Severity;
 }
 
-export async function loadRuleDirs(dirs: string[], severities: Record<string, Severity | 'off'> = {}): Promise<LoadedRule[]> {
+export async function loadRuleDirs(dirs: string[], templates: Templates, severities: Record<string, Severity | 'off'> = {}): Promise<LoadedRule[]> {
   const problems: ProblemDetail[] = [];
   const loaded: LoadedRule[] = [];
   const seen = new Map<string, string>();
@@ -52,7 +54,7 @@ export async function loadRuleDirs(dirs: string[], severities: Record<string, Se
         continue;
       }
       seen.set(rule.id, file);
-      const inst = await instantiate(rule, file, problems);
+      const inst = await instantiate(rule, file, problems, templates);
       if (!inst) continue;
       const sev = severities[rule.id];
       if (sev === 'off') continue;
@@ -99,7 +101,7 @@ async function parseRuleFile(file: string, problems: ProblemDetail[]): Promise<R
   return parsed.data;
 }
 
-async function instantiate(rule: RuleDef, file: string, problems: ProblemDetail[]): Promise<Omit<LoadedRule, 'severity'> | undefined> {
+async function instantiate(rule: RuleDef, file: string, problems: ProblemDetail[], { checks: CHECKS, probes: PROBES }: Templates): Promise<Omit<LoadedRule, 'severity'> | undefined> {
   if (rule.check !== undefined) {
     const load = CHECKS[rule.check];
     if (!load) {

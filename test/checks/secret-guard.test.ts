@@ -7,10 +7,11 @@ import { createCollector } from '../../src/engine/collector.js';
 import { defaultConfig } from '../../src/core/config-types.js';
 import type { CheckDefinition } from '../../src/core/define.js';
 import { renderMessage } from '../../src/engine/messages.js';
+import { packData } from '../helpers/pack.js';
 import { buildModel } from '../../src/model/build.js';
 
 const SECRET = 'hunter2-Distinct-Value-93';
-const model = buildModel({ envFiles: [{ name: 'prod.env', text: `API_KEY_HASH_SECRET=${SECRET}\n` }], valuesFiles: [], manifestFiles: [] });
+const model = buildModel({ envFiles: [{ name: 'prod.env', text: `API_KEY_HASH_SECRET=${SECRET}\n` }], valuesFiles: [], manifestFiles: [] }, packData());
 
 function run(check: CheckDefinition, params: unknown): string {
   const { reporting, collected } = createCollector();

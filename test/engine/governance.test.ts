@@ -6,13 +6,13 @@ import { UserError } from '../../src/core/errors.js';
 import { configureRules, govern, governanceMetas } from '../../src/engine/governance.js';
 import { loadRuleDirs } from '../../src/pack/load-rules.js';
 import type { UnitResult } from '../../src/core/types.js';
-import { BUILTIN_PACK_DIR } from '../../src/pack/catalogue.js';
+import { BUILTIN_PACK_DIR, TEMPLATES } from '../helpers/pack.js';
 
 const items = loadChecklist();
 const NOW = new Date('2026-11-25T00:00:00Z');
 
 describe('configureRules', async () => {
-  const all = await loadRuleDirs([BUILTIN_PACK_DIR]);
+  const all = await loadRuleDirs([BUILTIN_PACK_DIR], TEMPLATES);
 
   it('turns rules off, changes severities and merges params through the template schema', () => {
     const config = { ...defaultConfig(), file: 'c.yaml', severities: { 'pprof-disabled': 'off' as const, 'dev-auth-disabled': 'warn' as const }, params: { 'production-env': { allowed: ['prod'] } } };

@@ -19,17 +19,19 @@ describe('createLiveProbes', () => {
     await server.close();
   });
 
-  it('runs rules by id with config params merged over the rule params, then closes', async () => {
-    const config = { ...defaultConfig(), params: { 'ready-custom': { readyPath: '/custom-ready' } } };
+  it('runs rules by id with the params the pack was configured with (merged once, by configureRules), then closes', async () => {
+    // A config param that was already merged into the rule's params is not merged a second time here.
+    const config = { ...defaultConfig(), params: { 'ready-custom': { readyPath: '/stale-ready' } } };
     const exec = createLiveProbes({ target: { baseUrl: server.url, tenant: 'demo', authHeaders: {} }, model: modelWithEnv(), config });
     const results = await exec.run([
-      { rule: { id: 'ready-custom' }, probe: readyz, params: { readyPath: '/readyz', detailedPath: null } },
+      { rule: { id: 'ready-custom' }, probe: readyz, params: { readyPath: '/custom-ready', detailedPath: null } },
       { rule: { id: 'response-versions' }, probe: response, params: {} },
     ]);
     await exec.close();
     expect([...results.keys()]).toEqual(['ready-custom', 'response-versions']);
     expect(results.get('ready-custom')!.failures).toEqual([]);
     expect(server.requests.some((r) => r.path === '/custom-ready')).toBe(true);
+    expect(server.requests.some((r) => r.path === '/stale-ready')).toBe(false);
     expect(server.requests.some((r) => r.path === '/health/detailed')).toBe(false);
     expect(results.get('response-versions')!.failures.map((f) => f.data!.field)).toEqual(['rules_version']);
   });

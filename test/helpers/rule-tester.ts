@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { runCheck } from '../../src/commands/check.js';
+import { judgeFiles } from './pack.js';
 import type { UnitResult } from '../../src/core/types.js';
 
 export const RULE_FIXTURES = join(import.meta.dirname, '../../fixtures/rules');
@@ -66,15 +66,11 @@ export async function runRuleCase(ruleId: string, c: RuleCase): Promise<UnitResu
       else if (name.startsWith('values')) values.push(path);
       else manifests.push(path);
     }
-    const { result } = await runCheck({
+    const { result } = await judgeFiles({
       env,
       values,
       manifests,
-      format: [],
-      output: [],
-      failOn: 'error',
       only: [ruleId],
-      rules: [],
       chartDefaults: c.chartDefaults,
       ...(c.environment ? { environment: c.environment } : {}),
     });

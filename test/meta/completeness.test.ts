@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/checks/index.js';
 import { PROBES } from '../../src/probes/index.js';
-import { loadRuleDirs, PACK_DATA_FILES } from '../../src/pack/load-rules.js';
-import { BUILTIN_PACK_DIR } from '../../src/pack/catalogue.js';
+import { loadRuleDirs } from '../../src/pack/load-rules.js';
+import { PACK_DATA_FILES } from '../../src/pack/files.js';
+import { BUILTIN_PACK_DIR, TEMPLATES } from '../helpers/pack.js';
 import { ruleCases } from '../helpers/rule-tester.js';
 
 const root = join(import.meta.dirname, '../..');
 
 describe('rule pack completeness', async () => {
-  const rules = await loadRuleDirs([BUILTIN_PACK_DIR]);
+  const rules = await loadRuleDirs([BUILTIN_PACK_DIR], TEMPLATES);
 
   it('has rules', () => {
     expect(rules.length).toBeGreaterThan(10);
@@ -62,7 +63,7 @@ describe('check and probe registries', () => {
         expect(Object.keys(unit.meta.messages).length).toBeGreaterThan(0);
         for (const key of Object.keys(unit.meta.messages)) expect(key).toMatch(/^[a-z][A-Za-z0-9]*$/);
         const test = join(root, 'test', kind, `${id}.test.ts`);
-        const usedByRules = (await loadRuleDirs([BUILTIN_PACK_DIR])).some((r) => (kind === 'checks' ? r.rule.check : r.rule.probe) === id);
+        const usedByRules = (await loadRuleDirs([BUILTIN_PACK_DIR], TEMPLATES)).some((r) => (kind === 'checks' ? r.rule.check : r.rule.probe) === id);
         // A check is tested through its rules' cases or a test file of its own; an unused check is dead code.
         expect(usedByRules || existsSync(test), `${id} is used by no rule and has no test`).toBe(true);
       });

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checklistHelpUrl, loadChecklist } from '../../src/pack/checklist.js';
 import { loadRuleDirs } from '../../src/pack/load-rules.js';
-import { BUILTIN_PACK_DIR } from '../../src/pack/catalogue.js';
+import { BUILTIN_PACK_DIR, TEMPLATES } from '../helpers/pack.js';
 
 describe('checklist map', async () => {
   const items = loadChecklist();
-  const rules = await loadRuleDirs([BUILTIN_PACK_DIR]);
+  const rules = await loadRuleDirs([BUILTIN_PACK_DIR], TEMPLATES);
   const byId = new Map(rules.map((r) => [r.rule.id, r]));
 
   it('each item has the anchor its results link to in docs/checklist.md', () => {

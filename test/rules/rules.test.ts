@@ -2,8 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_PACK_DIR } from '../../src/pack/catalogue.js';
-import { PACK_DATA_FILES } from '../../src/pack/load-rules.js';
+import { BUILTIN_PACK_DIR, TEMPLATES } from '../helpers/pack.js';
+import { PACK_DATA_FILES } from '../../src/pack/files.js';
 import { ruleCases, runRuleCase } from '../helpers/rule-tester.js';
 
 // Static rules only: live probes are tested against real servers in test/probes/.
