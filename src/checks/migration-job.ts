@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCheck } from '../core/define.js';
-import { describeLocation } from '../model/describe.js';
+import { describeLocation } from '../core/describe.js';
 import type { Container, Workload } from '../core/model.js';
 
 /** Words that only print, wait or test: a command made of these runs no migration, whatever the Job is called. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCheck } from '../core/define.js';
-import { describeLocation } from '../model/describe.js';
+import { describeLocation } from '../core/describe.js';
 import { validateExperimentConfig } from '../model/experiments.js';
 import { effective, effectiveBool, locationOf, valueEvidence } from '../model/query.js';
 import { isLoopbackAddr, mountedAt } from '../model/workload.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCheck } from '../core/define.js';
-import { describeLocation } from '../model/describe.js';
+import { describeLocation } from '../core/describe.js';
 import { didYouMean } from '../core/did-you-mean.js';
 
 /** A name the service never reads is a typo or meant for another program; either way it does nothing here. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCheck, type CheckContext } from '../core/define.js';
 import type { Location } from '../core/types.js';
-import { describeLocation } from '../model/describe.js';
+import { describeLocation } from '../core/describe.js';
 import { effective, valueEvidence } from '../model/query.js';
 import type { Container, DeploymentModel, HttpProbeSpec, Workload } from '../core/model.js';
 import { addrPort, imageTag, mountedAt } from '../model/workload.js';

@@ -6,7 +6,7 @@ import { getPath, helmMapEntries, loadValues, type LoadedValues, type ValuesInpu
 import { addManifestFile, emptyManifestSet, type ManifestSet } from '../sources/manifests.js';
 import type { TextFile } from '../io/read-file.js';
 import { locateKey, parseYamlFile } from '../sources/yaml-doc.js';
-import { describeLocation } from './describe.js';
+import { describeLocation } from '../core/describe.js';
 import type { Container, DeploymentModel, EnvDefinition, EnvVar, ServiceFacts, VariableSpec, Workload } from '../core/model.js';
 
 export interface ModelInputs {

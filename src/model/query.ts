@@ -1,6 +1,6 @@
 // Questions checks ask the model: "what does the service effectively use for X, and where was that decided?"
 import type { Location } from '../core/types.js';
-import { describeLocation } from './describe.js';
+import { describeLocation } from '../core/describe.js';
 import { parseByType } from './go-parse.js';
 import { CHART_DEFAULTS_NAME } from './build.js';
 import type { DeploymentModel, EnvDefinition, ResourceRef, VariableSpec } from '../core/model.js';

@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import { describeLocation } from '../model/describe.js';
+import { describeLocation } from '../core/describe.js';
 import { orderResult } from '../core/order.js';
 import { SECTIONS, SECTION_TITLES, type Finding, type Reporter, type Status, type UnitResult } from '../core/types.js';
 

@@ -1,4 +1,4 @@
-import type { Location } from '../core/types.js';
+import type { Location } from './types.js';
 
 /** A location in a few words: `values.yaml:12`, `Secret/recsys-api DATABASE_URL`, `api.env.ENV`. */
 export function describeLocation(loc: Location): string {
