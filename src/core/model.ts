@@ -49,7 +49,7 @@ export type VariableType =
   | 'url'
   | 'path';
 
-/** One entry of the service's variable catalogue (rules/recsys/variables.yaml). */
+/** One entry of the service's variable catalogue (the pack's variables.yaml). */
 export interface VariableSpec {
   name: string;
   type: VariableType;
@@ -178,7 +178,7 @@ export interface DeploymentModel {
 /** A value the chart writes by itself: fixed text, or read from the Helm values with a default. */
 export type InjectedValue = string | { fromValues: string[]; default: string };
 
-/** The pack's facts about the service and its chart (rules/recsys/service.yaml); the model and engine read them. */
+/** The pack's facts about the service and its chart (the pack's service.yaml); the model and engine read them. */
 export interface ServiceFacts {
   /** The variable whose value decides artifact (true) or DB-only (false) serving. */
   servingModeVariable: string;
