@@ -88,8 +88,9 @@ export function targetSecrets(target: { authHeaders?: Record<string, string>; da
     // The dev headers carry the tenant and a fixed user id: identities the reports name, not secrets.
     if (value === target.tenant || value === DEV_USER_ID) continue;
     out.push(value);
-    const bearer = /^Bearer\s+(.+)$/i.exec(value);
-    if (bearer) out.push(bearer[1]!);
+    // `Bearer <token>`, `Basic <creds>`, `ApiKey <key>`: a server may echo the credential without its scheme.
+    const credential = /^[A-Za-z][\w-]*\s+(.+)$/.exec(value);
+    if (credential) out.push(credential[1]!.trim());
   }
   if (target.databaseUrl) {
     out.push(target.databaseUrl);
@@ -118,6 +119,19 @@ export function scrubKnown(text: string, secrets: readonly string[]): string {
   const forms = secrets.flatMap(secretForms).sort((a, b) => b.length - a.length);
   for (const f of forms) if (out.includes(f)) out = out.split(f).join(MASK);
   return out;
+}
+
+/**
+ * For a text that was cut short: when it ends with the start of one of these secrets (3 characters or more), that
+ * start is replaced by the mask too, so no prefix of a secret survives a cut.
+ */
+export function scrubCutTail(text: string, secrets: readonly string[]): string {
+  for (const s of secrets.flatMap(secretForms)) {
+    for (let k = Math.min(s.length - 1, text.length); k >= 3; k--) {
+      if (text.endsWith(s.slice(0, k))) return `${text.slice(0, text.length - k)}${MASK}`;
+    }
+  }
+  return text;
 }
 
 /** scrubKnown over every string inside a value (messages' data, evidence), keeping its shape. */

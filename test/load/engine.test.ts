@@ -184,7 +184,7 @@ describe('runBurst: failures', () => {
     expect(r.error_causes['HTTP_500']).toBe(3);
     const text = JSON.stringify(r);
     expect(text).not.toContain('very-secret-token');
-    expect(r.error_samples!['HTTP_500']![0]).toContain('[redacted]');
+    expect(r.error_samples!['HTTP_500']![0]).toContain('****');
   });
 
   it('stops reading a body past its limit: an endless body is a coded error, not a timeout', async () => {
@@ -237,8 +237,8 @@ describe('runBurst: failures', () => {
     });
     const r = await burst(url, { requests: 2, concurrency: 1, warmup: 0 }, { authorization: `Bearer ${token}` });
     const sample = r.error_samples!['HTTP_401']![0]!;
-    expect(sample).toContain('bad [redacted]');
-    expect(sample.endsWith('€[redacted]')).toBe(true);
+    expect(sample).toContain('bad ****');
+    expect(sample.endsWith('€****')).toBe(true);
     expect(sample).not.toContain(token.slice(0, 4));
   });
 
