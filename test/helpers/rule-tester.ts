@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { judgeFiles } from './pack.js';
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_PACK_DIR, judgeFiles, PACK_DATA_FILES } from './pack.js';
 import type { UnitResult } from '../../src/core/types.js';
 
 export const RULE_FIXTURES = join(import.meta.dirname, '../../fixtures/rules');
@@ -81,5 +82,49 @@ export async function runRuleCase(ruleId: string, c: RuleCase): Promise<UnitResu
     return unit;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The suite of one check template: every rule of the built-in pack that uses it, run over each of its pass and fail
+ * cases in fixtures/rules/<rule-id>/, asserting the status, the rule id, the message id, the file and the line.
+ */
+export function describeTemplate(templateId: string): void {
+  const ruleIds = readdirSync(BUILTIN_PACK_DIR)
+    .filter((n) => n.endsWith('.yaml') && !PACK_DATA_FILES.has(n))
+    .filter((n) => new RegExp(`^check:\\s*${templateId}\\s*$`, 'm').test(readFileSync(join(BUILTIN_PACK_DIR, n), 'utf8')))
+    .map((n) => n.slice(0, -5))
+    .sort();
+  it(`is used by a rule of the pack`, () => {
+    expect(ruleIds.length).toBeGreaterThan(0);
+  });
+  for (const id of ruleIds) {
+    describe(id, () => {
+      const cases = ruleCases(id);
+      for (const c of cases) {
+        it(`${c.kind}: ${c.description}`, async () => {
+          const unit = await runRuleCase(id, c);
+          expect(unit.status, JSON.stringify(unit.findings.map((f) => f.message))).toBe(c.expect.status);
+          expect(unit.findings.filter((f) => f.status !== 'unknown' || c.expect.status === 'unknown').length).toBeGreaterThanOrEqual(
+            c.expect.findings.length,
+          );
+          for (const want of c.expect.findings) {
+            const match = unit.findings.find(
+              (f) =>
+                f.ruleId === id &&
+                f.messageId === want.messageId &&
+                (want.file === undefined || f.location?.file === want.file) &&
+                (want.line === undefined || f.location?.line === want.line) &&
+                (want.contains === undefined || f.message.includes(want.contains)),
+            );
+            expect(match, `expected ${JSON.stringify(want)} among ${JSON.stringify(unit.findings.map((f) => [f.messageId, f.location, f.message]))}`).toBeDefined();
+          }
+          if (c.expect.status === 'fail' || c.expect.status === 'warn') {
+            expect(unit.findings.filter((f) => f.status === 'fail' || f.status === 'warn')).toHaveLength(c.expect.findings.length);
+          }
+          if (c.expect.status === 'skip' || c.expect.status === 'unknown') expect(unit.reason).toBeTruthy();
+        });
+      }
+    });
   }
 }
