@@ -1,12 +1,13 @@
 // Run by scripts/build.mjs (npm run build), which bundles this script with the sources it imports: parse and validate the built-in pack with the same schemas the loader uses,
-// and write dist/pack.json, which runs read instead of parsing every pack file (see src/engine/pack-cache.ts).
+// and write dist/pack.json, which runs read instead of parsing every pack file (see src/pack/cache.ts).
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { PACK_CACHE_FILE, sha256 } from '../src/engine/pack-cache.js';
-import { checklistSchema } from '../src/engine/checklist.js';
-import { ruleSchema } from '../src/engine/rule-schema.js';
-import { catalogueSchema } from '../src/model/catalogue.js';
+import { PACK_CACHE_FILE, sha256 } from '../src/pack/cache.js';
+import { checklistSchema } from '../src/pack/checklist.js';
+import { ruleSchema } from '../src/pack/rule-schema.js';
+import { catalogueSchema } from '../src/pack/catalogue.js';
+import { PACK_DATA_FILES } from '../src/pack/files.js';
 
 const dir = 'rules/recsys';
 const files = {};
@@ -15,7 +16,7 @@ for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
   let schema;
   if (name === 'variables.yaml') schema = catalogueSchema;
   else if (name === 'checklist.yaml') schema = checklistSchema;
-  else if (name === 'chart-defaults.yaml' || name === 'chart-render.yaml') continue; // Helm values and chart data, read elsewhere, not rules
+  else if (PACK_DATA_FILES.has(name)) continue; // Helm values and chart data, read elsewhere, not rules
   else schema = ruleSchema;
   const parsed = schema.safeParse(parse(text));
   // An invalid file is left out: the loader then parses it and reports its problems as usual.

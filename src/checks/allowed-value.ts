@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineCheck } from '../engine/define.js';
-import { describeLocation } from '../model/describe.js';
+import { defineCheck } from '../core/define.js';
+import { describeLocation } from '../core/describe.js';
 import { effective, locationOf, valueEvidence } from '../model/query.js';
 
 /** A variable must effectively hold one of a few words (compared trimmed and case-insensitive, as the service does). */

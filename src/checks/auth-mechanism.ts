@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCheck } from '../engine/define.js';
+import { defineCheck } from '../core/define.js';
 import { apiLocation, effective, effectiveBool, locationOf, valueEvidence } from '../model/query.js';
 
 /** Production needs a real way to authenticate callers: JWT with a JWKS to verify against, or API keys. */

@@ -1,8 +1,8 @@
 import { RE2JS } from 're2js';
 import { z } from 'zod';
-import { defineCheck } from '../engine/define.js';
-import { meetsPrecondition } from '../engine/precondition.js';
-import { describeLocation } from '../model/describe.js';
+import { defineCheck } from '../core/define.js';
+import { meetsPrecondition } from './lib/precondition.js';
+import { describeLocation } from '../core/describe.js';
 import { splitCsv } from '../model/go-parse.js';
 import { effective, locationOf, valueEvidence } from '../model/query.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineCheck } from '../engine/define.js';
-import { describeLocation } from '../model/describe.js';
+import { defineCheck } from '../core/define.js';
+import { describeLocation } from '../core/describe.js';
 import { effective, locationOf, valueEvidence } from '../model/query.js';
 
 /** A variable must not effectively hold a value: a bool flag that must stay off, or a word from a list. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineCheck } from '../engine/define.js';
-import { meetsPrecondition } from '../engine/precondition.js';
-import { describeLocation } from '../model/describe.js';
+import { defineCheck } from '../core/define.js';
+import { meetsPrecondition } from './lib/precondition.js';
+import { describeLocation } from '../core/describe.js';
 import { effective, locationOf, shownValue, valueEvidence } from '../model/query.js';
 
 const VAR = z.string().regex(/^[A-Z][A-Z0-9_]*$/);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineCheck } from '../engine/define.js';
-import { describeLocation } from '../model/describe.js';
-import type { Container, Workload } from '../model/types.js';
+import { defineCheck } from '../core/define.js';
+import { describeLocation } from '../core/describe.js';
+import type { Container, Workload } from '../core/model.js';
 import { rolloutOrder, splitShellScript, syncWave, workloadLabel } from '../model/workload.js';
 
 // Which commands apply migrations is data (the rule's params: tools and verbs, runner prefixes, script names,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineCheck } from '../engine/define.js';
-import { describeLocation } from '../model/describe.js';
+import { defineCheck } from '../core/define.js';
+import { describeLocation } from '../core/describe.js';
 import { apiLocation, valuesLocation } from '../model/query.js';
 
 /** Artifact mode serves what a pipeline publishes: without a scheduled publisher the manifests only age. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineCheck } from '../engine/define.js';
-import { describeLocation } from '../model/describe.js';
+import { defineCheck } from '../core/define.js';
+import { describeLocation } from '../core/describe.js';
 import { conditionHolds, effective, locationOf, valueEvidence } from '../model/query.js';
 
 const VAR = z.string().regex(/^[A-Z][A-Z0-9_]*$/);

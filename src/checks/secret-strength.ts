@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineCheck } from '../engine/define.js';
-import { describeLocation } from '../model/describe.js';
+import { defineCheck } from '../core/define.js';
+import { describeLocation } from '../core/describe.js';
 import { effective, effectiveBool, locationOf, secretEvidence, valueEvidence } from '../model/query.js';
 import { judgeSecret } from '../model/secrets.js';
 

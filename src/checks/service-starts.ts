@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { defineCheck, type Report } from '../engine/define.js';
-import { describeLocation } from '../model/describe.js';
+import { defineCheck, type Report } from '../core/define.js';
+import { describeLocation } from '../core/describe.js';
 import { validateExperimentConfig } from '../model/experiments.js';
 import { splitCsv } from '../model/go-parse.js';
 import { effective, effectiveBool, locationOf, valueEvidence, type Effective } from '../model/query.js';
-import type { DeploymentModel } from '../model/types.js';
+import type { DeploymentModel } from '../core/model.js';
 import { isLoopbackAddr, mountedAt } from '../model/workload.js';
 
 /**

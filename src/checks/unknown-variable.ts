@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineCheck } from '../engine/define.js';
-import { describeLocation } from '../model/describe.js';
-import { didYouMean } from '../util/did-you-mean.js';
+import { defineCheck } from '../core/define.js';
+import { describeLocation } from '../core/describe.js';
+import { didYouMean } from '../core/did-you-mean.js';
 
 /** A name the service never reads is a typo or meant for another program; either way it does nothing here. */
 export default defineCheck({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineCheck } from '../engine/define.js';
-import { meetsPrecondition } from '../engine/precondition.js';
-import { describeLocation } from '../model/describe.js';
+import { defineCheck } from '../core/define.js';
+import { meetsPrecondition } from './lib/precondition.js';
+import { describeLocation } from '../core/describe.js';
 import { splitCsv } from '../model/go-parse.js';
 import { effective, locationOf, valueEvidence } from '../model/query.js';
 import { maskDsn } from '../model/secrets.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineCheck } from '../engine/define.js';
-import { describeLocation } from '../model/describe.js';
+import { defineCheck } from '../core/define.js';
+import { describeLocation } from '../core/describe.js';
 import { describeShape, parseByType } from '../model/go-parse.js';
 
 /** The service panics at start-up on a value it cannot parse; say so for every one at once. */

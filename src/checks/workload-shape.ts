@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { defineCheck, type CheckContext } from '../engine/define.js';
-import type { Location } from '../engine/types.js';
-import { describeLocation } from '../model/describe.js';
+import { defineCheck, type CheckContext } from '../core/define.js';
+import type { Location } from '../core/types.js';
+import { describeLocation } from '../core/describe.js';
 import { effective, valueEvidence } from '../model/query.js';
-import type { Container, DeploymentModel, HttpProbeSpec, Workload } from '../model/types.js';
+import type { Container, DeploymentModel, HttpProbeSpec, Workload } from '../core/model.js';
 import { addrPort, imageTag, mountedAt } from '../model/workload.js';
 
 const NO_WORKLOAD = 'no api workload was found: pass --values (the chart renders it) or --manifests';

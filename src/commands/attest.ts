@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { attestationResults, attestationTemplate, loadAttestations, ATTESTATIONS_FILE_NAME } from '../engine/attestations.js';
-import { loadChecklist } from '../engine/checklist.js';
+import { builtinPackData } from '../pack/pack.js';
 
 export function registerAttestCommand(program: Command): void {
   program
@@ -16,7 +16,7 @@ Examples:
   prodready attest                      # each attestable item: attested, expired or still manual`,
     )
     .action(async (opts: { template?: boolean; attestations?: string }) => {
-      const items = loadChecklist();
+      const items = builtinPackData().checklist;
       if (opts.template) {
         process.stdout.write(attestationTemplate(items));
         return;

@@ -1,222 +1,13 @@
-import { appendFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { writeOutputFile } from './output-file.js';
 import type { Command } from 'commander';
 import { loadConfig } from '../engine/config.js';
-import { defaultConfig, type RunConfig } from '../engine/config-types.js';
-import { governCheck } from '../engine/governance.js';
-import { UserError } from '../engine/errors.js';
-import { anchorLiveFindings } from '../engine/anchor.js';
-import { evaluate, type ProbeExecutor } from '../engine/evaluate.js';
-import type { LoadedRule } from '../engine/load-rules.js';
-import { buildRunResult, exitCodeFor } from '../engine/result.js';
-import type { InputDescription, RunResult, Severity } from '../engine/types.js';
-import { buildModel } from '../model/build.js';
-import type { DeploymentModel } from '../model/types.js';
-import { loadReporter, type FormatName } from '../reporters/index.js';
+import { exitCodeFor } from '../engine/result.js';
+import { judge, loadRunPack, type Judgement } from '../engine/run.js';
 import { pairFormatsWithOutputs } from '../reporters/output-pairs.js';
-import { PIPE_DEADLINE_MS, readInput } from '../sources/read-file.js';
-import { didYouMean } from '../util/did-you-mean.js';
-import { VERSION } from '../version.js';
-import { loadPack, unitMetas } from './pack.js';
-import { createLiveSession, type LiveOptions } from './live.js';
-import { addTargetOptions } from './target-options.js';
-import { addReportOptions, resolveReportOptions, type ReportOptions } from './report-options.js';
-
-export interface CheckOptions {
-  env: string[];
-  values: string[];
-  manifests: string[];
-  format: string[];
-  output: string[];
-  failOn: string;
-  environment?: string;
-  only?: string[];
-  skip?: string[];
-  rules: string[];
-  chartDefaults: boolean;
-  color?: boolean;
-  verbose?: boolean;
-  /** Config file; without it the nearest .prodready.yaml above the working directory is used. */
-  config?: string;
-  /** Attestations file; without it prodready.attestations.yaml in the working directory, when present. */
-  attestations?: string;
-  /** `probe` judges the live target alone: no deployment files needed. */
-  allowNoInputs?: boolean;
-  /** Flags that name a live input themselves (a live finding then points at the first input file). */
-  jwksUrl?: string;
-  issuer?: string;
-  /** Report options: file URIs relative to this folder, SARIF category, docs base URL. */
-  root?: string;
-  sarifCategory?: string;
-  docsUrl?: string;
-  /** Seconds a pipe or FIFO given as an input may stay silent (default 30). */
-  inputTimeout?: string;
-}
-
-/** `--input-timeout` in ms: a positive number of seconds, at most an hour. */
-function inputTimeoutMs(raw: string | undefined): number {
-  if (raw === undefined) return PIPE_DEADLINE_MS;
-  const s = Number(raw);
-  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(s > 0) || s > 3600) {
-    throw new UserError('invalid-option', `--input-timeout must be a number of seconds between 0 and 3600, got ${JSON.stringify(raw.slice(0, 40))}`);
-  }
-  return s * 1000;
-}
-
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-export function commaList(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
-}
-
-export function parseFailOn(v: string): Severity {
-  if (v === 'error' || v === 'warn') return v;
-  throw new UserError('invalid-option', `--fail-on must be error or warn, not "${v}"`);
-}
-
-export interface CheckRun {
-  result: RunResult;
-  model: DeploymentModel;
-  units: ReturnType<typeof unitMetas>;
-}
-
-/** The static half of a check, shared by `check`, fleet mode and the demo. */
-export async function runCheck(
-  opts: CheckOptions,
-  config: RunConfig = defaultConfig(),
-  extras: {
-    probes?: (model: DeploymentModel) => ProbeExecutor | undefined;
-    load?: unknown[];
-    now?: Date;
-    /** Rules already loaded (fleet mode loads the pack once for every deployment). */
-    rules?: LoadedRule[];
-    deployment?: string;
-    /** Attestations and waivers (default on); `probe` reports the live units only. */
-    governance?: boolean;
-  } = {},
-): Promise<CheckRun> {
-  const failOn = parseFailOn(opts.failOn);
-  if (opts.env.length + opts.values.length + opts.manifests.length === 0 && !opts.allowNoInputs) {
-    throw new UserError('missing-input', 'nothing to check: give --values, --env or --manifests (or - for stdin)');
-  }
-  if ([...opts.manifests, ...opts.values, ...opts.env].filter((f) => f === '-').length > 1) {
-    throw new UserError('invalid-option', 'only one input can be read from stdin (-)');
-  }
-  const read = { pipeDeadlineMs: inputTimeoutMs(opts.inputTimeout) };
-  const [envFiles, valuesFiles, manifestFiles] = await Promise.all([
-    Promise.all(opts.env.map((f) => readInput(f, read))),
-    Promise.all(opts.values.map((f) => readInput(f, read))),
-    Promise.all(opts.manifests.map((f) => readInput(f, read))),
-  ]);
-  const rules = extras.rules ?? (await loadPack(config, opts.rules));
-  const known = new Set(rules.map((r) => r.rule.id));
-  for (const id of [...(opts.only ?? []), ...(opts.skip ?? [])]) {
-    if (!known.has(id)) {
-      const guess = didYouMean(id, known);
-      throw new UserError('unknown-rule', `no rule "${id}"${guess ? `; did you mean "${guess}"?` : ''}`);
-    }
-  }
-  const model = buildModel({
-    envFiles,
-    valuesFiles,
-    manifestFiles,
-    ...(opts.environment !== undefined ? { environment: opts.environment } : {}),
-    chartDefaults: opts.chartDefaults,
-  });
-  const probes = extras.probes?.(model);
-  const evaluated = anchorLiveFindings(
-    await evaluate({
-      model,
-      config,
-      rules,
-      ...(opts.only ? { only: opts.only } : {}),
-      ...(opts.skip ? { skip: opts.skip } : {}),
-      ...(probes ? { probes } : {}),
-    }),
-    rules,
-    model,
-    { jwksUrl: opts.jwksUrl !== undefined, issuer: opts.issuer !== undefined },
-  );
-  // Governance: the attestable items become results, then the config's waivers apply to every result.
-  const governed = extras.governance === false ? { results: evaluated, inputs: [], units: [] } : await governCheck(evaluated, {
-    config,
-    ruleIds: rules.map((r) => r.rule.id),
-    ...(opts.only ? { only: opts.only } : {}),
-    ...(opts.skip ? { skip: opts.skip } : {}),
-    ...(opts.attestations !== undefined ? { attestationsFile: opts.attestations } : {}),
-    now: extras.now ?? new Date(),
-  });
-  const results = governed.results;
-  const inputs: InputDescription[] = [
-    ...opts.values.map((file) => ({ kind: 'helm-values' as const, file })),
-    ...opts.manifests.map((file) => ({ kind: 'manifests' as const, file: file === '-' ? '<stdin>' : file })),
-    ...opts.env.map((file) => ({ kind: 'env' as const, file })),
-    ...governed.inputs,
-  ];
-  const result = buildRunResult({
-    version: VERSION,
-    model,
-    results,
-    inputs,
-    failOn,
-    now: extras.now ?? new Date(),
-    ...(extras.deployment ? { deployment: extras.deployment } : {}),
-    ...(extras.load ? { load: extras.load } : {}),
-  });
-  return { result, model, units: [...unitMetas(rules), ...governed.units] };
-}
-
-/**
- * The job summary GitHub Actions shows for a step ($GITHUB_STEP_SUMMARY): with `--format github` the full report
- * goes there (as Markdown), since annotations show only 10 of each kind; not when a --output already writes it.
- */
-function jobSummaryFile(pairs: Array<{ format: FormatName; output?: string }>, env: NodeJS.ProcessEnv): string | undefined {
-  const file = env.GITHUB_STEP_SUMMARY;
-  if (!file || !pairs.some((p) => p.format === 'github')) return undefined;
-  if (pairs.some((p) => p.output !== undefined && resolve(p.output) === resolve(file))) return undefined;
-  return file;
-}
-
-/** Render every requested format; files are written, the one without --output goes to stdout. */
-export async function writeReports(
-  result: RunResult,
-  pairs: Array<{ format: FormatName; output?: string }>,
-  units: ReturnType<typeof unitMetas>,
-  opts: { color: boolean; verbose: boolean; report?: ReportOptions },
-): Promise<void> {
-  const summaryFile = jobSummaryFile(pairs, process.env);
-  const ctx = (format: FormatName, output: string | undefined) => ({
-    units,
-    toolVersion: VERSION,
-    cwd: process.cwd(),
-    color: output ? false : opts.color && format === 'text',
-    verbose: opts.verbose,
-    ...opts.report,
-    ...(summaryFile ? { jobSummary: true } : {}),
-  });
-  if (summaryFile) {
-    const markdown = await loadReporter('markdown');
-    await appendFile(summaryFile, markdown(result, ctx('markdown', summaryFile)));
-  }
-  for (const { format, output } of pairs) {
-    const reporter = await loadReporter(format);
-    const text = reporter(result, ctx(format, output));
-    if (output) {
-      await writeOutputFile(output, text);
-    } else {
-      process.stdout.write(text);
-    }
-  }
-}
-
-export function useColor(flag: boolean | undefined): boolean {
-  if (flag === false || process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
-  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
-  return process.stdout.isTTY === true;
-}
+import { useColor, writeReports } from '../reporters/write.js';
+import { createLiveSession, type LiveOptions } from '../engine/live.js';
+import { addTargetOptions } from '../engine/target.js';
+import { collect, commaList, judgeInputs, type CheckOptions } from './flags.js';
+import { addReportOptions, resolveReportOptions } from './report-options.js';
 
 export function registerCheckCommand(program: Command): void {
   addReportOptions(addTargetOptions(
@@ -262,9 +53,10 @@ Examples:
       const pairs = pairFormatsWithOutputs(opts.format, opts.output);
       const report = resolveReportOptions(opts);
       const session = createLiveSession(opts, config, process.env, () => new Date());
-      let run: CheckRun;
+      let run: Judgement;
       try {
-        run = await runCheck(opts, config, { probes: (model) => session.executor(model), load: session.load });
+        const pack = await loadRunPack(config, opts.rules);
+        run = await judge(judgeInputs(opts, config), pack, { probes: (model) => session.executor(model), load: session.load });
       } finally {
         await session.close();
       }

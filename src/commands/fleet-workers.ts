@@ -3,7 +3,7 @@
 // as on one thread.
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { fleetEnv, judgeDeployment, type FleetEnv, type FleetOptions, type Judged } from './fleet.js';
-import type { RunConfig } from '../engine/config-types.js';
+import type { RunConfig } from '../core/config-types.js';
 import type { FormatName } from '../reporters/index.js';
 
 const CHUNK = 25;

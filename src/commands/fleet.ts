@@ -2,19 +2,20 @@
 // each deployment is read, judged, reported and dropped, so memory stays flat however large the fleet.
 import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { makeOutputDir, writeOutputFile } from './output-file.js';
+import { makeOutputDir, writeOutputFile } from '../reporters/lib/output-file.js';
 import { extname, isAbsolute, join } from 'node:path';
 import { Chalk } from 'chalk';
 import { glob } from 'tinyglobby';
-import { defaultConfig, type RunConfig } from '../engine/config-types.js';
-import { isUserError, UserError } from '../engine/errors.js';
+import { defaultConfig, type RunConfig } from '../core/config-types.js';
+import { isUserError, UserError } from '../core/errors.js';
 import { exitCodeFor } from '../engine/result.js';
-import { SECTIONS, type RunResult } from '../engine/types.js';
+import { SECTIONS, type RunResult } from '../core/types.js';
 import { loadReporter, type FormatName } from '../reporters/index.js';
 import { VERSION } from '../version.js';
-import { runCheck, type CheckOptions } from './check.js';
-import type { LoadedRule } from '../engine/load-rules.js';
-import { loadPack, unitMetas } from './pack.js';
+import { judge, loadRunPack } from '../engine/run.js';
+import type { UnitMeta } from '../core/types.js';
+import { unitMetas, type Pack } from '../pack/pack.js';
+import { judgeInputs, type CheckOptions } from './flags.js';
 import { resolveReportOptions, type ReportOptions } from './report-options.js';
 
 const EXTENSIONS: Partial<Record<FormatName, string>> = {
@@ -76,8 +77,9 @@ export interface FleetEnv {
   formats: FormatName[];
   outDir: string | undefined;
   colorLevel: 0 | 1;
-  rules: LoadedRule[];
-  units: ReturnType<typeof unitMetas>;
+  /** Loaded once per thread and shared by every deployment it judges. */
+  pack: Pack;
+  units: UnitMeta[];
   reporters: Map<FormatName, Awaited<ReturnType<typeof loadReporter>>>;
   report: ReportOptions;
 }
@@ -89,10 +91,10 @@ export interface Judged {
 }
 
 export async function fleetEnv(opts: FleetOptions, config: RunConfig, formats: FormatName[], outDir: string | undefined, colorLevel: 0 | 1): Promise<FleetEnv> {
-  const rules = await loadPack(config, opts.rules);
+  const pack = await loadRunPack(config, opts.rules);
   const reporters = new Map<FormatName, Awaited<ReturnType<typeof loadReporter>>>();
   for (const f of formats) reporters.set(f, await loadReporter(f));
-  return { opts, config, formats, outDir, colorLevel, rules, units: unitMetas(rules), reporters, report: resolveReportOptions(opts) };
+  return { opts, config, formats, outDir, colorLevel, pack, units: unitMetas(pack.rules), reporters, report: resolveReportOptions(opts) };
 }
 
 /**
@@ -108,14 +110,13 @@ function fleetWorkerCount(deployments: number): number {
 }
 
 export async function judgeDeployment(match: string, env: FleetEnv): Promise<Judged> {
-  const { opts, config, rules, units, reporters, outDir } = env;
+  const { opts, config, pack, units, reporters, outDir } = env;
   const d = await deploymentOf(match);
   let result: RunResult;
   try {
-    ({ result } = await runCheck(
-      { ...opts, values: [...opts.values, ...d.values], env: [...opts.env, ...d.env], manifests: [...opts.manifests, ...d.manifests] },
-      config,
-      { rules, deployment: d.name },
+    ({ result } = await judge(
+      { ...judgeInputs({ ...opts, values: [...opts.values, ...d.values], env: [...opts.env, ...d.env], manifests: [...opts.manifests, ...d.manifests] }, config), deployment: d.name },
+      pack,
     ));
   } catch (e) {
     if (!isUserError(e)) throw e;

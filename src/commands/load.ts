@@ -2,9 +2,9 @@
 // Flags win over the recsys harness's environment variables (BASE_URL, ENDPOINT, TENANT_ID, SURFACE, K, REQUESTS,
 // CONCURRENCY, DEV_HEADERS, BEARER_TOKEN, API_KEY), which win over the defaults.
 import { readFileSync, statSync } from 'node:fs';
-import { writeOutputFile } from './output-file.js';
+import { writeOutputFile } from '../reporters/lib/output-file.js';
 import type { Command } from 'commander';
-import { UserError } from '../engine/errors.js';
+import { UserError } from '../core/errors.js';
 // The burst engine (sockets, TLS, the histogram) is loaded when a burst runs, not when the program starts.
 import type { BurstProgress } from '../load/engine.js';
 import { judgeLoad } from '../load/gates.js';
@@ -12,8 +12,8 @@ import { readLoadReport } from '../load/baseline.js';
 import { formatLoadText, formatProgress } from '../load/format.js';
 import { ENDPOINTS, LOAD_CAPS, LOAD_DEFAULTS, burstParamsSchema, type BurstParamsInput, type LoadEndpoint } from '../load/params.js';
 import { harnessAuthHeaders } from '../load/requests.js';
-import type { GateVerdict, LoadGates, LoadResult } from '../load/types.js';
-import { shownEnvName } from './target-options.js';
+import type { GateVerdict, LoadGates, LoadResult } from '../core/load.js';
+import { shownEnvName } from '../engine/target.js';
 
 export interface LoadCommandOptions {
   baseUrl?: string;

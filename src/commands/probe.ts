@@ -3,13 +3,14 @@ import type { Command } from 'commander';
 import { Chalk } from 'chalk';
 import { loadConfig } from '../engine/config.js';
 import { exitCodeFor } from '../engine/result.js';
-import type { RunResult, Status } from '../engine/types.js';
+import type { RunResult, Status } from '../core/types.js';
+import { collect, judgeInputs, type CheckOptions } from './flags.js';
 import { addReportOptions, resolveReportOptions } from './report-options.js';
-import { collect, runCheck, useColor, writeReports, type CheckOptions, type CheckRun } from './check.js';
-import { createLiveSession, wantsLive, type LiveOptions } from './live.js';
-import { UserError } from '../engine/errors.js';
-import { loadPack } from './pack.js';
-import { addTargetOptions } from './target-options.js';
+import { createLiveSession, LOAD_PROBE, wantsLive, type LiveOptions } from '../engine/live.js';
+import { judge, loadRunPack, type Judgement } from '../engine/run.js';
+import { useColor, writeReports } from '../reporters/write.js';
+import { UserError } from '../core/errors.js';
+import { addTargetOptions } from '../engine/target.js';
 import { pairFormatsWithOutputs } from '../reporters/output-pairs.js';
 import { safeResult } from '../reporters/lib/safe-result.js';
 
@@ -57,14 +58,15 @@ Examples:
         throw new UserError('missing-input', 'nothing to probe: give --target, --jwks-url, --issuer, --database-url-env or --database-url-file');
       }
       const config = await loadConfig(opts.config !== undefined ? { file: opts.config } : {});
-      const rules = (await loadPack(config, [])).filter((r) => r.probe && (opts.load === true || r.rule.id !== 'load-burst-p95'));
+      const pack = await loadRunPack(config, []);
+      const rules = pack.rules.filter((r) => r.probe && (opts.load === true || r.probe.meta.id !== LOAD_PROBE));
       const session = createLiveSession(opts, config, process.env, () => new Date());
-      let run: CheckRun;
+      let run: Judgement;
       try {
-        run = await runCheck(
-          { ...opts, format: [], output: [], failOn: 'error', rules: [], chartDefaults: true, allowNoInputs: true },
-          config,
-          { rules, probes: (model) => session.executor(model), load: session.load, governance: false },
+        run = await judge(
+          { ...judgeInputs({ ...opts, format: [], output: [], failOn: 'error', rules: [], chartDefaults: true, allowNoInputs: true }, config), governance: false },
+          { ...pack, rules },
+          { probes: (model) => session.executor(model), load: session.load },
         );
       } finally {
         await session.close();

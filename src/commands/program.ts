@@ -6,7 +6,7 @@ import { registerCheckCommand } from './check.js';
 import { registerLoadCommand } from './load.js';
 import { registerProbeCommand } from './probe.js';
 import { registerRulesCommands } from './rules.js';
-import { isUserError } from '../engine/errors.js';
+import { isUserError } from '../core/errors.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {

@@ -2,13 +2,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UserError } from '../engine/errors.js';
+import { UserError } from '../core/errors.js';
+import type { ReportOptions } from '../reporters/write.js';
 
-export interface ReportOptions {
-  root: string;
-  sarifCategory?: string;
-  docsUrl?: string;
-}
+export type { ReportOptions };
 
 export function addReportOptions(cmd: Command): Command {
   return cmd

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { defaultConfig } from '../engine/config-types.js';
-import { UserError } from '../engine/errors.js';
-import { SECTION_TITLES } from '../engine/types.js';
-import { didYouMean } from '../util/did-you-mean.js';
-import { collect } from './check.js';
-import { loadPack, unitMetas } from './pack.js';
+import { defaultConfig } from '../core/config-types.js';
+import { UserError } from '../core/errors.js';
+import { SECTION_TITLES } from '../core/types.js';
+import { didYouMean } from '../core/did-you-mean.js';
+import { collect } from './flags.js';
+import { loadRunPack } from '../engine/run.js';
+import { unitMetas } from '../pack/pack.js';
 
 export function registerRulesCommands(program: Command): void {
   program
@@ -13,7 +14,7 @@ export function registerRulesCommands(program: Command): void {
     .option('--rules <dir>', 'an extra rule pack directory (repeatable)', collect, [])
     .option('--json', 'as JSON')
     .action(async (opts: { rules: string[]; json?: boolean }) => {
-      const units = unitMetas(await loadPack(defaultConfig(), opts.rules)).sort((a, b) => a.section - b.section || a.id.localeCompare(b.id));
+      const units = unitMetas((await loadRunPack(defaultConfig(), opts.rules)).rules).sort((a, b) => a.section - b.section || a.id.localeCompare(b.id));
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(units, null, 2)}\n`);
         return;
@@ -29,7 +30,7 @@ export function registerRulesCommands(program: Command): void {
     .description('what a rule decides, why it matters, and how to fix it')
     .option('--rules <dir>', 'an extra rule pack directory (repeatable)', collect, [])
     .action(async (id: string, opts: { rules: string[] }) => {
-      const units = unitMetas(await loadPack(defaultConfig(), opts.rules));
+      const units = unitMetas((await loadRunPack(defaultConfig(), opts.rules)).rules);
       const u = units.find((x) => x.id === id);
       if (!u) {
         const guess = didYouMean(id, units.map((x) => x.id));

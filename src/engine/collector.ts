@@ -1,4 +1,4 @@
-import type { Reporting, Report } from './define.js';
+import type { Reporting, Report } from '../core/define.js';
 
 /** What one check or probe run said, before the engine renders it into findings. */
 export interface Collected {

@@ -1,7 +1,7 @@
 // The config file (.prodready.yaml) as a strict zod schema: a typo is an error, never a silently ignored key.
 // schemas/prodready-config.schema.json is generated from this schema (npm run docs), for editors.
 import { z } from 'zod';
-import { isCalendarDay } from '../util/dates.js';
+import { isCalendarDay } from '../core/dates.js';
 
 export const CONFIG_FILE_NAME = '.prodready.yaml';
 

@@ -1,13 +1,13 @@
 // Find, read and validate .prodready.yaml into a RunConfig (defaults filled in, rule directories resolved).
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { readInput } from '../sources/read-file.js';
+import { readInput } from '../io/read-file.js';
 import { CONFIG_FILE_NAME, configSchema, type ConfigFile } from './config-schema.js';
-import { defaultConfig, type RunConfig } from './config-types.js';
-import { UserError } from './errors.js';
+import { defaultConfig, type RunConfig } from '../core/config-types.js';
+import { UserError } from '../core/errors.js';
 import type { LocatedWaiver } from './waivers.js';
 import { parseUserYaml } from './yaml-input.js';
-import { keysAt, zodProblems } from './zod-problems.js';
+import { keysAt, zodProblems } from '../core/zod-problems.js';
 
 /** The nearest .prodready.yaml from `cwd` up to the filesystem root, or undefined. */
 export function findConfigFile(cwd: string): string | undefined {

@@ -1,13 +1,13 @@
 // Run loaded rules over a model and turn what they report into findings and one result per rule.
-import type { DeploymentModel } from '../model/types.js';
+import type { DeploymentModel } from '../core/model.js';
 import { effectiveBool } from '../model/query.js';
 import { createCollector, type Collected } from './collector.js';
-import type { RunConfig } from './config-types.js';
-import type { Report } from './define.js';
-import type { LoadedRule } from './load-rules.js';
+import type { RunConfig } from '../core/config-types.js';
+import type { Report } from '../core/define.js';
+import type { LoadedRule } from '../pack/load-rules.js';
 import { renderMessage } from './messages.js';
 import { applySecretPolicy, secretMasker, type SecretMasker } from './secret-policy.js';
-import type { Finding, Section, Status, UnitResult } from './types.js';
+import type { Finding, Section, Status, UnitResult } from '../core/types.js';
 
 /** Runs the live probes of a check; wired by the CLI when a target is given. */
 export type ProbeExecutor = (rules: LoadedRule[]) => Promise<Map<string, Collected>>;
@@ -19,18 +19,20 @@ export interface EvaluateOptions {
   only?: string[];
   skip?: string[];
   probes?: ProbeExecutor;
+  /** The variable that decides artifact or DB-only serving (the pack's service facts). */
+  servingModeVariable: string;
 }
 
-function applicability(lr: LoadedRule, model: DeploymentModel): string | undefined {
+function applicability(lr: LoadedRule, model: DeploymentModel, servingModeVariable: string): string | undefined {
   const when = lr.rule.when;
   if (!when) return undefined;
   if (when.production && !model.production) {
     return `applies to production only; this deployment is not production (${model.environmentSource})`;
   }
   if (when.servingMode) {
-    const artifact = effectiveBool(model, 'RECSYS_ARTIFACT_MODE_ENABLED');
-    if (when.servingMode === 'artifact' && artifact === false) return 'DB-only mode: RECSYS_ARTIFACT_MODE_ENABLED is false';
-    if (when.servingMode === 'db-only' && artifact === true) return 'artifact mode: RECSYS_ARTIFACT_MODE_ENABLED is true';
+    const artifact = effectiveBool(model, servingModeVariable);
+    if (when.servingMode === 'artifact' && artifact === false) return `DB-only mode: ${servingModeVariable} is false`;
+    if (when.servingMode === 'db-only' && artifact === true) return `artifact mode: ${servingModeVariable} is true`;
   }
   return undefined;
 }
@@ -54,7 +56,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<UnitResult[]> {
   const skipped = new Map<string, string>();
   const probeRules: LoadedRule[] = [];
   for (const lr of selected) {
-    const notApplicable = applicability(lr, model);
+    const notApplicable = applicability(lr, model, opts.servingModeVariable);
     if (notApplicable) {
       skipped.set(lr.rule.id, notApplicable);
       continue;

@@ -1,13 +1,13 @@
 // What the config file and the attestations change about a run, applied around evaluation:
 // before it, severities and params per unit; after it, the attestable items and the waivers.
-import { utcDay } from '../util/dates.js';
-import { didYouMean } from '../util/did-you-mean.js';
+import { utcDay } from '../core/dates.js';
+import { didYouMean } from '../core/did-you-mean.js';
 import { attestationResults, loadAttestations, type LoadedAttestations } from './attestations.js';
-import { checklistHelpUrl, loadChecklist, type ChecklistItem } from './checklist.js';
-import type { RunConfig } from './config-types.js';
-import { UserError, type ProblemDetail } from './errors.js';
-import type { LoadedRule } from './load-rules.js';
-import type { InputDescription, Severity, UnitMeta, UnitResult } from './types.js';
+import { checklistHelpUrl, type ChecklistItem } from '../pack/checklist.js';
+import type { RunConfig } from '../core/config-types.js';
+import { UserError, type ProblemDetail } from '../core/errors.js';
+import type { LoadedRule } from '../pack/load-rules.js';
+import type { InputDescription, Severity, UnitMeta, UnitResult } from '../core/types.js';
 import { applyWaivers, STALE_WAIVER_ID } from './waivers.js';
 
 export interface ConfiguredRules {
@@ -159,9 +159,9 @@ export interface GovernedCheck {
  */
 export async function governCheck(
   evaluated: UnitResult[],
-  args: { config: RunConfig; ruleIds: string[]; only?: string[]; skip?: string[]; attestationsFile?: string; now: Date; cwd?: string },
+  args: { config: RunConfig; items: ChecklistItem[]; ruleIds: string[]; only?: string[]; skip?: string[]; attestationsFile?: string; now: Date; cwd?: string },
 ): Promise<GovernedCheck> {
-  const items = loadChecklist();
+  const items = args.items;
   const attestations = await loadAttestations(items, {
     ...(args.attestationsFile !== undefined ? { file: args.attestationsFile } : {}),
     ...(args.cwd !== undefined ? { cwd: args.cwd } : {}),

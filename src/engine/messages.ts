@@ -1,4 +1,4 @@
-import type { MessageData } from './define.js';
+import type { MessageData } from '../core/define.js';
 
 /**
  * Fill `{{name}}` placeholders. An unknown messageId or a missing placeholder is a bug in a check, so it throws

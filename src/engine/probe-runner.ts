@@ -6,10 +6,10 @@ import pg from 'pg';
 import type { Client, ClientConfig } from 'pg';
 import type { z } from 'zod';
 import { createCollector, type Collected } from './collector.js';
-import type { ProbeContext, ProbeDefinition, ProbeTarget, Reporting } from './define.js';
-import { UserError } from './errors.js';
-import { ProbeDeadlineError, classifyError } from '../probes/lib/errors.js';
-import { maskDsn, safeUrl, scrubDeep, targetSecrets } from '../probes/lib/mask.js';
+import type { ProbeContext, ProbeDefinition, ProbeTarget, Reporting } from '../core/define.js';
+import { UserError } from '../core/errors.js';
+import { ProbeDeadlineError, classifyError } from '../io/errors.js';
+import { maskDsn, safeUrl, scrubDeep, targetSecrets } from '../io/mask.js';
 import { endBounded } from '../probes/lib/pg.js';
 
 /** What the caller provides; the runner adds the Reporting and the deadline signal. */

@@ -1,17 +1,18 @@
-import type { DeploymentModel } from '../model/types.js';
+import type { DeploymentModel } from '../core/model.js';
 import {
   SECTIONS,
   SECTION_TITLES,
   STATUSES,
   type Finding,
   type InputDescription,
+  type LoadFigures,
   type RunResult,
   type RunSummary,
   type Severity,
   type Status,
   type UnitResult,
-} from './types.js';
-import { sortFindings, sortUnits } from './order.js';
+} from '../core/types.js';
+import { sortFindings, sortUnits } from '../core/order.js';
 
 const PARSE_MESSAGES: Record<string, string> = {
   'yaml-syntax': 'does not parse as YAML',
@@ -68,7 +69,7 @@ export function buildRunResult(args: {
   failOn: Severity;
   now: Date;
   deployment?: string;
-  load?: unknown[];
+  load?: LoadFigures[];
 }): RunResult {
   const fatal = sortFindings(fatalFindings(args.model));
   const results = sortUnits(args.results);

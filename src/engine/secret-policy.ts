@@ -11,9 +11,9 @@
 // Only what units report is masked (data, evidence, locations, skip reasons); message templates,
 // titles and remediation come from the rule pack and stay as written.
 import type { Collected } from './collector.js';
-import type { Report } from './define.js';
-import type { Location } from './types.js';
-import type { DeploymentModel, EnvDefinition } from '../model/types.js';
+import type { Report } from '../core/define.js';
+import type { Location } from '../core/types.js';
+import type { DeploymentModel, EnvDefinition } from '../core/model.js';
 
 const MASK = '****';
 /** Shorter forms are masked only where they stand whole or quoted: inside words they are not the secret. */

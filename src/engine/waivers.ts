@@ -1,8 +1,8 @@
 // Waivers: a failure accepted by a named person until a date. A pass after evaluation, pure given the results,
 // the waivers and the clock. A waiver that matches nothing is reported, so accepted risks do not outlive the code.
-import { isBeforeToday } from '../util/dates.js';
-import type { Waiver } from './config-types.js';
-import type { Finding, Status, UnitResult } from './types.js';
+import { isBeforeToday } from '../core/dates.js';
+import type { Waiver } from '../core/config-types.js';
+import type { Finding, Status, UnitResult } from '../core/types.js';
 
 export const STALE_WAIVER_ID = 'stale-waiver';
 

@@ -1,6 +1,6 @@
 // A user-written YAML file (config, attestations) parsed for validation: syntax errors are UserErrors with a line.
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { UserError, type UserErrorCode } from './errors.js';
+import { UserError, type UserErrorCode } from '../core/errors.js';
 
 export interface ParsedYaml {
   doc: Document.Parsed;

@@ -2,8 +2,8 @@
 // (its fields are a subset of LoadResult, so both read the same way).
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
-import { UserError } from '../engine/errors.js';
-import type { LatencySummary, LoadResult } from './types.js';
+import { UserError } from '../core/errors.js';
+import type { LatencySummary, LoadResult } from '../core/load.js';
 
 const MAX_BYTES = 10 * 1024 * 1024;
 

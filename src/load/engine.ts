@@ -7,11 +7,11 @@
 // the generator, not the server, the thing measured.
 // The histogram is loaded when a burst runs: a static check, which loads this module's probe, never pays for it.
 import type * as hdr from 'hdr-histogram-js';
-import type { LatencySummary, LoadResult } from './types.js';
+import type { LatencySummary, LoadResult } from '../core/load.js';
 import { burstParamsSchema, type BurstParams, type BurstParamsInput } from './params.js';
 import { requestSource } from './requests.js';
 import { H1Connection } from './h1.js';
-import { maskSecretsInText } from '../probes/lib/mask.js';
+import { maskSecretsInText, scrubCutTail, scrubKnown, targetSecrets } from '../io/mask.js';
 
 export interface BurstTarget {
   baseUrl: string;
@@ -114,11 +114,8 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
     ca: opts.target.caPem,
   };
   // Header values and, for `Bearer <token>`-like values, the credential alone: a server may echo either.
-  const secrets = [
-    ...new Set(Object.values(opts.target.authHeaders).flatMap((v) => [v, v.slice(v.indexOf(' ') + 1).trim()])),
-  ]
-    .filter((v) => v.length >= 4)
-    .sort((a, b) => b.length - a.length);
+  // The same secrets and the same mask as the probes (src/io/mask.ts).
+  const secrets = targetSecrets(opts.target);
   const samplesPerCause = opts.samplesPerCause ?? 3;
 
   // `.default`: a CommonJS package, whose namespace in a code-split bundle holds module.exports as its default.
@@ -186,8 +183,7 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
 
   /** Secrets out, then cut to `max`; a cut that leaves the start of a secret at the end drops that start too. */
   function redact(s: string, max = SAMPLE_CHARS): string {
-    let out = s;
-    for (const v of secrets) out = out.split(v).join('[redacted]');
+    let out = scrubKnown(s, secrets);
     // Credentials the server echoes that are not ours (another token, a DSN in an error message).
     out = maskSecretsInText(out);
     // Bodies arrive cut at SAMPLE_BYTES already (src/load/h1.ts).
@@ -196,16 +192,7 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
       out = out.slice(0, max);
       cut = true;
     }
-    if (!cut) return out;
-    for (const v of secrets) {
-      for (let k = Math.min(v.length - 1, out.length); k >= 3; k--) {
-        if (out.endsWith(v.slice(0, k))) {
-          out = `${out.slice(0, out.length - k)}[redacted]`;
-          break;
-        }
-      }
-    }
-    return out;
+    return cut ? scrubCutTail(out, secrets) : out;
   }
 
   function wantBody(c: Conn, status: number): boolean {

@@ -1,5 +1,5 @@
 // How a burst is shown to a person: the text summary of `prodready load` and the TTY progress line.
-import type { GateVerdict, LoadResult } from './types.js';
+import type { GateVerdict, LoadResult } from '../core/load.js';
 import type { BurstProgress } from './engine.js';
 
 const ms = (v: number | null) => (v === null ? 'n/a' : v < 10 ? v.toFixed(2) : v.toFixed(1));

@@ -1,4 +1,4 @@
-import type { GateVerdict, LoadGates, LoadResult } from './types.js';
+import type { GateVerdict, LoadGates, LoadResult } from '../core/load.js';
 
 const DAY_MS = 86_400_000;
 

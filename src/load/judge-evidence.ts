@@ -3,12 +3,12 @@
 // which tool, which file, when the test ran and what it measured. The gates themselves
 // are judgeLoad's; this file only words and locates its verdicts.
 
-import { DEFAULT_THRESHOLDS } from '../engine/config-types.js';
+import { DEFAULT_THRESHOLDS } from '../core/config-types.js';
 import { judgeLoad } from './gates.js';
-import { UserError } from '../engine/errors.js';
+import { UserError } from '../core/errors.js';
 import type { ImportProblem } from './import/common.js';
 import { importLoadResult } from './import/detect.js';
-import type { GateVerdict, LoadGates, LoadResult, LoadSourceTool } from './types.js';
+import type { GateVerdict, LoadGates, LoadResult, LoadSourceTool } from '../core/load.js';
 
 export type LoadEvidenceStatus = 'pass' | 'fail' | 'warn' | 'unknown';
 

@@ -1,17 +1,13 @@
 // Join every source into one DeploymentModel: the api container's environment with provenance and delivery,
 // the workloads, and what could not be seen. Layers apply in order: Helm values, rendered manifests, .env files.
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
-import type { Location } from '../engine/types.js';
+import type { Location } from '../core/types.js';
 import { parseEnvFile } from '../sources/env-file.js';
 import { getPath, helmMapEntries, loadValues, type LoadedValues, type ValuesInput } from '../sources/helm-values.js';
 import { addManifestFile, emptyManifestSet, type ManifestSet } from '../sources/manifests.js';
-import type { TextFile } from '../sources/read-file.js';
+import type { TextFile } from '../io/read-file.js';
 import { locateKey, parseYamlFile } from '../sources/yaml-doc.js';
-import { BUILTIN_PACK_DIR, loadCatalogue } from './catalogue.js';
-import { describeLocation } from './describe.js';
-import type { Container, DeploymentModel, EnvDefinition, EnvVar, Workload } from './types.js';
+import { describeLocation } from '../core/describe.js';
+import type { ChartRender, Container, DeploymentModel, EnvDefinition, EnvVar, ServiceFacts, VariableSpec, Workload } from '../core/model.js';
 
 export interface ModelInputs {
   envFiles: TextFile[];
@@ -23,26 +19,16 @@ export interface ModelInputs {
   chartDefaults?: boolean;
 }
 
+/** What the model needs from the rule pack: the service's variables, the chart's values and what the chart injects. */
+export interface ModelPack {
+  catalogue: Map<string, VariableSpec>;
+  chartDefaults: { text: string };
+  service: ServiceFacts;
+}
+
 export const CHART_DEFAULTS_NAME = '<recsys chart defaults>';
 /** The api's name with no nameOverride/fullnameOverride (the chart's names omit the release name). */
 export const CHART_API_NAME = 'recsys-api';
-
-const chartRenderSchema = z.strictObject({
-  chartName: z.string().min(1),
-  fullname: z.strictObject({ upstream: z.string() }),
-  resources: z.strictObject({ api: z.string(), postgres: z.string(), minio: z.string() }),
-  injections: z.array(
-    z.strictObject({ when: z.string(), guard: z.string(), upstream: z.string(), env: z.record(z.string(), z.string()) }),
-  ),
-});
-export type ChartRender = z.infer<typeof chartRenderSchema>;
-
-let chartRenderData: ChartRender | undefined;
-/** How the chart renders the api's environment (rules/recsys/chart-render.yaml), read once per process. */
-export function chartRender(): ChartRender {
-  chartRenderData ??= chartRenderSchema.parse(parseYaml(readFileSync(`${BUILTIN_PACK_DIR}chart-render.yaml`, 'utf8')));
-  return chartRenderData;
-}
 
 /** Go template truthiness (`{{ if }}`): false, 0, "", nil and empty maps and lists are false; "false" is true. */
 export function goTruthy(v: unknown): boolean {
@@ -59,7 +45,7 @@ function printed(v: unknown): string {
 }
 
 /** The chart's fullname (_helpers.tpl): fullnameOverride, else nameOverride, else the chart name; 63 chars, no trailing "-". */
-export function chartFullname(data: Record<string, unknown>, render: ChartRender = chartRender()): string {
+export function chartFullname(data: Record<string, unknown>, render: ChartRender): string {
   const cut = (s: string): string => s.slice(0, 63).replace(/-+$/, '');
   const full = getPath(data, ['fullnameOverride']);
   if (goTruthy(full)) return cut(printed(full));
@@ -76,14 +62,16 @@ export function fillTemplate(template: string, data: Record<string, unknown>, fu
   });
 }
 
-let chartDefaultsInput: ValuesInput | undefined;
-/** Read and parsed once per process: fleet mode merges the same defaults under every deployment (read-only). */
-function chartDefaults(): ValuesInput {
-  if (!chartDefaultsInput) {
-    const text = readFileSync(`${BUILTIN_PACK_DIR}chart-defaults.yaml`, 'utf8');
-    chartDefaultsInput = { name: CHART_DEFAULTS_NAME, text, parsed: parseYamlFile(CHART_DEFAULTS_NAME, text, '1.1') };
+const chartDefaultsInputs = new WeakMap<ModelPack['chartDefaults'], ValuesInput>();
+/** Parsed once per pack: fleet mode merges the same defaults under every deployment (read-only). */
+function chartDefaults(pack: ModelPack): ValuesInput {
+  let input = chartDefaultsInputs.get(pack.chartDefaults);
+  if (!input) {
+    const text = pack.chartDefaults.text;
+    input = { name: CHART_DEFAULTS_NAME, text, parsed: parseYamlFile(CHART_DEFAULTS_NAME, text, '1.1') };
+    chartDefaultsInputs.set(pack.chartDefaults, input);
   }
-  return chartDefaultsInput;
+  return input;
 }
 
 /** A chart default has no file of the user's to point at: say so instead of naming a file. */
@@ -106,8 +94,8 @@ class EnvBuilder {
   }
 }
 
-export function buildModel(inputs: ModelInputs): DeploymentModel {
-  const catalogue = loadCatalogue();
+export function buildModel(inputs: ModelInputs, pack: ModelPack): DeploymentModel {
+  const catalogue = pack.catalogue;
   const env = new EnvBuilder();
   const model: DeploymentModel = {
     production: false,
@@ -133,13 +121,13 @@ export function buildModel(inputs: ModelInputs): DeploymentModel {
 
   let values: LoadedValues | undefined;
   if (inputs.valuesFiles.length > 0) {
-    const files = inputs.chartDefaults === false ? inputs.valuesFiles : [chartDefaults(), ...inputs.valuesFiles];
+    const files = inputs.chartDefaults === false ? inputs.valuesFiles : [chartDefaults(pack), ...inputs.valuesFiles];
     values = loadValues(files);
     model.values = values;
     model.problems.push(...values.problems);
     model.duplicates.push(...values.duplicates.filter((d) => d.first.file !== CHART_DEFAULTS_NAME));
     for (const f of inputs.valuesFiles) model.sources.push({ kind: 'helm-values', file: f.name });
-    applyValues(values, env, model);
+    applyValues(values, env, model, pack.service);
   }
 
   if (inputs.manifestFiles.length > 0) {
@@ -208,9 +196,9 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
 }
 
-function applyValues(values: LoadedValues, env: EnvBuilder, model: DeploymentModel): void {
+function applyValues(values: LoadedValues, env: EnvBuilder, model: DeploymentModel, service: ServiceFacts): void {
   const apiEnv = helmMapEntries(values, ['api', 'env']);
-  const render = chartRender();
+  const render = service.chart;
   const apiName = fillTemplate(render.resources.api, values.data, chartFullname(values.data, render));
   for (const [name, s] of apiEnv) {
     const location = userLocation(s.location, `api.env.${name}`);
@@ -226,7 +214,7 @@ function applyValues(values: LoadedValues, env: EnvBuilder, model: DeploymentMod
       ...(location.resource === 'recsys chart default' ? { chartDefault: true } : {}),
     });
   }
-  injectChartDefaults(values, apiEnv, env, model);
+  injectChartDefaults(values, apiEnv, env, model, service);
 
   const existing = str(getPath(values.data, ['api', 'existingSecret']))?.trim() ?? '';
   const secrets = helmMapEntries(values, ['api', 'secrets']);
@@ -248,7 +236,7 @@ function applyValues(values: LoadedValues, env: EnvBuilder, model: DeploymentMod
       });
     }
   }
-  const rendered = renderWorkloads(values, apiName);
+  const rendered = renderWorkloads(values, apiName, service.chart);
   model.workloads.push(...rendered);
   const apiWorkload = rendered[0]!;
   model.api = { workload: apiWorkload, container: apiWorkload.containers[0]! };
@@ -260,8 +248,9 @@ function injectChartDefaults(
   apiEnv: ReturnType<typeof helmMapEntries>,
   env: EnvBuilder,
   model: DeploymentModel,
+  service: ServiceFacts,
 ): void {
-  const render = chartRender();
+  const render = service.chart;
   const fullname = chartFullname(values.data, render);
   const via = fillTemplate(render.resources.api, values.data, fullname);
   for (const inj of render.injections) {
@@ -304,9 +293,9 @@ function strMap(v: unknown): Record<string, string> {
 }
 
 /** What the chart would render from the values, for when no manifests are given. */
-function renderWorkloads(values: LoadedValues, apiName: string): Workload[] {
+function renderWorkloads(values: LoadedValues, apiName: string, render: ChartRender): Workload[] {
   const d = values.data;
-  const fullname = chartFullname(d);
+  const fullname = chartFullname(d, render);
   const at = (path: string[]): Location => userLocation(values.locate(path), path.join('.'));
   // The workload itself is best shown at the `api:` key of the last file that configures it.
   const keyAt = (path: string[]): Location => {

@@ -1,5 +1,5 @@
 // The service is Go: a value parses when Go's strconv / time would parse it, not when JavaScript would.
-import type { VariableType } from './types.js';
+import type { VariableType } from '../core/model.js';
 
 export type Parsed =
   | { ok: true; value: boolean | number | string | string[] | unknown }

@@ -1,9 +1,9 @@
 // Questions checks ask the model: "what does the service effectively use for X, and where was that decided?"
-import type { Location } from '../engine/types.js';
-import { describeLocation } from './describe.js';
+import type { Location } from '../core/types.js';
+import { describeLocation } from '../core/describe.js';
 import { EMPTY_IS_SET, emptyReading, parseByType } from './go-parse.js';
 import { CHART_DEFAULTS_NAME } from './build.js';
-import type { DeploymentModel, EnvDefinition, ResourceRef, VariableSpec } from './types.js';
+import type { DeploymentModel, EnvDefinition, ResourceRef, VariableSpec } from '../core/model.js';
 
 export type Effective =
   /** Set to a value that parses. */

@@ -1,6 +1,6 @@
 // Judging secrets without ever repeating them: every verdict here carries facts about a value, never the value.
-import type { Thresholds } from '../engine/config-types.js';
-import type { DeploymentModel, EnvDefinition } from './types.js';
+import type { Thresholds } from '../core/config-types.js';
+import type { DeploymentModel, EnvDefinition } from '../core/model.js';
 
 export type SecretPurpose = 'hash' | 'salt' | 'password' | 'default';
 

@@ -1,5 +1,5 @@
 // Questions about containers that several checks ask: image tags, listen ports, volume coverage.
-import type { Container, Workload } from './types.js';
+import type { Container, Workload } from '../core/model.js';
 
 /** `repo/name:tag`, `repo/name@sha256:…`, `host:5000/name` (a port, not a tag). */
 export function imageTag(image: string): { tag: string; digest: boolean } {

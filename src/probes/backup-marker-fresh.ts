@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineProbe, type ProbeContext } from '../engine/define.js';
-import { IO_MESSAGES } from './lib/errors.js';
+import { defineProbe, type ProbeContext } from '../core/define.js';
+import { IO_MESSAGES } from '../io/errors.js';
 import { QUERY_REFUSED, TRANSACTION_ENDED, describeSqlState, withTargetDatabase, type ReadOnlySession } from './lib/pg.js';
 import { judgeArchiver, judgeMarker, type ArchiverRow } from './lib/backup.js';
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { defineProbe, type ProbeContext } from '../engine/define.js';
-import { IO_MESSAGES, attempt, classifyError } from './lib/errors.js';
+import { defineProbe, type ProbeContext } from '../core/define.js';
+import { IO_MESSAGES, attempt, classifyError } from '../io/errors.js';
 import { boundedRequest, describeResponse, isRecord, parseJson, DEFAULT_MAX_BYTES } from './lib/http.js';
 import { SAFE_ALGORITHMS, judgeKeySet } from './lib/jwk.js';
-import { excerpt, safeUrl } from './lib/mask.js';
+import { excerpt, safeUrl } from '../io/mask.js';
 import { envCsv, hasStaticInputs } from './lib/model.js';
 
 const params = z.strictObject({

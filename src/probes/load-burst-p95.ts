@@ -5,12 +5,12 @@
 // instead of ctx.dispatcher, so the connection count is the one asked for and the generator's cost stays below the
 // server's; it honours ctx.signal and takes the extra CA from ctx.target.caPem.
 import { z } from 'zod';
-import { defineProbe } from '../engine/define.js';
+import { defineProbe } from '../core/define.js';
 import { judgeLoad } from '../load/gates.js';
 import { displayUrl } from '../load/format.js';
 import { burstParamsSchema, LOAD_CAPS } from '../load/params.js';
-import type { LoadResult } from '../load/types.js';
-import { IO_MESSAGES } from './lib/errors.js';
+import type { LoadResult } from '../core/load.js';
+import { IO_MESSAGES } from '../io/errors.js';
 import { LOAD_RESULT_MESSAGES } from '../load/judge-evidence.js';
 
 const paramsSchema = burstParamsSchema.extend({

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineProbe } from '../engine/define.js';
-import type { Location } from '../engine/types.js';
+import { defineProbe } from '../core/define.js';
+import type { Location } from '../core/types.js';
 import { effective, locationOf, valueEvidence } from '../model/query.js';
-import { IO_MESSAGES } from './lib/errors.js';
+import { IO_MESSAGES } from '../io/errors.js';
 import { judgePreflight, type AppliedRow } from './lib/migrations.js';
 import { hasStaticInputs } from './lib/model.js';
 import { describeSqlState, withTargetDatabase } from './lib/pg.js';
@@ -196,7 +196,7 @@ export default defineProbe({
 });
 
 /** Whether the pod runs the migrations at start-up (MIGRATE_ON_START, any environment; main.go:67-71). */
-function podMigratesOnStart(model: import('../model/types.js').DeploymentModel): { state: 'on' | 'off' | 'unknown'; evidence: string; location?: Location } {
+function podMigratesOnStart(model: import('../core/model.js').DeploymentModel): { state: 'on' | 'off' | 'unknown'; evidence: string; location?: Location } {
   if (!hasStaticInputs(model)) return { state: 'unknown', evidence: 'no deployment files were given, so whether the pod migrates at start-up is not known' };
   const e = effective(model, 'MIGRATE_ON_START');
   const location = locationOf(model, e);

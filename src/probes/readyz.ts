@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { defineProbe, type ProbeContext } from '../engine/define.js';
-import { IO_MESSAGES, attempt, classifyError } from './lib/errors.js';
+import { defineProbe, type ProbeContext } from '../core/define.js';
+import { IO_MESSAGES, attempt, classifyError } from '../io/errors.js';
 import { boundedRequest, describeResponse, joinUrl, parseJson, isRecord, type BoundedResponse } from './lib/http.js';
 import { failingChecks, isHealthyStatus, notReadyReason, dependencyChecks } from './lib/health.js';
-import { excerpt, describeHeaders, safeUrl } from './lib/mask.js';
+import { excerpt, describeHeaders, safeUrl } from '../io/mask.js';
 
 const params = z.strictObject({
   readyPath: z.string().startsWith('/').default('/readyz'),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineProbe } from '../engine/define.js';
-import { IO_MESSAGES, attempt } from './lib/errors.js';
+import { defineProbe } from '../core/define.js';
+import { IO_MESSAGES, attempt } from '../io/errors.js';
 import { boundedRequest, describeResponse, isRecord, joinUrl, parseJson } from './lib/http.js';
-import { describeHeaders, excerpt, safeUrl } from './lib/mask.js';
+import { describeHeaders, excerpt, safeUrl } from '../io/mask.js';
 import { envValue } from './lib/model.js';
 
 const params = z.strictObject({

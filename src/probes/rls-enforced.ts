@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { defineProbe, type ProbeContext, type Report } from '../engine/define.js';
-import type { Location } from '../engine/types.js';
+import { defineProbe, type ProbeContext, type Report } from '../core/define.js';
+import type { Location } from '../core/types.js';
 import { effective, locationOf, valueEvidence } from '../model/query.js';
-import type { DeploymentModel } from '../model/types.js';
-import { IO_MESSAGES, type IoMessageId } from './lib/errors.js';
+import type { DeploymentModel } from '../core/model.js';
+import { IO_MESSAGES, type IoMessageId } from '../io/errors.js';
 import { hasStaticInputs } from './lib/model.js';
 import { describeSqlState, withTargetDatabase, type DatabaseProbeContext, type ReadOnlySession } from './lib/pg.js';
 import { databaseStoppers, stopperData, type DatabaseStopper } from './lib/stoppers.js';

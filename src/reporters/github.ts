@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { Finding, Reporter, ReportContext, RunResult } from '../engine/types.js';
-import { allFindings } from '../engine/order.js';
+import type { Finding, Reporter, ReportContext, RunResult } from '../core/types.js';
+import { allFindings } from '../core/order.js';
 import { formatLocation, relativeFile } from './lib/location.js';
 import { countsLine } from './lib/status.js';
 

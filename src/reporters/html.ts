@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { SECTION_TITLES, SECTIONS } from '../engine/types.js';
-import type { Finding, Reporter, ReportContext, RunResult, Section, Status, UnitResult } from '../engine/types.js';
-import type { LoadResult } from '../load/types.js';
-import { allFindings, sortFindings, sortUnits } from '../engine/order.js';
+import { SECTION_TITLES, SECTIONS } from '../core/types.js';
+import type { Finding, Reporter, ReportContext, RunResult, Section, Status, UnitResult } from '../core/types.js';
+import type { LoadResult } from '../core/load.js';
+import { allFindings, sortFindings, sortUnits } from '../core/order.js';
 import { formatLocation } from './lib/location.js';
 import { STATUS_LABEL, STATUS_ORDER, countsLine } from './lib/status.js';
 import { figure, loadFigureRows, loadResults, loadTitle } from './lib/load.js';

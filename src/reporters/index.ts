@@ -1,4 +1,4 @@
-import type { Reporter } from '../engine/types.js';
+import type { Reporter } from '../core/types.js';
 import { withSafeText } from './lib/safe-result.js';
 
 // One registry keyed by the CLI's format names; each format loads only when asked for.

@@ -1,5 +1,5 @@
-import { orderResult } from '../engine/order.js';
-import type { Reporter } from '../engine/types.js';
+import { orderResult } from '../core/order.js';
+import type { Reporter } from '../core/types.js';
 
 /**
  * The run result as JSON, schema version 1.0 (documented in docs/json-report.md): tool, inputs, environment,

@@ -1,6 +1,6 @@
-import { SECTION_TITLES, SECTIONS } from '../engine/types.js';
-import type { Finding, Reporter, ReportContext, RunResult, Severity, UnitResult } from '../engine/types.js';
-import { sortFindings, sortUnits } from '../engine/order.js';
+import { SECTION_TITLES, SECTIONS } from '../core/types.js';
+import type { Finding, Reporter, ReportContext, RunResult, Severity, UnitResult } from '../core/types.js';
+import { sortFindings, sortUnits } from '../core/order.js';
 import { formatLocation } from './lib/location.js';
 
 // JUnit XML as CI test tabs read it (Jenkins, GitLab, Azure, dorny/test-reporter), valid against the common

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { UserError } from '../engine/errors.js';
+import { UserError } from '../core/errors.js';
 import { FORMATS, isFormat, type FormatName } from './index.js';
-import { didYouMean } from '../util/did-you-mean.js';
+import { didYouMean } from '../core/did-you-mean.js';
 
 export interface FormatOutput {
   format: FormatName;

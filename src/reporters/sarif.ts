@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SECTION_TITLES } from '../engine/types.js';
-import type { Finding, Reporter, ReportContext, RunResult, Severity, UnitMeta } from '../engine/types.js';
-import { allFindings, compareUnits } from '../engine/order.js';
+import { SECTION_TITLES } from '../core/types.js';
+import type { Finding, Reporter, ReportContext, RunResult, Severity, UnitMeta } from '../core/types.js';
+import { allFindings, compareUnits } from '../core/order.js';
 import { isReportable } from './lib/status.js';
 
 // SARIF 2.1.0 for code-scanning tools (GitHub code scanning, Azure DevOps, VS Code SARIF viewer).

@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import { describeLocation } from '../model/describe.js';
-import { orderResult } from '../engine/order.js';
-import { SECTIONS, SECTION_TITLES, type Finding, type Reporter, type Status, type UnitResult } from '../engine/types.js';
+import { describeLocation } from '../core/describe.js';
+import { orderResult } from '../core/order.js';
+import { SECTIONS, SECTION_TITLES, type Finding, type Reporter, type Status, type UnitResult } from '../core/types.js';
 
 const MARK: Record<Status, string> = {
   pass: 'PASS',

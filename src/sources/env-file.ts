@@ -1,6 +1,6 @@
 // .env files, parsed by dotenv's rules (quotes, `export `, comments, multi-line quoted values),
 // keeping a line and column for every key and value, which dotenv itself does not.
-import type { Duplicate, ParseProblem } from '../model/types.js';
+import type { Duplicate, ParseProblem } from '../core/model.js';
 
 export interface EnvEntry {
   key: string;

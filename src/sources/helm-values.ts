@@ -1,8 +1,8 @@
 // Helm values files: YAML 1.1 like Helm, merged like `-f a.yaml -f b.yaml` (later wins, maps merge deeply),
 // with the position of every value and the string the chart's `quote` would render for it.
 import { isScalar, type Node, type Pair, type Scalar } from 'yaml';
-import type { Location } from '../engine/types.js';
-import type { Duplicate, HelmValues, ParseProblem } from '../model/types.js';
+import type { Location } from '../core/types.js';
+import type { Duplicate, HelmValues, ParseProblem } from '../core/model.js';
 import { locateIn, mapPairs, pairKeyLocation, parseYamlFile, type YamlDoc, type YamlParseResult } from './yaml-doc.js';
 
 export interface ValuesFile {

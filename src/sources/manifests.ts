@@ -1,7 +1,7 @@
 // Rendered Kubernetes manifests (helm template output, kubectl get -o yaml Lists): workloads, ConfigMaps,
 // Secrets (decoded to be judged, never printed), ServiceMonitors, each with its position.
-import type { Location } from '../engine/types.js';
-import type { Container, Duplicate, HttpProbeSpec, ParseProblem, ResourceRef, Workload, WorkloadKind } from '../model/types.js';
+import type { Location } from '../core/types.js';
+import type { Container, Duplicate, HttpProbeSpec, ParseProblem, ResourceRef, Workload, WorkloadKind } from '../core/model.js';
 import { locateIn, locateKey, mapPairs, pairKeyLocation, parseYamlFile, type YamlDoc } from './yaml-doc.js';
 
 type Path = Array<string | number>;

@@ -1,7 +1,7 @@
 // Shared YAML handling for values files and manifests: parse with positions, never throw on a broken file.
 import { Composer, LineCounter, Parser, isAlias, isMap, isPair, isScalar, isSeq, type CST, type Document, type Node, type Pair } from 'yaml';
-import type { Location } from '../engine/types.js';
-import type { Duplicate, ParseProblem } from '../model/types.js';
+import type { Location } from '../core/types.js';
+import type { Duplicate, ParseProblem } from '../core/model.js';
 
 /** Alias expansion is bounded: a "billion laughs" document becomes a problem, not an OOM. */
 export const MAX_ALIAS_COUNT = 100;

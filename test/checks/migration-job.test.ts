@@ -1,17 +1,20 @@
-// The migration command matcher over the pack's own params: what it recognises, what it refuses, and what it
-// leaves undecided. The whole rule (manifests in, verdict out) is run through the shared rule tester in
-// test/rules/rules.test.ts over fixtures/rules/migration-job-present/.
+// The migration-job template, through every rule of the pack that uses it and each rule's fixture cases
+// (fixtures/rules/migration-job-present/), and its command matcher over the pack's own params: what it recognises,
+// what it refuses, and what it leaves undecided.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import check, { globMatch, judgeArgv, showCommand } from '../../src/checks/migration-job.js';
-import { BUILTIN_PACK_DIR } from '../../src/model/catalogue.js';
+import { BUILTIN_PACK_DIR } from '../helpers/pack.js';
+import { describeTemplate } from '../helpers/rule-tester.js';
 
 const rule = parse(readFileSync(join(BUILTIN_PACK_DIR, 'migration-job-present.yaml'), 'utf8')) as { params: unknown };
 const params = check.meta.params.parse(rule.params);
 const kind = (argv: string[]): string => judgeArgv(argv, params).kind;
 const sh = (script: string): string[] => ['/bin/sh', '-c', script];
+
+describeTemplate('migration-job');
 
 describe('migration-job matcher', () => {
   it.each([

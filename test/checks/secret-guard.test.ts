@@ -4,13 +4,14 @@ import forbiddenValues from '../../src/checks/forbidden-values.js';
 import numberBound from '../../src/checks/number-bound.js';
 import variableExplicit from '../../src/checks/variable-explicit.js';
 import { createCollector } from '../../src/engine/collector.js';
-import { defaultConfig } from '../../src/engine/config-types.js';
-import type { CheckDefinition } from '../../src/engine/define.js';
+import { defaultConfig } from '../../src/core/config-types.js';
+import type { CheckDefinition } from '../../src/core/define.js';
 import { renderMessage } from '../../src/engine/messages.js';
+import { packData } from '../helpers/pack.js';
 import { buildModel } from '../../src/model/build.js';
 
 const SECRET = 'hunter2-Distinct-Value-93';
-const model = buildModel({ envFiles: [{ name: 'prod.env', text: `API_KEY_HASH_SECRET=${SECRET}\n` }], valuesFiles: [], manifestFiles: [] });
+const model = buildModel({ envFiles: [{ name: 'prod.env', text: `API_KEY_HASH_SECRET=${SECRET}\n` }], valuesFiles: [], manifestFiles: [] }, packData());
 
 function run(check: CheckDefinition, params: unknown): string {
   const { reporting, collected } = createCollector();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attestationResults, attestationTemplate, parseAttestations } from '../../src/engine/attestations.js';
-import { loadChecklist } from '../../src/engine/checklist.js';
-import { UserError } from '../../src/engine/errors.js';
+import { loadChecklist } from '../../src/pack/checklist.js';
+import { UserError } from '../../src/core/errors.js';
 
 const items = loadChecklist();
 const NOW = new Date('2026-11-25T12:00:00Z');

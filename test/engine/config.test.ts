@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findConfigFile, loadConfig, parseConfig } from '../../src/engine/config.js';
-import { DEFAULT_THRESHOLDS, defaultConfig } from '../../src/engine/config-types.js';
-import { UserError } from '../../src/engine/errors.js';
+import { DEFAULT_THRESHOLDS, defaultConfig } from '../../src/core/config-types.js';
+import { UserError } from '../../src/core/errors.js';
 
 function userError(fn: () => unknown): UserError {
   try {

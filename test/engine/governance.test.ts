@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { parseAttestations } from '../../src/engine/attestations.js';
-import { loadChecklist } from '../../src/engine/checklist.js';
-import { defaultConfig } from '../../src/engine/config-types.js';
-import { UserError } from '../../src/engine/errors.js';
+import { loadChecklist } from '../../src/pack/checklist.js';
+import { defaultConfig } from '../../src/core/config-types.js';
+import { UserError } from '../../src/core/errors.js';
 import { checkExpiryHorizon, configureRules, govern, governanceMetas } from '../../src/engine/governance.js';
 import { parseConfig } from '../../src/engine/config.js';
-import { loadRuleDirs } from '../../src/engine/load-rules.js';
-import type { UnitResult } from '../../src/engine/types.js';
-import { BUILTIN_PACK_DIR } from '../../src/model/catalogue.js';
+import { loadRuleDirs } from '../../src/pack/load-rules.js';
+import type { UnitResult } from '../../src/core/types.js';
+import { BUILTIN_PACK_DIR, TEMPLATES } from '../helpers/pack.js';
 
 const items = loadChecklist();
 const NOW = new Date('2026-11-25T00:00:00Z');
 
 describe('configureRules', async () => {
-  const all = await loadRuleDirs([BUILTIN_PACK_DIR]);
+  const all = await loadRuleDirs([BUILTIN_PACK_DIR], TEMPLATES);
 
   it('turns rules off, changes severities and merges params through the template schema', () => {
     const config = { ...defaultConfig(), file: 'c.yaml', severities: { 'pprof-disabled': 'off' as const, 'dev-auth-disabled': 'warn' as const }, params: { 'production-env': { allowed: ['prod'] } } };

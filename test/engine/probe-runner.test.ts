@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineProbe } from '../../src/engine/define.js';
+import { defineProbe } from '../../src/core/define.js';
 import { createProbeIO, runProbe, runProbes, type ProbeBase } from '../../src/engine/probe-runner.js';
-import { defaultConfig } from '../../src/engine/config-types.js';
-import { IO_MESSAGES } from '../../src/probes/lib/errors.js';
+import { defaultConfig } from '../../src/core/config-types.js';
+import { IO_MESSAGES } from '../../src/io/errors.js';
 import { modelWithEnv } from '../helpers/probe-context.js';
-import { UserError } from '../../src/engine/errors.js';
+import { UserError } from '../../src/core/errors.js';
 
 function base(target: Partial<ProbeBase['target']> = { baseUrl: 'http://127.0.0.1:1' }): ProbeBase & { close(): Promise<void> } {
   const io = createProbeIO({ timeoutMs: 1000 });
@@ -146,7 +146,7 @@ describe('deadline through a real request', () => {
 
 describe('I/O messages', () => {
   it('render for every code the helpers can raise, with the data they carry', async () => {
-    const { classifyError, ProbeIoError } = await import('../../src/probes/lib/errors.js');
+    const { classifyError, ProbeIoError } = await import('../../src/io/errors.js');
     const errors = [
       Object.assign(new Error(), { code: 'UND_ERR_RES_EXCEEDED_MAX_SIZE' }),
       new ProbeIoError('PRODREADY_BODY_TOO_LARGE', 'm', { limit: 10 }),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCheck, type CheckOptions } from '../../src/commands/check.js';
 import { looksLikeToken, maskCredentialsInText, secretMasker } from '../../src/engine/secret-policy.js';
-import type { Finding, RunResult } from '../../src/engine/types.js';
+import type { Finding, RunResult } from '../../src/core/types.js';
 import { buildModel } from '../../src/model/build.js';
 import { FORMATS, loadReporter, type FormatName } from '../../src/reporters/index.js';
 import { unitMetas } from '../../src/commands/pack.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Waiver } from '../../src/engine/config-types.js';
-import type { Finding, Status, UnitResult } from '../../src/engine/types.js';
+import type { Waiver } from '../../src/core/config-types.js';
+import type { Finding, Status, UnitResult } from '../../src/core/types.js';
 import { applyWaivers, STALE_WAIVER_ID } from '../../src/engine/waivers.js';
 
 const NOW = new Date('2026-11-25T08:00:00Z');

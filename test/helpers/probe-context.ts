@@ -1,10 +1,10 @@
 // Builds a probe's base context for tests: real I/O from createProbeIO, an empty model with
 // the env values a test names, the default config.
 import { createProbeIO, runProbe, type ProbeBase } from '../../src/engine/probe-runner.js';
-import { defaultConfig, type RunConfig } from '../../src/engine/config-types.js';
-import type { ProbeDefinition, ProbeTarget } from '../../src/engine/define.js';
+import { defaultConfig, type RunConfig } from '../../src/core/config-types.js';
+import type { ProbeDefinition, ProbeTarget } from '../../src/core/define.js';
 import type { Collected } from '../../src/engine/collector.js';
-import type { DeploymentModel, EnvVar } from '../../src/model/types.js';
+import type { DeploymentModel, EnvVar } from '../../src/core/model.js';
 
 /** A model holding only these env values (as if read from one .env file). */
 export function modelWithEnv(env: Record<string, string> = {}, production = true): DeploymentModel {

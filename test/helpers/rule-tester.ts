@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { runCheck } from '../../src/commands/check.js';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/engine/config.js';
 import { CONFIG_FILE_NAME } from '../../src/engine/config-schema.js';
-import type { RunConfig } from '../../src/engine/config-types.js';
-import type { UnitResult } from '../../src/engine/types.js';
+import type { RunConfig } from '../../src/core/config-types.js';
+import { loadRunPack } from '../../src/engine/run.js';
+import { BUILTIN_PACK_DIR, judgeFiles, PACK_DATA_FILES } from './pack.js';
+import type { UnitResult } from '../../src/core/types.js';
 
 export const RULE_FIXTURES = join(import.meta.dirname, '../../fixtures/rules');
 
@@ -77,20 +79,18 @@ export async function runRuleCase(ruleId: string, c: RuleCase): Promise<UnitResu
       else if (name.startsWith('values')) values.push(path);
       else manifests.push(path);
     }
-    const { result } = await runCheck(
+    // A case's own config applies its params and severities to the pack, as loadRunPack does in a real run.
+    const { result } = await judgeFiles(
       {
         env,
         values,
         manifests,
-        format: [],
-        output: [],
-        failOn: 'error',
         only: [ruleId],
-        rules: [],
         chartDefaults: c.chartDefaults,
         ...(c.environment ? { environment: c.environment } : {}),
+        ...(config ? { config } : {}),
       },
-      config,
+      config ? await loadRunPack(config) : undefined,
     );
     const unit = result.results.find((r) => r.id === ruleId);
     if (!unit) throw new Error(`rule ${ruleId} produced no result`);
@@ -99,5 +99,52 @@ export async function runRuleCase(ruleId: string, c: RuleCase): Promise<UnitResu
     return unit;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The suite of one check template: every rule of the built-in pack that uses it, run over each of its pass and fail
+ * cases in fixtures/rules/<rule-id>/, asserting the status, the rule id, the message id, the file and the line.
+ */
+export function describeTemplate(templateId: string): void {
+  const ruleIds = readdirSync(BUILTIN_PACK_DIR)
+    .filter((n) => n.endsWith('.yaml') && !PACK_DATA_FILES.has(n))
+    .filter((n) => new RegExp(`^check:\\s*${templateId}\\s*$`, 'm').test(readFileSync(join(BUILTIN_PACK_DIR, n), 'utf8')))
+    .map((n) => n.slice(0, -5))
+    .sort();
+  it(`is used by a rule of the pack`, () => {
+    expect(ruleIds.length).toBeGreaterThan(0);
+  });
+  for (const id of ruleIds) {
+    describe(id, () => {
+      const cases = ruleCases(id);
+      for (const c of cases) {
+        it(`${c.kind}: ${c.description}`, async () => {
+          const unit = await runRuleCase(id, c);
+          expect(unit.status, JSON.stringify(unit.findings.map((f) => f.message))).toBe(c.expect.status);
+          expect(unit.findings.filter((f) => f.status !== 'unknown' || c.expect.status === 'unknown').length).toBeGreaterThanOrEqual(
+            c.expect.findings.length,
+          );
+          for (const want of c.expect.findings) {
+            const match = unit.findings.find(
+              (f) =>
+                f.ruleId === id &&
+                f.messageId === want.messageId &&
+                (want.file === undefined || f.location?.file === want.file) &&
+                (want.line === undefined || f.location?.line === want.line) &&
+                (want.contains === undefined || f.message.includes(want.contains)),
+            );
+            expect(match, `expected ${JSON.stringify(want)} among ${JSON.stringify(unit.findings.map((f) => [f.messageId, f.location, f.message]))}`).toBeDefined();
+          }
+          if (c.expect.status === 'fail' || c.expect.status === 'warn') {
+            expect(unit.findings.filter((f) => f.status === 'fail' || f.status === 'warn')).toHaveLength(c.expect.findings.length);
+          }
+          if (c.expect.status === 'skip' || c.expect.status === 'unknown') expect(unit.reason).toBeTruthy();
+          for (const want of c.expect.evidence) {
+            expect(unit.evidence.some((e) => e.includes(want)), `expected evidence containing ${JSON.stringify(want)} among ${JSON.stringify(unit.evidence)}`).toBe(true);
+          }
+        });
+      }
+    });
   }
 }

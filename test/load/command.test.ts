@@ -6,8 +6,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { startDemoTarget, type DemoTarget, type DemoTargetOptions } from '../../src/demo/target.js';
 import { registerLoadCommand, resolveLoadOptions, runLoadCommand, type LoadCommandOptions } from '../../src/commands/load.js';
-import { UserError } from '../../src/engine/errors.js';
-import type { LoadResult } from '../../src/load/types.js';
+import { UserError } from '../../src/core/errors.js';
+import type { LoadResult } from '../../src/core/load.js';
 
 let target: DemoTarget | undefined;
 afterEach(async () => {

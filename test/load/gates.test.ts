@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judgeLoad } from '../../src/load/gates.js';
-import type { LoadResult } from '../../src/load/types.js';
+import type { LoadResult } from '../../src/core/load.js';
 
 function result(over: Partial<LoadResult> = {}): LoadResult {
   return {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importLoadResult } from '../../src/load/import/detect.js';
-import { UserError } from '../../src/engine/errors.js';
+import { UserError } from '../../src/core/errors.js';
 import {
   LOAD_RESULT_MESSAGES,
   judgeLoadResultFiles,
@@ -10,7 +10,7 @@ import {
   renderLoadMessage,
 } from '../../src/load/judge-evidence.js';
 import type { LoadEvidence } from '../../src/load/judge-evidence.js';
-import type { LoadGates, LoadResult } from '../../src/load/types.js';
+import type { LoadGates, LoadResult } from '../../src/core/load.js';
 import { NOW, copiedWithMtime, fixture, imported, removeCopies } from './import/helpers.js';
 
 afterAll(removeCopies);

@@ -5,7 +5,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseAttestations } from '../../src/engine/attestations.js';
-import { loadChecklist } from '../../src/engine/checklist.js';
+import { loadChecklist } from '../../src/pack/checklist.js';
 import { parseConfig } from '../../src/engine/config.js';
 import { configJsonSchema, configSchema } from '../../src/engine/config-schema.js';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { packData } from '../helpers/pack.js';
 import { buildModel } from '../../src/model/build.js';
 import { effective } from '../../src/model/query.js';
 
@@ -8,7 +9,7 @@ const model = (files: { values?: string; env?: string; manifests?: string }, env
     envFiles: files.env ? [{ name: 'prod.env', text: files.env }] : [],
     manifestFiles: files.manifests ? [{ name: 'm.yaml', text: files.manifests }] : [],
     ...(environment ? { environment } : {}),
-  });
+  }, packData());
 
 describe('the deployment model', () => {
   it('decides production from ENV, trimmed and any case, or from --environment', () => {

@@ -7,10 +7,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCheck, type CheckOptions } from '../../src/commands/check.js';
-import { loadPack } from '../../src/commands/pack.js';
-import { defaultConfig } from '../../src/engine/config-types.js';
-import type { LoadedRule } from '../../src/engine/load-rules.js';
+import { builtinPack, judgeFiles, packData } from '../helpers/pack.js';
+import type { Pack } from '../../src/pack/pack.js';
+import { defaultConfig } from '../../src/core/config-types.js';
 import { buildModel } from '../../src/model/build.js';
 import { envText, FC, manifestsText, valuesText } from '../helpers/arbitraries.js';
 
@@ -26,11 +25,11 @@ function rejectedByYaml(text: string, version: '1.1' | '1.2'): boolean {
   return text.includes('\0') || parseAllDocuments(text, { version, uniqueKeys: false, logLevel: 'silent' }).some((d) => d.errors.length > 0);
 }
 
-let rules: LoadedRule[];
+let pack: Pack;
 let dir: string;
 let counter = 0;
 beforeAll(async () => {
-  rules = await loadPack(defaultConfig());
+  pack = await builtinPack();
   dir = mkdtempSync(join(tmpdir(), 'prodready-prop-'));
 });
 
@@ -53,7 +52,7 @@ describe('the model under generated deployments', () => {
           envFiles: d.env.map((text, i) => ({ name: `e${i}.env`, text })),
           chartDefaults: d.chartDefaults,
           ...(d.environment !== undefined ? { environment: d.environment } : {}),
-        });
+        }, packData());
         for (const p of model.problems) expect(p.line).toBeGreaterThanOrEqual(1);
         expect(typeof model.production).toBe('boolean');
       }),
@@ -66,20 +65,16 @@ describe('the whole static check under generated deployments', () => {
   it('never throws; each YAML file that does not parse is one fatal finding with a line; deterministic', async () => {
     await fc.assert(
       fc.asyncProperty(deployment, async (d) => {
-        const opts: CheckOptions = {
+        const opts = {
           values: write('values.yaml', d.values),
           manifests: write('rendered.yaml', d.manifests),
           env: write('prod.env', d.env),
-          format: [],
-          output: [],
-          failOn: 'error',
-          rules: [],
           chartDefaults: d.chartDefaults,
           ...(d.environment !== undefined ? { environment: d.environment } : {}),
         };
         if (opts.values.length + opts.manifests.length + opts.env.length === 0) return;
         const now = new Date('2026-11-25T10:00:00Z');
-        const { result } = await runCheck(opts, defaultConfig(), { rules, now });
+        const { result } = await judgeFiles({ ...opts, now }, pack);
         const broken = [
           ...opts.values.filter((_, i) => rejectedByYaml(d.values[i]!, '1.1')),
           ...opts.manifests.filter((_, i) => rejectedByYaml(d.manifests[i]!, '1.2')),
@@ -91,7 +86,7 @@ describe('the whole static check under generated deployments', () => {
         }
         if (result.fatal.length > 0) expect(result.summary.verdict).toBe('not-ready');
         for (const f of result.fatal) expect(f.location?.line).toBeGreaterThanOrEqual(1);
-        const again = await runCheck(opts, defaultConfig(), { rules, now });
+        const again = await judgeFiles({ ...opts, now }, pack);
         expect(JSON.stringify(again.result)).toBe(JSON.stringify(result));
       }),
       FC,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addrPort, imageTag, isLoopbackAddr, mountedAt, splitShellScript } from '../../src/model/workload.js';
-import type { Container } from '../../src/model/types.js';
+import type { Container } from '../../src/core/model.js';
 
 const container = (mounts: string[]): Container => ({
   name: 'api',

@@ -3,7 +3,7 @@ import probe from '../../src/probes/backup-marker-fresh.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { closedPort } from '../helpers/http-server.js';
 import { allText, failureIds, render, runWith, unknownIds } from '../helpers/probe-context.js';
-import { DEFAULT_BACKUP_MARKER_QUERY } from '../../src/engine/config-types.js';
+import { DEFAULT_BACKUP_MARKER_QUERY } from '../../src/core/config-types.js';
 
 const HOUR = 3_600_000;
 

@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Agent } from 'undici';
 import probe from '../../src/probes/load-burst-p95.js';
 import { createCollector, type Collected } from '../../src/engine/collector.js';
-import { defaultConfig } from '../../src/engine/config-types.js';
-import type { ProbeContext, ProbeTarget } from '../../src/engine/define.js';
-import type { DeploymentModel } from '../../src/model/types.js';
-import type { LoadResult } from '../../src/load/types.js';
+import { defaultConfig } from '../../src/core/config-types.js';
+import type { ProbeContext, ProbeTarget } from '../../src/core/define.js';
+import type { DeploymentModel } from '../../src/core/model.js';
+import type { LoadResult } from '../../src/core/load.js';
 import { startDemoTarget, type DemoTarget, type DemoTargetOptions } from '../../src/demo/target.js';
 
 let target: DemoTarget | undefined;

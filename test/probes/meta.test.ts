@@ -2,8 +2,8 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ProbeDefinition } from '../../src/engine/define.js';
-import { IO_MESSAGES } from '../../src/probes/lib/errors.js';
+import type { ProbeDefinition } from '../../src/core/define.js';
+import { IO_MESSAGES } from '../../src/io/errors.js';
 import { PROBES } from '../../src/probes/index.js';
 
 const dir = path.resolve(import.meta.dirname, '../../src/probes');

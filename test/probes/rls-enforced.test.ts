@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import probe from '../../src/probes/rls-enforced.js';
-import { loadCatalogue } from '../../src/model/catalogue.js';
+import { loadCatalogue } from '../../src/pack/catalogue.js';
 import { startPostgres, freePort, type TestPostgres } from '../helpers/postgres.js';
 import { failureIds, modelWithEnv, render, runWith, unknownIds } from '../helpers/probe-context.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FORMATS, loadReporter, type FormatName } from '../../src/reporters/index.js';
-import type { RunResult } from '../../src/engine/types.js';
+import type { RunResult } from '../../src/core/types.js';
 import { HOSTILE_VALUE, FIXTURE_DEPLOYMENT, FIXTURE_PROBE_TARGET, FIXTURE_SECRETS, makeReportContext, makeRunResult } from '../fixtures/run-result.js';
 
 const REPORTERS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/reporters');

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck, type CheckOptions } from '../../src/commands/check.js';
 import { unitMetas } from '../../src/commands/pack.js';
-import { UserError } from '../../src/engine/errors.js';
-import type { RunResult } from '../../src/engine/types.js';
+import { UserError } from '../../src/core/errors.js';
+import type { RunResult } from '../../src/core/types.js';
 import { FORMATS, loadReporter, type FormatName } from '../../src/reporters/index.js';
 import { runAsync } from '../helpers/cli.js';
 

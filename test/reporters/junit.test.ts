@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import junit from '../../src/reporters/junit.js';
-import { SECTIONS } from '../../src/engine/types.js';
+import { SECTIONS } from '../../src/core/types.js';
 import { HOSTILE_VALUE, makeReportContext, makeRunResult } from '../fixtures/run-result.js';
 
 type Node = Record<string, any>;

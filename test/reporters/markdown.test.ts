@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import markdown, { escapeMarkdown } from '../../src/reporters/markdown.js';
-import { SECTION_TITLES } from '../../src/engine/types.js';
+import { SECTION_TITLES } from '../../src/core/types.js';
 import { HOSTILE_VALUE, makeReadyRunResult, makeReportContext, makeRunResult } from '../fixtures/run-result.js';
 
 /** GFM splits table rows on pipes that are not backslash-escaped (inside code spans too). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pairFormatsWithOutputs } from '../../src/reporters/output-pairs.js';
-import { UserError } from '../../src/engine/errors.js';
+import { UserError } from '../../src/core/errors.js';
 
 function codeOf(fn: () => unknown): { code: string; message: string } {
   try {

@@ -1,19 +1,15 @@
 // The recsys chart installed as it comes, judged as production: exactly the rules it really breaks, each at its line.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../src/commands/check.js';
+import { judgeFiles } from '../helpers/pack.js';
 
 const values = join(import.meta.dirname, '../../fixtures/chart-default/values.yaml');
 
 describe('the chart defaults in production', async () => {
-  const { result } = await runCheck({
+  const { result } = await judgeFiles({
     env: [],
     values: [values],
     manifests: [],
-    format: [],
-    output: [],
-    failOn: 'error',
-    rules: [],
     chartDefaults: true,
     environment: 'production',
   });

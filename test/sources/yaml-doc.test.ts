@@ -1,11 +1,12 @@
 // Regression examples found by the property tests: inputs that once threw or hung instead of becoming a problem.
 import { describe, expect, it } from 'vitest';
+import { packData } from '../helpers/pack.js';
 import { buildModel } from '../../src/model/build.js';
 import { helmMapEntries, loadValues, renderQuoted } from '../../src/sources/helm-values.js';
 import { addManifestFile, emptyManifestSet } from '../../src/sources/manifests.js';
 import { MAX_NESTING_DEPTH, parseYamlFile } from '../../src/sources/yaml-doc.js';
 
-const values = (text: string) => buildModel({ envFiles: [], valuesFiles: [{ name: 'v.yaml', text }], manifestFiles: [] });
+const values = (text: string) => buildModel({ envFiles: [], valuesFiles: [{ name: 'v.yaml', text }], manifestFiles: [] }, packData());
 
 describe('YAML documents that recursive code cannot survive', () => {
   it('an anchor containing an alias to itself is one yaml-alias problem at the alias, not a TypeError', () => {

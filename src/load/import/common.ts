@@ -1,7 +1,7 @@
 // What every importer shares: the outcome type, the problem codes, and the arithmetic
 // that turns a tool's counts into the LoadResult figures the gates read.
 
-import type { LatencySummary, LoadResult } from '../types.js';
+import type { LatencySummary, LoadResult } from '../../core/load.js';
 
 export type ImportProblemCode =
   | 'file-not-found'

@@ -15,7 +15,7 @@ import { errorFigures, fallbackStart, missingLatency, parseGoDuration } from './
 import type { JsonParse, JsonValue } from './json.js';
 import { isObject } from './json.js';
 import { failAt, outcomeOf } from './table.js';
-import type { LatencySummary, LoadResult } from '../types.js';
+import type { LatencySummary, LoadResult } from '../../core/load.js';
 
 type Obj = { [key: string]: JsonValue };
 

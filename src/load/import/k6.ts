@@ -15,7 +15,7 @@ import { emptyLatency, errorFigures, fallbackStart, missingLatency, parseGoDurat
 import type { JsonParse, JsonValue } from './json.js';
 import { isObject, pointerPart } from './json.js';
 import { failAt, outcomeOf } from './table.js';
-import type { EndpointRow, LatencySummary, LoadResult } from '../types.js';
+import type { EndpointRow, LatencySummary, LoadResult } from '../../core/load.js';
 
 type Obj = { [key: string]: JsonValue };
 

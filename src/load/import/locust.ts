@@ -12,7 +12,7 @@ import { parseCsv } from './csv.js';
 import type { ImportOutcome, SourceFile } from './common.js';
 import { errorFigures, fallbackStart, missingLatency, redactEndpointName } from './common.js';
 import { ImportFailure, Table, failAt } from './table.js';
-import type { EndpointRow, LatencySummary, LoadResult } from '../types.js';
+import type { EndpointRow, LatencySummary, LoadResult } from '../../core/load.js';
 
 export type LocustKind = 'stats' | 'history' | 'failures';
 

@@ -7,7 +7,7 @@ import type { ImportOutcome, SourceFile } from './common.js';
 import { fallbackStart, problem } from './common.js';
 import type { JsonParse, JsonValue } from './json.js';
 import { isObject } from './json.js';
-import type { LoadResult } from '../types.js';
+import type { LoadResult } from '../../core/load.js';
 
 const TOOLS = ['prodready', 'locust', 'k6', 'recsys-harness'] as const;
 

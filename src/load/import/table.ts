@@ -3,7 +3,7 @@
 
 import type { CsvField, CsvRow } from './csv.js';
 import type { ImportOutcome, ImportProblem, ImportProblemCode } from './common.js';
-import type { LoadResult } from '../types.js';
+import type { LoadResult } from '../../core/load.js';
 
 /** Thrown inside an importer and turned into an `{ ok: false, problem }` at its boundary. */
 export class ImportFailure extends Error {

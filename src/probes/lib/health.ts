@@ -3,7 +3,7 @@
 // health libraries, so both a map (`{"database": {"status": …}}`) and a list
 // (`[{"name": "database", "status": …}]`) are read.
 import { isRecord } from './http.js';
-import { excerpt } from './mask.js';
+import { excerpt } from '../../io/mask.js';
 
 const HEALTHY = new Set(['healthy', 'ok', 'up', 'pass', 'passing', 'ready', 'available', 'true']);
 

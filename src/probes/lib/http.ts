@@ -5,8 +5,8 @@ import { performance } from 'node:perf_hooks';
 // undici is loaded on the first request: a static check, which loads the probes that use this module, never pays for it.
 import type { Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
-import { ProbeIoError, classifyError } from './errors.js';
-import { safeUrl } from './mask.js';
+import { ProbeIoError, classifyError } from '../../io/errors.js';
+import { safeUrl } from '../../io/mask.js';
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_REDIRECTS = 3;

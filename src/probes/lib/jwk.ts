@@ -2,7 +2,7 @@
 // RSA strength, and whether `jose` imports the key at all. Pure apart from jose's import.
 // jose is loaded when a key set is judged: a static check, which loads this module's probe, never pays for it.
 import type { JWK } from 'jose';
-import type { MessageData } from '../../engine/define.js';
+import type { MessageData } from '../../core/define.js';
 import { isRecord } from './http.js';
 
 /** Asymmetric signature algorithms a JWKS-backed verifier may accept when none are configured. */

@@ -1,5 +1,5 @@
 // Reading the effective env of the deployment under audit, as the service would see it.
-import type { DeploymentModel } from '../../model/types.js';
+import type { DeploymentModel } from '../../core/model.js';
 
 /** The effective value, trimmed; empty counts as unset (the service treats `KEY=` so). */
 export function envValue(model: DeploymentModel, name: string): string | undefined {

@@ -9,9 +9,9 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import type { Client, ClientConfig, QueryResult } from 'pg';
-import { ProbeIoError, classifyError } from './errors.js';
-import { describeHost, parseDsn, type DsnHost, type ParsedDsn } from './dsn.js';
-import { maskDsn } from './mask.js';
+import { ProbeIoError, classifyError } from '../../io/errors.js';
+import { describeHost, parseDsn, type DsnHost, type ParsedDsn } from '../../io/dsn.js';
+import { maskDsn } from '../../io/mask.js';
 
 export interface PgIo {
   pg: (config: ClientConfig) => Client;
@@ -493,7 +493,7 @@ export function describeSqlState(code: string): string {
 
 export interface DatabaseProbeContext extends PgIo {
   target: { databaseUrl?: string; databaseUrlSource?: string; caPem?: string };
-  report: (r: import('../../engine/define.js').Report) => void;
+  report: (r: import('../../core/define.js').Report) => void;
   evidence: (fact: string) => void;
 }
 

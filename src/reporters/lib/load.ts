@@ -1,5 +1,5 @@
-import type { RunResult } from '../../engine/types.js';
-import type { LoadResult } from '../../load/types.js';
+import type { RunResult } from '../../core/types.js';
+import type { LoadResult } from '../../core/load.js';
 import { relativeFile } from './location.js';
 
 /** RunResult.load is typed loosely so the engine need not import load types; accept only well-formed entries. */

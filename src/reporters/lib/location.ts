@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Location } from '../../engine/types.js';
+import type { Location } from '../../core/types.js';
 
 /** A file path relative to the working directory when it lies inside it, with `/` separators. */
 export function relativeFile(file: string, cwd: string): string {

@@ -2,8 +2,8 @@
 // quoted values cut to a bound with their length (`…(10485760 chars)`). Done once on the result and
 // the context before a format sees them, so no format has to remember it field by field, and the
 // JSON report shows the same escaped text as the others (its own string escaping comes on top).
-import type { ReportContext, Reporter, RunResult } from '../../engine/types.js';
-import { mapStrings, safeText } from '../../util/safe-text.js';
+import type { ReportContext, Reporter, RunResult } from '../../core/types.js';
+import { mapStrings, safeText } from '../../core/safe-text.js';
 
 export function safeResult(result: RunResult): RunResult {
   return mapStrings(result, safeText);

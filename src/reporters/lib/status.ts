@@ -1,4 +1,4 @@
-import type { Status } from '../../engine/types.js';
+import type { Status } from '../../core/types.js';
 
 /** Display order: what needs action first. */
 export const STATUS_ORDER: readonly Status[] = ['fail', 'warn', 'unknown', 'manual', 'waived', 'skip', 'pass'];

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { importLoadResult } from '../../../src/load/import/detect.js';
 import type { ImportProblem } from '../../../src/load/import/common.js';
-import type { LoadResult } from '../../../src/load/types.js';
+import type { LoadResult } from '../../../src/core/load.js';
 
 export const FIXTURES = 'fixtures/load-results';
 export const NOW = new Date('2026-11-25T10:00:00Z');

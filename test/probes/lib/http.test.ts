@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from 'undici';
 import { boundedRequest, joinUrl } from '../../../src/probes/lib/http.js';
-import { ProbeIoError } from '../../../src/probes/lib/errors.js';
+import { ProbeIoError } from '../../../src/io/errors.js';
 import { json, startServer, type TestServer } from '../../helpers/http-server.js';
 
 describe('joinUrl', () => {

@@ -3,7 +3,7 @@
 // the same afterwards. Each ends as a coded finding, never a crash.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import probe from '../../../src/probes/backup-marker-fresh.js';
-import { parseDsn } from '../../../src/probes/lib/dsn.js';
+import { parseDsn } from '../../../src/io/dsn.js';
 import { QUERY_REFUSED, TRANSACTION_ENDED, firstKeyword, withReadOnly } from '../../../src/probes/lib/pg.js';
 import { createProbeIO } from '../../../src/engine/probe-runner.js';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';

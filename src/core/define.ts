@@ -1,0 +1,98 @@
+import type { z } from 'zod';
+import type { Dispatcher } from 'undici';
+import type { Client, ClientConfig } from 'pg';
+import type { Location, Severity } from './types.js';
+import type { DeploymentModel } from './model.js';
+import type { RunConfig } from './config-types.js';
+import type { LoadResult } from './load.js';
+
+export type MessageData = Record<string, string | number | boolean>;
+
+/** What a check or probe says; the engine renders the message and adds provenance. */
+export interface Report {
+  messageId: string;
+  data?: MessageData;
+  location?: Location;
+  evidence?: string[];
+  /** Raise or lower this one finding (cors-restricted: error when credentials are on too). */
+  severity?: Severity;
+}
+
+export interface Reporting {
+  /** A failure of the rule. */
+  report(r: Report): void;
+  /** The inputs cannot decide it; the message must say what input would. */
+  unknown(r: Report): void;
+  /** The rule does not apply; the reason is shown. */
+  skip(reason: string): void;
+  /** A fact supporting a pass; never a secret value. */
+  evidence(fact: string): void;
+}
+
+export interface CheckContext extends Reporting {
+  model: DeploymentModel;
+  config: RunConfig;
+}
+
+export interface CheckMeta<S extends z.ZodType> {
+  id: string;
+  type: 'problem' | 'suggestion';
+  description: string;
+  messages: Record<string, string>;
+  params: S;
+}
+
+export interface CheckDefinition<S extends z.ZodType = z.ZodType> {
+  meta: CheckMeta<S>;
+  run(ctx: CheckContext, params: z.infer<S>): void;
+}
+
+export function defineCheck<S extends z.ZodType>(def: CheckDefinition<S>): CheckDefinition<S> {
+  return def;
+}
+
+/** What to probe: all of it comes from flags or the model, never from process.env inside a probe. */
+export interface ProbeTarget {
+  baseUrl?: string;
+  jwksUrl?: string;
+  issuer?: string;
+  tenant: string;
+  /** Request headers carrying auth (bearer, API key or dev headers): values are secret. */
+  authHeaders: Record<string, string>;
+  /** Connection string; secret. */
+  databaseUrl?: string;
+  /** How the DSN was given, for evidence (`--database-url-env DATABASE_URL`). */
+  databaseUrlSource?: string;
+  expectMigration?: string;
+  /** The release's migration files (--migrations-dir), read by the CLI: the up files as preflight keys them. */
+  migrations?: { dir: string; files: Array<{ version: string; name: string; checksum: string; file: string }> };
+  caPem?: string;
+}
+
+export interface ProbeContext extends Reporting {
+  target: ProbeTarget;
+  model: DeploymentModel;
+  config: RunConfig;
+  dispatcher: Dispatcher;
+  pg: (config: ClientConfig) => Client;
+  signal: AbortSignal;
+  now: () => Date;
+  /** Load results measured or imported in this run, for the load probe to record. */
+  recordLoad?: (result: LoadResult) => void;
+}
+
+export interface ProbeMeta<S extends z.ZodType> extends CheckMeta<S> {
+  /** Deadline for the whole probe, ms; the engine aborts `signal` at it. */
+  timeoutMs: number;
+  /** What the probe needs; missing ones make it `unknown` with that said. */
+  needs: Array<'baseUrl' | 'jwksUrl' | 'databaseUrl'>;
+}
+
+export interface ProbeDefinition<S extends z.ZodType = z.ZodType> {
+  meta: ProbeMeta<S>;
+  run(ctx: ProbeContext, params: z.infer<S>): Promise<void>;
+}
+
+export function defineProbe<S extends z.ZodType>(def: ProbeDefinition<S>): ProbeDefinition<S> {
+  return def;
+}

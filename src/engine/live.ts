@@ -1,0 +1,122 @@
+// The live half of `check` and `probe`: which probes run, against what, and where imported load results fit.
+// Probes run only when the user names a live input: a static CI gate never reaches the network on its own,
+// even when the deployment names a JWKS URL.
+import type { Collected } from './collector.js';
+import type { RunConfig } from '../core/config-types.js';
+import type { Report } from '../core/define.js';
+import type { ProbeExecutor } from './evaluate.js';
+import type { LoadedRule } from '../pack/load-rules.js';
+import type { DeploymentModel } from '../core/model.js';
+import type { LoadFigures } from '../core/types.js';
+// The probe runner (undici, pg) is loaded only when something live runs: a static check never loads it.
+import type { LiveProbes } from './live-probes.js';
+import { resolveTarget, type TargetOptions } from './target.js';
+
+/** The probe template that judges load: imported results decide its rules instead of a burst. */
+export const LOAD_PROBE = 'load-burst-p95';
+
+export interface LiveOptions extends TargetOptions {
+  loadResults?: string[];
+  baseline?: string;
+  maxRegression?: string;
+}
+
+export function wantsLive(opts: LiveOptions): boolean {
+  return (
+    opts.target !== undefined ||
+    opts.jwksUrl !== undefined ||
+    opts.issuer !== undefined ||
+    opts.databaseUrlEnv !== undefined ||
+    opts.databaseUrlFile !== undefined
+  );
+}
+
+function parseRatio(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const t = v.trim();
+  const n = t.endsWith('%') ? Number(t.slice(0, -1)) / 100 : Number(t);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+export interface LiveSession {
+  /** The executor evaluate() calls for probe rules, or undefined when nothing live was asked for. */
+  executor(model: DeploymentModel): ProbeExecutor | undefined;
+  /** Load results measured by the burst or imported, for RunResult.load. */
+  load: LoadFigures[];
+  close(): Promise<void>;
+}
+
+export function createLiveSession(opts: LiveOptions, config: RunConfig, env: NodeJS.ProcessEnv, now: () => Date): LiveSession {
+  const load: LoadFigures[] = [];
+  let live: LiveProbes | undefined;
+  const imports = opts.loadResults ?? [];
+  return {
+    load,
+    executor(model) {
+      const probing = wantsLive(opts);
+      if (!probing && imports.length === 0) return undefined;
+      return async (rules: LoadedRule[]) => {
+        const out = new Map<string, Collected>();
+        let probeRules = rules;
+        if (imports.length > 0) {
+          // Imported results decide the load rules instead of a burst from this machine.
+          const loadRules = rules.filter((r) => r.probe?.meta.id === LOAD_PROBE);
+          for (const loadRule of loadRules) out.set(loadRule.rule.id, await importedLoad(loadRule, opts, config, now(), load));
+          probeRules = rules.filter((r) => !loadRules.includes(r));
+        }
+        if (!probing) {
+          for (const r of probeRules) {
+            out.set(r.rule.id, { failures: [], unknowns: [], evidence: [], skipReason: 'live probe: not run, no live target given (--target, --jwks-url, --database-url-env)' });
+          }
+          return out;
+        }
+        const target = resolveTarget(opts, env, model);
+        const { createLiveProbes } = await import('./live-probes.js');
+        live = createLiveProbes({ target, model, config, now, recordLoad: (r) => void load.push(r) });
+        for (const [id, c] of await live.run(probeRules)) out.set(id, c);
+        return out;
+      };
+    },
+    close: async () => {
+      await live?.close();
+    },
+  };
+}
+
+async function importedLoad(rule: LoadedRule, opts: LiveOptions, config: RunConfig, now: Date, load: LoadFigures[]): Promise<Collected> {
+  const { judgeLoadResultFiles, renderLoadMessage } = await import('../load/judge-evidence.js');
+  // The config's params are already merged and validated into the rule's (configureRules).
+  const params = rule.params as {
+    p95MaxMs?: number;
+    p99MaxMs?: number;
+    errorRateMax?: number;
+  };
+  const maxRegression = parseRatio(opts.maxRegression);
+  const evidence = await judgeLoadResultFiles(
+    opts.loadResults ?? [],
+    {
+      ...(params.p95MaxMs !== undefined ? { p95MaxMs: params.p95MaxMs } : {}),
+      ...(params.p99MaxMs !== undefined ? { p99MaxMs: params.p99MaxMs } : {}),
+      ...(params.errorRateMax !== undefined ? { errorRateMax: params.errorRateMax } : {}),
+      ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
+      ...(maxRegression !== undefined ? { maxRegression } : {}),
+      maxAgeDays: config.thresholds.loadResultMaxAgeDays,
+    },
+    { now },
+  );
+  load.push(...evidence.results);
+  const c: Collected = { failures: [], unknowns: [], evidence: [] };
+  for (const r of evidence.reports) {
+    const report: Report = {
+      messageId: r.messageId,
+      data: r.data,
+      evidence: r.evidence,
+      ...(r.location.file ? { location: { file: r.location.file, ...(r.location.line ? { line: r.location.line } : {}) } } : {}),
+    };
+    if (r.status === 'fail') c.failures.push(report);
+    else if (r.status === 'warn') c.failures.push({ ...report, severity: 'warn' });
+    else if (r.status === 'unknown') c.unknowns.push(report);
+    else c.evidence.push(renderLoadMessage(r.messageId, r.data), ...r.evidence);
+  }
+  return c;
+}

@@ -1,0 +1,41 @@
+// The built-in rule pack, parsed and validated at build time (scripts/build-pack.mjs writes dist/pack.json), so a
+// run does not parse and validate every pack file with the YAML parser and zod before checking anything.
+// An entry is used only when the file's content hash still matches: an edited pack file is parsed as usual.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BUILTIN_PACK_DIR } from './files.js';
+
+export interface PackCache {
+  /** File name in rules/recsys → sha256 of its text and the value its schema produced (defaults applied). */
+  files: Record<string, { sha256: string; value: unknown }>;
+}
+
+export const PACK_CACHE_FILE = fileURLToPath(new URL('../pack.json', import.meta.url));
+
+let cache: PackCache | null | undefined;
+
+function load(): PackCache | null {
+  if (cache === undefined) {
+    try {
+      const parsed = JSON.parse(readFileSync(PACK_CACHE_FILE, 'utf8')) as PackCache;
+      cache = parsed && typeof parsed.files === 'object' ? parsed : null;
+    } catch {
+      cache = null; // Not built (running from source) or unreadable: parse the pack files instead.
+    }
+  }
+  return cache;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The validated value of a built-in pack file, when the cache has it for exactly this text. */
+export function cachedPackValue(file: string, text: string): unknown | undefined {
+  if (join(dirname(file), '/') !== BUILTIN_PACK_DIR) return undefined;
+  const entry = load()?.files[basename(file)];
+  if (!entry || entry.sha256 !== sha256(text)) return undefined;
+  return entry.value;
+}

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { UserError } from '../core/errors.js';
+import { cachedPackValue } from './cache.js';
+import type { VariableSpec } from '../core/model.js';
+
+const variableSchema = z.strictObject({
+  name: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+  type: z.enum(['string', 'bool', 'int', 'float', 'duration', 'csv', 'csv-int16', 'json', 'dsn', 'url', 'path']),
+  section: z.number().int().min(0).max(7),
+  default: z.string().optional(),
+  productionDefault: z.string().optional(),
+  defaultTrueWhenSet: z.string().optional(),
+  defaultFrom: z.string().optional(),
+  secret: z.boolean(),
+  lenient: z.boolean().optional(),
+  notes: z.string().optional(),
+});
+
+export const catalogueSchema = z.strictObject({ variables: z.array(variableSchema).min(1) });
+
+export type CatalogueEntry = VariableSpec;
+
+export function loadCatalogue(file: string): Map<string, CatalogueEntry> {
+  const text = readFileSync(file, 'utf8');
+  const cachedValue = cachedPackValue(file, text);
+  const parsed = cachedValue !== undefined ? { success: true as const, data: cachedValue as z.infer<typeof catalogueSchema> } : catalogueSchema.safeParse(parse(text));
+  if (!parsed.success) {
+    throw new UserError(
+      'invalid-rule-definition',
+      `${file} is not a valid variable catalogue`,
+      parsed.error.issues.map((i) => ({ file, path: i.path.join('.'), message: i.message })),
+    );
+  }
+  const map = new Map<string, CatalogueEntry>();
+  for (const v of parsed.data.variables) map.set(v.name, v as CatalogueEntry);
+  return map;
+}

@@ -1,0 +1,4 @@
+// The forbidden-value template, through every rule of the pack that uses it and each rule's fixture cases.
+import { describeTemplate } from '../helpers/rule-tester.js';
+
+describeTemplate('forbidden-value');

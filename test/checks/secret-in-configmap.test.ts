@@ -1,0 +1,4 @@
+// The secret-in-configmap template, through every rule of the pack that uses it and each rule's fixture cases.
+import { describeTemplate } from '../helpers/rule-tester.js';
+
+describeTemplate('secret-in-configmap');
