@@ -9,7 +9,7 @@ import { isLoopbackAddr, mountedAt } from '../model/workload.js';
 
 /**
  * Every stopper this template can judge from files. The facts behind each one (its step, its variables, the
- * reason and the upstream file:line) are rule data in rules/recsys/service-starts.yaml; a live step (the
+ * reason and the upstream file:line) are rule data in the pack's service-starts rule; a live step (the
  * database) adds its own stoppers in a probe.
  */
 export const STOPPER_IDS = [

@@ -2,13 +2,15 @@
 // is delivered, not from its key's name, and no report format carries it, whichever template spoke.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCheck, type CheckOptions } from '../../src/commands/check.js';
+import { defaultConfig } from '../../src/core/config-types.js';
+import { judge, loadRunPack, type JudgeInputs } from '../../src/engine/run.js';
 import { looksLikeToken, maskCredentialsInText, secretMasker } from '../../src/engine/secret-policy.js';
 import type { Finding, RunResult } from '../../src/core/types.js';
 import { buildModel } from '../../src/model/build.js';
 import { FORMATS, loadReporter, type FormatName } from '../../src/reporters/index.js';
-import { unitMetas } from '../../src/commands/pack.js';
+import type { UnitMeta } from '../../src/core/types.js';
 import { ROOT } from '../helpers/cli.js';
+import { packData } from '../helpers/pack.js';
 
 const DIR = path.join(ROOT, 'fixtures/canary-delivery');
 
@@ -39,11 +41,21 @@ function pieces(text: string): string[] {
   return found;
 }
 
-function options(over: Partial<CheckOptions>): CheckOptions {
-  return { env: [], values: [], manifests: [], format: [], output: [], failOn: 'error', rules: [path.join(DIR, 'rules')], chartDefaults: true, ...over };
+type Inputs = Partial<JudgeInputs> & { rules?: string[] };
+
+function options(over: Inputs): Inputs {
+  return { rules: [path.join(DIR, 'rules')], ...over };
 }
 
-async function renderAll(result: RunResult, units: ReturnType<typeof unitMetas>): Promise<Map<FormatName, string>> {
+/** judge() over the built-in pack (and the options' rule directories), as `check` runs it. */
+async function runCheck(opts: Inputs, _config: undefined, extras: { now: Date }): ReturnType<typeof judge> {
+  const config = defaultConfig();
+  const { rules, ...inputs } = opts;
+  const pack = await loadRunPack(config, rules ?? []);
+  return judge({ env: [], values: [], manifests: [], config, failOn: 'error', chartDefaults: true, ...inputs, now: extras.now }, pack);
+}
+
+async function renderAll(result: RunResult, units: UnitMeta[]): Promise<Map<FormatName, string>> {
   const out = new Map<FormatName, string>();
   for (const f of Object.keys(FORMATS) as FormatName[]) {
     out.set(f, (await loadReporter(f))(result, { units, toolVersion: 'test', cwd: ROOT, color: false, verbose: true }));
@@ -107,7 +119,7 @@ describe('secret policy, one value at a time', () => {
       '',
     ].join('\n');
   const model = (data: Record<string, string>) =>
-    buildModel({ envFiles: [], valuesFiles: [], manifestFiles: [{ name: 'm.yaml', text: manifests(data) }] });
+    buildModel({ envFiles: [], valuesFiles: [], manifestFiles: [{ name: 'm.yaml', text: manifests(data) }] }, packData());
 
   it('a short value is masked where it stands as its variable, and nowhere else', () => {
     const mask = secretMasker(model({ LOG_LEVEL: 'dbg', AUTH_REQUIRED: '1' }));

@@ -115,6 +115,7 @@ const UNPRODUCED = new Set<string>([
   'probes/load-burst-p95:networkError',
   'probes/load-burst-p95:tlsFailed',
   'probes/migrations-applied:invalidExpected',
+  'probes/migrations-applied:moreDrift',
   'probes/migrations-applied:moreFailed',
   'probes/migrations-applied:networkError',
   'probes/migrations-applied:tlsFailed',
@@ -122,6 +123,8 @@ const UNPRODUCED = new Set<string>([
   'probes/readyz:tlsFailed',
   'probes/response-versions:networkError',
   'probes/response-versions:tlsFailed',
+  'probes/rls-enforced:networkError',
+  'probes/rls-enforced:tlsFailed',
 ]);
 
 describe('every declared message is produced by a fixture or a test', async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import probe from '../../src/probes/migrations-applied.js';
 import { readMigrationsDir } from '../../src/engine/target.js';
-import { loadCatalogue } from '../../src/pack/catalogue.js';
+import { packData } from '../helpers/pack.js';
 import { migrationChecksum } from '../../src/probes/lib/migrations.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { failureIds, modelWithEnv, render, runWith, unknownIds } from '../helpers/probe-context.js';
@@ -117,7 +117,7 @@ describe('migrations-applied as migrate preflight, with the release files (real 
     await db?.stop();
   });
 
-  const model = (env: Record<string, string>) => Object.assign(modelWithEnv(env), { catalogue: loadCatalogue() });
+  const model = (env: Record<string, string>) => Object.assign(modelWithEnv(env), { catalogue: packData().catalogue });
   const run = (schema: string, env?: Record<string, string>, withFiles = true) =>
     runWith(
       probe,

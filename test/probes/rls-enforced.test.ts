@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import probe from '../../src/probes/rls-enforced.js';
-import { loadCatalogue } from '../../src/pack/catalogue.js';
+import { packData } from '../helpers/pack.js';
 import { startPostgres, freePort, type TestPostgres } from '../helpers/postgres.js';
 import { failureIds, modelWithEnv, render, runWith, unknownIds } from '../helpers/probe-context.js';
 
@@ -14,7 +14,7 @@ const TABLES = rule.params.tables;
 /** A model from these env values, typed by the pack's catalogue, as the CLI builds it. */
 function model(env: Record<string, string>) {
   const m = modelWithEnv(env);
-  m.catalogue = loadCatalogue();
+  m.catalogue = packData().catalogue;
   return m;
 }
 

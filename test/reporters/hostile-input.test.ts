@@ -5,8 +5,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCheck, type CheckOptions } from '../../src/commands/check.js';
-import { unitMetas } from '../../src/commands/pack.js';
+import { defaultConfig } from '../../src/core/config-types.js';
+import { judge, loadRunPack, type JudgeInputs } from '../../src/engine/run.js';
+import type { UnitMeta } from '../../src/core/types.js';
 import { UserError } from '../../src/core/errors.js';
 import type { RunResult } from '../../src/core/types.js';
 import { FORMATS, loadReporter, type FormatName } from '../../src/reporters/index.js';
@@ -23,11 +24,21 @@ const BIG = 10 * 1024 * 1024;
 let dir: string;
 let hostileEnv: string;
 
-function options(over: Partial<CheckOptions>): CheckOptions {
-  return { env: [], values: [], manifests: [], format: [], output: [], failOn: 'error', rules: [], chartDefaults: true, ...over };
+type Inputs = Partial<JudgeInputs> & { rules?: string[] };
+
+function options(over: Inputs): Inputs {
+  return { rules: [], ...over };
 }
 
-async function renderAll(result: RunResult, units: ReturnType<typeof unitMetas>): Promise<Map<FormatName, string>> {
+/** judge() over the built-in pack (and the options' rule directories), as `check` runs it. */
+async function runCheck(opts: Inputs, _config: undefined, extras: { now: Date }): ReturnType<typeof judge> {
+  const config = defaultConfig();
+  const { rules, ...inputs } = opts;
+  const pack = await loadRunPack(config, rules ?? []);
+  return judge({ env: [], values: [], manifests: [], config, failOn: 'error', chartDefaults: true, ...inputs, now: extras.now }, pack);
+}
+
+async function renderAll(result: RunResult, units: UnitMeta[]): Promise<Map<FormatName, string>> {
   const out = new Map<FormatName, string>();
   for (const f of Object.keys(FORMATS) as FormatName[]) {
     out.set(f, (await loadReporter(f))(result, { units, toolVersion: 'test', cwd: dir, color: false, verbose: true }));
