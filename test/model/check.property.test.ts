@@ -1,5 +1,5 @@
 // Property tests for the model and the whole static check, in-process: generated deployments (values, manifests,
-// env files; valid and broken) never make buildModel or runCheck throw, a YAML file that does not parse is exactly
+// env files; valid and broken) never make buildModel or judge throw, a YAML file that does not parse is exactly
 // one fatal finding with its line, and the result is the same every time.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
