@@ -1,7 +1,6 @@
 // Failures of the network, TLS and the database, classified by their stable `code`
 // (Node's errno names, undici's UND_ERR_*, OpenSSL's verify codes, Postgres SQLSTATE),
 // never by message text, which changes between versions and locales.
-import { errors as undiciErrors } from 'undici';
 import type { MessageData, Reporting } from '../../engine/define.js';
 
 /** Messages every probe declares (spread into meta.messages), so any probe can report any I/O failure. */
@@ -150,7 +149,9 @@ export function classifyError(err: unknown): Classified | undefined {
     const code = codeOf(e);
     // undici 7 builds its HTTPParserError with `code` undefined (it looks the llhttp error name up by
     // number in a map keyed by name), so the class is what says "not HTTP"; its HPE_ code when it has one.
-    if (code === undefined && e instanceof undiciErrors.HTTPParserError) {
+    // The class is told by the name undici gives it, not by instanceof: importing undici here would load it
+    // on every static check, which must never load the HTTP client.
+    if (code === undefined && e instanceof Error && e.name === 'HTTPParserError') {
       return { code: 'PRODREADY_INVALID_HTTP', messageId: 'invalidHttp', data: {} };
     }
     if (code !== undefined) {
