@@ -208,7 +208,7 @@ function fromJson(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>): Lo
   const start: Pick<LoadResult, 'started_at' | 'started_at_source'> = stampedStart
     ? { started_at: stampedStart.toISOString(), started_at_source: 'file' }
     : stampedEnd
-      ? { started_at: new Date(stampedEnd.getTime() - (elapsedMs ?? 0)).toISOString(), started_at_source: 'file' }
+      ? { started_at: new Date(stampedEnd.getTime() - Math.round(elapsedMs ?? 0)).toISOString(), started_at_source: 'file' }
       : unstatedStart(src);
   const startLine = stampedStart ? lineOf('/started_at') : stampedEnd ? lineOf('/timestamp') : undefined;
 
