@@ -304,6 +304,25 @@ describe('ci/gitlab/prodready.gitlab-ci.yml', () => {
   });
 });
 
+const hasShellcheck = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' }).status === 0;
+
+describe('shell scripts', () => {
+  it.runIf(hasShellcheck)("pass shellcheck: the action's scripts (bash) and the GitLab jobs' scripts (sh)", () => {
+    const dir = temp('prodready-shellcheck-');
+    const files: string[] = [];
+    for (const [name, j] of [['render', render], ['check', job]] as const) {
+      const f = join(dir, `${name}.sh`);
+      writeFileSync(f, `#!/bin/sh\nset -e\n${j.script.join('\n')}\n`);
+      files.push(f);
+    }
+    // SC2153: the PRODREADY_* variables come from the job's environment.
+    const gl = spawnSync('shellcheck', ['-s', 'sh', '-e', 'SC2153', ...files], { encoding: 'utf8' });
+    expect(gl.stdout).toBe('');
+    const gh = spawnSync('shellcheck', ['-s', 'bash', 'ci/github/node-check.sh', 'ci/github/build.sh', 'ci/github/check.sh'], { cwd: ROOT, encoding: 'utf8' });
+    expect(gh.stdout).toBe('');
+  });
+});
+
 describe('docs/ci examples', () => {
   it('use the action and the template, never a prodready package from a registry', () => {
     const gh = readFileSync(join(ROOT, 'docs/ci/github-actions.yml'), 'utf8');
