@@ -30,6 +30,10 @@ export function registerCheckCommand(program: Command): void {
     .option('--no-color', 'no colors in the text report')
     .option('-v, --verbose', 'show the evidence of passing rules too')
     .option('--load-results <file>', 'Locust, k6, recsys harness or prodready load results as section 6 evidence (repeatable)', collect, [])
+    .option(
+      '--load-results-date <date>',
+      "with --load-results: when the test ran, YYYY-MM-DD[THH:MM] (UTC unless a zone follows), for files that carry no time",
+    )
     .option('--baseline <file>', 'with --load-results: a previous result to gate regressions against')
     .option('--max-regression <ratio>', 'with --baseline: largest allowed p95 rise / rps drop (default 20%)')
     .option('--each <glob>', 'fleet mode: check every matched file or folder as its own deployment (quote the glob)')

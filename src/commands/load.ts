@@ -9,6 +9,7 @@ import { UserError } from '../core/errors.js';
 import type { BurstProgress } from '../load/engine.js';
 import { judgeLoad } from '../load/gates.js';
 import { readLoadReport } from '../load/baseline.js';
+import { parseRunDate } from '../load/run-date.js';
 import { formatLoadText, formatProgress } from '../load/format.js';
 import { ENDPOINTS, LOAD_CAPS, LOAD_DEFAULTS, burstParamsSchema, type BurstParamsInput, type LoadEndpoint } from '../load/params.js';
 import { harnessAuthHeaders } from '../load/requests.js';
@@ -43,6 +44,8 @@ export interface LoadCommandOptions {
   progress?: boolean;
   /** Judge existing results (Locust, k6, harness, prodready) instead of running a burst. */
   import?: string[];
+  /** With --import: when the test ran, for files that carry no time. */
+  loadResultsDate?: string;
 }
 
 export interface LoadCommandIO {
@@ -230,6 +233,7 @@ export async function runImportCommand(o: LoadCommandOptions, io: LoadCommandIO,
   const p99 = positive(o.p99Max, '--p99-max');
   const errMax = parseRatio(o.errorRateMax, '--error-rate-max');
   const maxRegression = parseRatio(o.maxRegression, '--max-regression');
+  const stated = o.loadResultsDate !== undefined ? parseRunDate(o.loadResultsDate, now) : undefined;
   const judged = await judgeLoadResultFiles(
     o.import ?? [],
     {
@@ -239,7 +243,7 @@ export async function runImportCommand(o: LoadCommandOptions, io: LoadCommandIO,
       ...(o.baseline ? { baselineFile: o.baseline } : {}),
       ...(maxRegression !== undefined ? { maxRegression } : {}),
     },
-    { now },
+    { now, ...(stated ? { stated } : {}) },
   );
   const verdicts = judged.reports.map((r) => ({ status: r.status, messageId: r.messageId, message: renderLoadMessage(r.messageId, r.data), location: r.location, evidence: r.evidence }));
   const json = `${JSON.stringify({ results: judged.results, verdicts, status: judged.status }, null, 2)}\n`;
@@ -324,6 +328,7 @@ export function registerLoadCommand(program: Command): void {
     .option('--output <file>', 'also write the JSON report to this file')
     .option('--no-progress', 'no progress line on stderr (it is only shown on a TTY outside CI anyway)')
     .option('--import <file>', 'judge results another tool wrote instead of running a burst: Locust *_stats.csv, k6 --summary-export, recsys harness JSON (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--load-results-date <date>', "with --import: when the test ran, YYYY-MM-DD[THH:MM] (UTC unless a zone follows), for files that carry no time")
     .addHelpText(
       'after',
       `
@@ -346,6 +351,9 @@ Examples:
       const onSigint = () => ac.abort();
       process.once('SIGINT', onSigint);
       try {
+        if (opts.loadResultsDate !== undefined && !(opts.import && opts.import.length > 0)) {
+          throw bad('--load-results-date dates the files of --import; a burst is dated by the clock');
+        }
         if (opts.import && opts.import.length > 0) {
           process.exitCode = await runImportCommand(opts, { env: process.env, stdout: process.stdout, stderr: process.stderr });
           return;

@@ -34,6 +34,8 @@ export interface RunConfig {
   backupMarkerQuery: string;
   /** Probe / burst parameters by unit id, merged over the rule's own params. */
   params: Record<string, Record<string, unknown>>;
+  /** Whether an old, or undated, imported load result warns or fails. */
+  loadResults: { stale: 'warn' | 'fail'; unknownAge: 'warn' | 'fail' };
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -58,5 +60,6 @@ export function defaultConfig(): RunConfig {
     ruleDirs: [],
     backupMarkerQuery: DEFAULT_BACKUP_MARKER_QUERY,
     params: {},
+    loadResults: { stale: 'warn', unknownAge: 'warn' },
   };
 }

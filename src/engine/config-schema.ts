@@ -72,6 +72,21 @@ export const configSchema = z
       .record(z.string().min(1), z.record(z.string(), z.unknown()))
       .optional()
       .describe("Params per rule or probe id, merged over the rule's own params."),
+    loadResults: z
+      .strictObject({
+        stale: z
+          .enum(['warn', 'fail'])
+          .optional()
+          .describe('An imported load result older than thresholds.loadResultMaxAgeDays: a warning (default) or a failure.'),
+        unknownAge: z
+          .enum(['warn', 'fail'])
+          .optional()
+          .describe(
+            'An imported load result that does not say when it ran (and no --load-results-date): a warning (default) or a failure.',
+          ),
+      })
+      .optional()
+      .describe('The age policy for imported load results (--load-results).'),
   })
   .describe('prodready configuration (.prodready.yaml)');
 

@@ -8,6 +8,8 @@ import type { ProbeExecutor } from './evaluate.js';
 import type { LoadedRule } from '../pack/load-rules.js';
 import type { DeploymentModel } from '../core/model.js';
 import type { LoadFigures } from '../core/types.js';
+import { UserError } from '../core/errors.js';
+import { parseRunDate } from '../load/run-date.js';
 // The probe runner (undici, pg) is loaded only when something live runs: a static check never loads it.
 import type { LiveProbes } from './live-probes.js';
 import { resolveTarget, type TargetOptions } from './target.js';
@@ -17,6 +19,8 @@ export const LOAD_PROBE = 'load-burst-p95';
 
 export interface LiveOptions extends TargetOptions {
   loadResults?: string[];
+  /** `--load-results-date`: when the imported test ran, for files that carry no time. */
+  loadResultsDate?: string;
   baseline?: string;
   maxRegression?: string;
 }
@@ -50,6 +54,11 @@ export function createLiveSession(opts: LiveOptions, config: RunConfig, env: Nod
   const load: LoadFigures[] = [];
   let live: LiveProbes | undefined;
   const imports = opts.loadResults ?? [];
+  // Read before anything runs, so a mistaken date is one line and exit 2, not a finding.
+  if (opts.loadResultsDate !== undefined && imports.length === 0) {
+    throw new UserError('invalid-option', '--load-results-date dates the files of --load-results; give --load-results too');
+  }
+  const stated = opts.loadResultsDate !== undefined ? parseRunDate(opts.loadResultsDate, now()) : undefined;
   return {
     load,
     executor(model) {
@@ -61,7 +70,7 @@ export function createLiveSession(opts: LiveOptions, config: RunConfig, env: Nod
         if (imports.length > 0) {
           // Imported results decide the load rules instead of a burst from this machine.
           const loadRules = rules.filter((r) => r.probe?.meta.id === LOAD_PROBE);
-          for (const loadRule of loadRules) out.set(loadRule.rule.id, await importedLoad(loadRule, opts, config, now(), load));
+          for (const loadRule of loadRules) out.set(loadRule.rule.id, await importedLoad(loadRule, opts, config, now(), load, stated));
           probeRules = rules.filter((r) => !loadRules.includes(r));
         }
         if (!probing) {
@@ -83,7 +92,14 @@ export function createLiveSession(opts: LiveOptions, config: RunConfig, env: Nod
   };
 }
 
-async function importedLoad(rule: LoadedRule, opts: LiveOptions, config: RunConfig, now: Date, load: LoadFigures[]): Promise<Collected> {
+async function importedLoad(
+  rule: LoadedRule,
+  opts: LiveOptions,
+  config: RunConfig,
+  now: Date,
+  load: LoadFigures[],
+  stated: Date | undefined,
+): Promise<Collected> {
   const { judgeLoadResultFiles, renderLoadMessage } = await import('../load/judge-evidence.js');
   // The config's params are already merged and validated into the rule's (configureRules).
   const params = rule.params as {
@@ -101,8 +117,9 @@ async function importedLoad(rule: LoadedRule, opts: LiveOptions, config: RunConf
       ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
       ...(maxRegression !== undefined ? { maxRegression } : {}),
       maxAgeDays: config.thresholds.loadResultMaxAgeDays,
+      agePolicy: config.loadResults,
     },
-    { now },
+    { now, ...(stated ? { stated } : {}) },
   );
   load.push(...evidence.results);
   const c: Collected = { failures: [], unknowns: [], evidence: [] };
