@@ -9,6 +9,7 @@ import { anchorLiveFindings } from '../engine/anchor.js';
 import { evaluate, type ProbeExecutor } from '../engine/evaluate.js';
 import type { LoadedRule } from '../engine/load-rules.js';
 import { buildRunResult, exitCodeFor } from '../engine/result.js';
+import { applySuppressions, SUPPRESSION_META, type SuppressionOptions } from '../engine/suppressions.js';
 import type { InputDescription, RunResult, Severity } from '../engine/types.js';
 import { buildModel } from '../model/build.js';
 import type { DeploymentModel } from '../model/types.js';
@@ -135,7 +136,8 @@ export async function runCheck(
     ...(opts.attestations !== undefined ? { attestationsFile: opts.attestations } : {}),
     now: extras.now ?? new Date(),
   });
-  const results = governed.results;
+  // Inline suppressions (src/engine/suppressions.ts): `# prodready-ignore` comments and prodready.io/ignore annotations.
+  const results = extras.governance === false ? governed.results : applySuppressions(governed.results, model, suppressionScope(rules, governed.units, config, opts, extras.now));
   const inputs: InputDescription[] = [
     ...opts.values.map((file) => ({ kind: 'helm-values' as const, file })),
     ...opts.manifests.map((file) => ({ kind: 'manifests' as const, file: file === '-' ? '<stdin>' : file })),
@@ -152,7 +154,16 @@ export async function runCheck(
     ...(extras.deployment ? { deployment: extras.deployment } : {}),
     ...(extras.load ? { load: extras.load } : {}),
   });
-  return { result, model, units: [...unitMetas(rules), ...governed.units] };
+  return { result, model, units: [...unitMetas(rules), ...governed.units, SUPPRESSION_META] };
+}
+
+/** Which rule ids a suppression may name, and which of them did not run (their suppressions are left alone). */
+function suppressionScope(rules: LoadedRule[], extra: Array<{ id: string }>, config: RunConfig, opts: CheckOptions, now: Date | undefined): SuppressionOptions {
+  const off = Object.entries(config.severities).filter(([, s]) => s === 'off').map(([id]) => id);
+  const ids = [...rules.map((r) => r.rule.id), ...extra.map((u) => u.id)];
+  const notRun = new Set(off);
+  for (const id of ids) if ((opts.only && !opts.only.includes(id)) || (opts.skip ?? []).includes(id)) notRun.add(id);
+  return { now: now ?? new Date(), known: new Set([...ids, ...off]), notRun };
 }
 
 /**

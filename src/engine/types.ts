@@ -38,10 +38,15 @@ export interface Location {
 
 export type UnitKind = 'rule' | 'probe' | 'attestation';
 
+/** Why a failing finding is accepted: a config waiver, an inline suppression, or the findings baseline. */
 export interface WaiverInfo {
+  /** A person (config waiver), the comment or annotation (`values.yaml:12`), or the baseline file. */
   by: string;
   reason: string;
-  until: string;
+  /** YYYY-MM-DD; an inline suppression may have none, a baseline entry has none. */
+  until?: string;
+  /** Where the acceptance is written (default: the config file's waivers). */
+  source?: 'config' | 'inline' | 'baseline';
 }
 
 export interface AttestationInfo {

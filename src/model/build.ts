@@ -122,6 +122,8 @@ export function buildModel(inputs: ModelInputs): DeploymentModel {
     problems: [],
     duplicates: [],
     catalogue,
+    comments: [],
+    annotations: [],
   };
 
   let values: LoadedValues | undefined;
@@ -131,6 +133,7 @@ export function buildModel(inputs: ModelInputs): DeploymentModel {
     model.values = values;
     model.problems.push(...values.problems);
     model.duplicates.push(...values.duplicates.filter((d) => d.first.file !== CHART_DEFAULTS_NAME));
+    model.comments!.push(...values.comments.filter((c) => c.file !== CHART_DEFAULTS_NAME));
     for (const f of inputs.valuesFiles) model.sources.push({ kind: 'helm-values', file: f.name });
     applyValues(values, env, model);
   }
@@ -142,6 +145,8 @@ export function buildModel(inputs: ModelInputs): DeploymentModel {
       model.sources.push({ kind: 'manifests', file: f.name });
     }
     model.problems.push(...set.problems);
+    model.comments!.push(...set.comments);
+    model.annotations!.push(...set.annotations);
     applyManifests(set, env, model);
   }
 
@@ -150,6 +155,7 @@ export function buildModel(inputs: ModelInputs): DeploymentModel {
     const parsed = parseEnvFile(f.name, f.text);
     model.problems.push(...parsed.problems);
     model.duplicates.push(...parsed.duplicates);
+    model.comments!.push(...parsed.comments);
     for (const e of parsed.all) {
       env.set({
         name: e.key,

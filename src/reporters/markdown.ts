@@ -5,6 +5,7 @@ import { allFindings, sortFindings, sortUnits } from '../engine/order.js';
 import { formatLocation } from './lib/location.js';
 import { STATUS_EMOJI, STATUS_ORDER, countsLine } from './lib/status.js';
 import { figure, loadFigureRows, loadResults, loadTitle } from './lib/load.js';
+import { waiverPhrase } from './lib/waiver.js';
 
 // GitHub-flavoured Markdown for a PR comment or an audit ticket. Every value from the result is
 // escaped: HTML-significant characters become entities (GitHub renders inline HTML), Markdown
@@ -63,7 +64,7 @@ function rows(u: UnitResult, cwd: string): string[] {
       const why = u.reason ?? f?.message ?? '';
       return cell(why);
     }
-    if (u.status === 'waived' && f?.waiver) return cell(`waived by ${f.waiver.by} until ${f.waiver.until}`);
+    if (u.status === 'waived' && f?.waiver) return cell(waiverPhrase(f.waiver));
     return cell(f?.remediation ?? u.remediation ?? '');
   };
   const ruleCell = `${link(u.id, u.helpUrl)}<br>${escapeMarkdown(u.title)}`;
@@ -160,7 +161,7 @@ const markdown: Reporter = (result: RunResult, ctx: ReportContext): string => {
     out.push('### Waivers', '', '| Rule | Where | By | Why | Until |', '| --- | --- | --- | --- | --- |');
     for (const f of waived) {
       const w = f.waiver!;
-      out.push(`| ${escapeMarkdown(f.ruleId)} | ${where(f, ctx.cwd)} | ${cell(w.by)} | ${cell(w.reason)} | ${cell(w.until)} |`);
+      out.push(`| ${escapeMarkdown(f.ruleId)} | ${where(f, ctx.cwd)} | ${cell(w.by)} | ${cell(w.reason)} | ${cell(w.until ?? '')} |`);
     }
     out.push('');
   }

@@ -2,6 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { describeLocation } from '../model/describe.js';
 import { orderResult } from '../engine/order.js';
 import { SECTIONS, SECTION_TITLES, type Finding, type Reporter, type Status, type UnitResult } from '../engine/types.js';
+import { waiverText } from './lib/waiver.js';
 
 const MARK: Record<Status, string> = {
   pass: 'PASS',
@@ -55,7 +56,7 @@ function unitLines(c: ChalkInstance, r: UnitResult, verbose: boolean): string[] 
     const named = f.location?.file && f.location.line ? f.message.includes(`${f.location.file}:${f.location.line}`) : f.message.includes(loc);
     lines.push(`        ${paint(c, f.status, '•')} ${f.message}${loc && !named ? c.dim(`  [${loc}]`) : ''}`);
     for (const e of f.evidence) lines.push(c.dim(`          evidence: ${e}`));
-    if (f.waiver) lines.push(c.cyan(`          waived by ${f.waiver.by} until ${f.waiver.until}: ${f.waiver.reason}`));
+    if (f.waiver) lines.push(c.cyan(`          ${waiverText(f.waiver)}`));
     if (f.attestation) lines.push(c.cyan(`          attested by ${f.attestation.by} until ${f.attestation.expires}: ${f.attestation.evidence}`));
   }
   if ((r.status === 'fail' || r.status === 'warn') && r.remediation) lines.push(c.dim(`        fix: ${r.remediation}`));
