@@ -10,6 +10,9 @@ import { evaluate, type ProbeExecutor } from '../engine/evaluate.js';
 import type { LoadedRule } from '../engine/load-rules.js';
 import { buildRunResult, exitCodeFor } from '../engine/result.js';
 import { applySuppressions, SUPPRESSION_META, type SuppressionOptions } from '../engine/suppressions.js';
+import { applyFindingsBaseline, BASELINE_META, baselineEntries, readFindingsBaseline, renderBaseline, type FindingsBaseline } from '../engine/findings-baseline.js';
+import { applyMaxWarnings } from '../engine/max-warnings.js';
+import type { Roots } from '../core/fingerprint.js';
 import type { InputDescription, RunResult, Severity } from '../engine/types.js';
 import { buildModel } from '../model/build.js';
 import type { DeploymentModel } from '../model/types.js';
@@ -50,6 +53,13 @@ export interface CheckOptions {
   root?: string;
   sarifCategory?: string;
   docsUrl?: string;
+  /** Adoption: record the failing findings (`--write-baseline`), accept those recorded (`--baseline-findings`). */
+  writeBaseline?: string;
+  baselineFindings?: string;
+  /** More warning findings than this make the run not ready (`--max-warnings`). */
+  maxWarnings?: string;
+  /** Text and Markdown show only what fails the gate, and the verdict. */
+  quiet?: boolean;
 }
 
 export function collect(value: string, previous: string[] = []): string[] {
@@ -58,6 +68,28 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 export function commaList(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+export function parseMaxWarnings(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v.trim());
+  if (v.trim() === '' || !Number.isInteger(n) || n < 0) throw new UserError('invalid-option', `--max-warnings must be a whole number of 0 or more, not "${v}"`);
+  return n;
+}
+
+/**
+ * Flags that only mean something together: a load regression baseline without load results would be ignored
+ * silently, so it is refused. (The findings baseline is --baseline-findings.)
+ */
+export function checkFlagPairs(opts: CheckOptions & { loadResults?: string[]; baseline?: string; maxRegression?: string }): void {
+  if (opts.baseline !== undefined && (opts.loadResults ?? []).length === 0) {
+    throw new UserError(
+      'invalid-option',
+      '--baseline compares imported load results and needs --load-results; to accept the findings of a baseline file use --baseline-findings',
+    );
+  }
+  if (opts.maxRegression !== undefined && opts.baseline === undefined) throw new UserError('invalid-option', '--max-regression needs --baseline and --load-results');
+  parseMaxWarnings(opts.maxWarnings);
 }
 
 export function parseFailOn(v: string): Severity {
@@ -84,6 +116,8 @@ export async function runCheck(
     deployment?: string;
     /** Attestations and waivers (default on); `probe` reports the live units only. */
     governance?: boolean;
+    /** The findings baseline to accept (read once, also in fleet mode) and the root its file names start at. */
+    findingsBaseline?: { baseline: FindingsBaseline; roots: Roots };
   } = {},
 ): Promise<CheckRun> {
   const failOn = parseFailOn(opts.failOn);
@@ -144,7 +178,7 @@ export async function runCheck(
     ...opts.env.map((file) => ({ kind: 'env' as const, file })),
     ...governed.inputs,
   ];
-  const result = buildRunResult({
+  const built = buildRunResult({
     version: VERSION,
     model,
     results,
@@ -154,7 +188,15 @@ export async function runCheck(
     ...(extras.deployment ? { deployment: extras.deployment } : {}),
     ...(extras.load ? { load: extras.load } : {}),
   });
-  return { result, model, units: [...unitMetas(rules), ...governed.units, SUPPRESSION_META] };
+  // Adoption (src/engine/findings-baseline.ts, max-warnings.ts): findings in the baseline are accepted, then the
+  // warning limit applies to what is left.
+  const baselined = extras.findingsBaseline ? applyFindingsBaseline(built, extras.findingsBaseline.baseline, extras.findingsBaseline.roots) : built;
+  const result = applyMaxWarnings(baselined, parseMaxWarnings(opts.maxWarnings));
+  return {
+    result,
+    model,
+    units: [...unitMetas(rules), ...governed.units, SUPPRESSION_META, ...(extras.findingsBaseline ? [BASELINE_META] : [])],
+  };
 }
 
 /** Which rule ids a suppression may name, and which of them did not run (their suppressions are left alone). */
@@ -177,12 +219,18 @@ function jobSummaryFile(pairs: Array<{ format: FormatName; output?: string }>, e
   return file;
 }
 
+/** A file the run writes (a baseline), its folder made when missing. */
+export async function writeTextFile(file: string, text: string): Promise<void> {
+  await mkdir(dirname(resolve(file)), { recursive: true });
+  await writeFile(file, text);
+}
+
 /** Render every requested format; files are written, the one without --output goes to stdout. */
 export async function writeReports(
   result: RunResult,
   pairs: Array<{ format: FormatName; output?: string }>,
   units: ReturnType<typeof unitMetas>,
-  opts: { color: boolean; verbose: boolean; report?: ReportOptions },
+  opts: { color: boolean; verbose: boolean; report?: ReportOptions; quiet?: boolean },
 ): Promise<void> {
   const summaryFile = jobSummaryFile(pairs, process.env);
   const ctx = (format: FormatName, output: string | undefined) => ({
@@ -191,6 +239,7 @@ export async function writeReports(
     cwd: process.cwd(),
     color: output ? false : opts.color && format === 'text',
     verbose: opts.verbose,
+    ...(opts.quiet ? { quiet: true } : {}),
     ...opts.report,
     ...(summaryFile ? { jobSummary: true } : {}),
   });
@@ -238,6 +287,10 @@ export function registerCheckCommand(program: Command): void {
     .option('--load-results <file>', 'Locust, k6, recsys harness or prodready load results as section 6 evidence (repeatable)', collect, [])
     .option('--baseline <file>', 'with --load-results: a previous result to gate regressions against')
     .option('--max-regression <ratio>', 'with --baseline: largest allowed p95 rise / rps drop (default 20%)')
+    .option('--write-baseline <file>', 'record the failing findings by fingerprint in this file (JSON), to adopt the gate on what exists')
+    .option('--baseline-findings <file>', 'accept the findings recorded in this baseline: only new findings fail; entries that are gone are warned about')
+    .option('--max-warnings <n>', 'not ready when there are more than n warning findings')
+    .option('-q, --quiet', 'text and Markdown: only what fails the gate, and the verdict')
     .option('--each <glob>', 'fleet mode: check every matched file or folder as its own deployment (quote the glob)')
     .addHelpText(
       'after',
@@ -250,6 +303,7 @@ Examples:
   prodready check --values prod.yaml -f sarif -o out.sarif -f junit -o junit.xml`,
     )
     .action(async (opts: CheckOptions & LiveOptions & { each?: string }) => {
+      checkFlagPairs(opts);
       const config = await loadConfig(opts.config !== undefined ? { file: opts.config } : {});
       if (opts.each !== undefined) {
         const { runFleet } = await import('./fleet.js');
@@ -259,14 +313,21 @@ Examples:
       const pairs = pairFormatsWithOutputs(opts.format, opts.output);
       const report = resolveReportOptions(opts);
       const session = createLiveSession(opts, config, process.env, () => new Date());
+      const roots: Roots = { root: report.root, cwd: process.cwd() };
+      const findingsBaseline = opts.baselineFindings !== undefined ? { baseline: await readFindingsBaseline(opts.baselineFindings), roots } : undefined;
       let run: CheckRun;
       try {
-        run = await runCheck(opts, config, { probes: (model) => session.executor(model), load: session.load });
+        run = await runCheck(opts, config, { probes: (model) => session.executor(model), load: session.load, ...(findingsBaseline ? { findingsBaseline } : {}) });
       } finally {
         await session.close();
       }
       const { result, units } = run;
-      await writeReports(result, pairs, units, { color: useColor(opts.color), verbose: opts.verbose === true, report });
+      if (opts.writeBaseline !== undefined) await writeTextFile(opts.writeBaseline, renderBaseline(baselineEntries(result, roots)));
+      await writeReports(result, pairs, units, { color: useColor(opts.color), verbose: opts.verbose === true, report, quiet: opts.quiet === true });
+      if (result.summary.tooManyWarnings) {
+        const { count, max } = result.summary.tooManyWarnings;
+        process.stderr.write(`prodready: ${count} warnings, more than --max-warnings ${max}\n`);
+      }
       process.exitCode = exitCodeFor(result);
     });
 }

@@ -11,7 +11,10 @@ import { exitCodeFor } from '../engine/result.js';
 import { SECTIONS, type RunResult } from '../engine/types.js';
 import { loadReporter, type FormatName } from '../reporters/index.js';
 import { VERSION } from '../version.js';
-import { runCheck, type CheckOptions } from './check.js';
+import { runCheck, writeTextFile, type CheckOptions } from './check.js';
+import { baselineEntries, BASELINE_META, readFindingsBaseline, renderBaseline, type BaselineEntry, type FindingsBaseline } from '../engine/findings-baseline.js';
+import { SUPPRESSION_META } from '../engine/suppressions.js';
+import { createProgress } from './progress.js';
 import type { LoadedRule } from '../engine/load-rules.js';
 import { loadPack, unitMetas } from './pack.js';
 import { resolveReportOptions, type ReportOptions } from './report-options.js';
@@ -79,19 +82,35 @@ export interface FleetEnv {
   units: ReturnType<typeof unitMetas>;
   reporters: Map<FormatName, Awaited<ReturnType<typeof loadReporter>>>;
   report: ReportOptions;
+  /** `--baseline-findings`, read once per thread; entries name their deployment. */
+  findingsBaseline?: FindingsBaseline;
 }
 
 export interface Judged {
   row: Row;
   /** What goes to stdout for this deployment (reports written to --output are already on disk). */
   out: string;
+  /** With --write-baseline: this deployment's entries. */
+  baseline?: BaselineEntry[];
 }
 
 export async function fleetEnv(opts: FleetOptions, config: RunConfig, formats: FormatName[], outDir: string | undefined, colorLevel: 0 | 1): Promise<FleetEnv> {
   const rules = await loadPack(config, opts.rules);
   const reporters = new Map<FormatName, Awaited<ReturnType<typeof loadReporter>>>();
   for (const f of formats) reporters.set(f, await loadReporter(f));
-  return { opts, config, formats, outDir, colorLevel, rules, units: unitMetas(rules), reporters, report: resolveReportOptions(opts) };
+  const findingsBaseline = opts.baselineFindings !== undefined ? await readFindingsBaseline(opts.baselineFindings) : undefined;
+  return {
+    opts,
+    config,
+    formats,
+    outDir,
+    colorLevel,
+    rules,
+    units: [...unitMetas(rules), SUPPRESSION_META, ...(findingsBaseline ? [BASELINE_META] : [])],
+    reporters,
+    report: resolveReportOptions(opts),
+    ...(findingsBaseline ? { findingsBaseline } : {}),
+  };
 }
 
 /**
@@ -110,11 +129,12 @@ export async function judgeDeployment(match: string, env: FleetEnv): Promise<Jud
   const { opts, config, rules, units, reporters, outDir } = env;
   const d = await deploymentOf(match);
   let result: RunResult;
+  const roots = { root: env.report.root, cwd: process.cwd() };
   try {
     ({ result } = await runCheck(
       { ...opts, values: [...opts.values, ...d.values], env: [...opts.env, ...d.env], manifests: [...opts.manifests, ...d.manifests] },
       config,
-      { rules, deployment: d.name },
+      { rules, deployment: d.name, ...(env.findingsBaseline ? { findingsBaseline: { baseline: env.findingsBaseline, roots } } : {}) },
     ));
   } catch (e) {
     if (!isUserError(e)) throw e;
@@ -126,7 +146,7 @@ export async function judgeDeployment(match: string, env: FleetEnv): Promise<Jud
     failuresBySection: SECTIONS.map((s) => result.summary.sections[s]!.counts.fail + result.summary.sections[s]!.counts.warn),
     fatal: result.summary.fatal,
   };
-  const ctx = { units, toolVersion: VERSION, cwd: process.cwd(), color: false, verbose: opts.verbose === true, ...env.report };
+  const ctx = { units, toolVersion: VERSION, cwd: process.cwd(), color: false, verbose: opts.verbose === true, ...(opts.quiet ? { quiet: true } : {}), ...env.report };
   let out = '';
   for (const [format, reporter] of reporters) {
     if (outDir) {
@@ -138,7 +158,7 @@ export async function judgeDeployment(match: string, env: FleetEnv): Promise<Jud
       out += compactText(result, new Chalk({ level: env.colorLevel }));
     }
   }
-  return { row, out };
+  return { row, out, ...(opts.writeBaseline !== undefined ? { baseline: baselineEntries(result, roots) } : {}) };
 }
 
 export async function runFleet(opts: FleetOptions, config: RunConfig = defaultConfig()): Promise<number> {
@@ -158,9 +178,14 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
   const env = await fleetEnv(opts, config, formats, outDir, !outDir && opts.color !== false && process.stdout.isTTY ? 1 : 0);
   const c = new Chalk({ level: env.colorLevel });
   const rows: Row[] = [];
+  const baseline: BaselineEntry[] = [];
+  const progress = createProgress(matches.length, process.stderr, process.env);
   const emit = (judged: Judged): void => {
     rows.push(judged.row);
+    if (judged.baseline) baseline.push(...judged.baseline);
+    progress.clear();
     if (judged.out) process.stdout.write(judged.out);
+    progress.tick(judged.row.deployment);
   };
   const workers = fleetWorkerCount(matches.length);
   if (workers > 0) {
@@ -170,6 +195,8 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
     for (const match of matches) emit(await judgeDeployment(match, env));
   }
 
+  progress.done();
+  if (opts.writeBaseline !== undefined) await writeTextFile(opts.writeBaseline, renderBaseline(baseline));
   if (formats.includes('json') && !outDir) {
     process.stdout.write(`${JSON.stringify({ summary: rows })}\n`);
   } else {

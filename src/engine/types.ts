@@ -114,6 +114,8 @@ export interface RunSummary {
   counts: Record<Status, number>;
   sections: SectionSummary[];
   fatal: number;
+  /** `--max-warnings`: set when the run has more warnings than allowed, which makes it not ready. */
+  tooManyWarnings?: { max: number; count: number };
 }
 
 export interface InputDescription {
@@ -159,6 +161,8 @@ export interface ReportContext {
   color: boolean;
   /** Show evidence for passing results too. */
   verbose?: boolean;
+  /** Text and Markdown: only findings that fail the gate (at or above --fail-on), and the verdict. */
+  quiet?: boolean;
   /** Folder file URIs are relative to in SARIF and annotations (`--root`; default: the git top level, else cwd). */
   root?: string;
   /** SARIF `automationDetails` category (`--sarif-category`); fleet mode adds the deployment. */

@@ -78,6 +78,7 @@ const github: Reporter = (result: RunResult, ctx: ReportContext): string => {
   const verdictText = [
     `${s.verdict === 'ready' ? 'READY' : 'NOT READY'}${result.deployment ? ` (${result.deployment})` : ''}: ${countsLine(s.counts)}`,
     ...(s.fatal ? [`${s.fatal} input file(s) did not parse`] : []),
+    ...(s.tooManyWarnings ? [`${s.tooManyWarnings.count} warnings, more than --max-warnings ${s.tooManyWarnings.max}`] : []),
     ...waived.map((f) => `${f.ruleId}: ${waiverText(f.waiver!)}`),
   ];
   const verdictCommand: Command = s.verdict === 'ready' ? 'notice' : 'error';

@@ -3,6 +3,7 @@ import { describeLocation } from '../model/describe.js';
 import { orderResult } from '../engine/order.js';
 import { SECTIONS, SECTION_TITLES, type Finding, type Reporter, type Status, type UnitResult } from '../engine/types.js';
 import { waiverText } from './lib/waiver.js';
+import { gateFailures, warningLimitLine } from './lib/status.js';
 
 const MARK: Record<Status, string> = {
   pass: 'PASS',
@@ -69,21 +70,24 @@ const text: Reporter = (unordered, ctx) => {
   const c = new Chalk({ level: ctx.color ? 1 : 0 });
   const verbose = ctx.verbose === true;
   const out: string[] = [];
-  out.push(c.bold(`prodready ${result.tool.version}`) + c.dim(` · ${result.environment.production ? 'production' : 'not production'} (${result.environment.source})`));
+  const quiet = ctx.quiet === true;
+  // --quiet: what shuts the gate and the verdict, nothing else.
+  const shown = quiet ? gateFailures(result) : result.results;
+  if (!quiet) out.push(c.bold(`prodready ${result.tool.version}`) + c.dim(` · ${result.environment.production ? 'production' : 'not production'} (${result.environment.source})`));
   if (result.deployment) out.push(c.dim(`deployment: ${result.deployment}`));
   if (result.fatal.length > 0) {
     out.push('', c.red.bold('Files that could not be read'));
     for (const f of result.fatal) out.push(`  ${c.red('FATAL')} ${where(f)}  ${f.message}`);
   }
   for (const section of SECTIONS) {
-    const units = result.results.filter((r) => r.section === section);
+    const units = shown.filter((r) => r.section === section);
     if (units.length === 0) continue;
     const counts = result.summary.sections[section]!.counts;
     const tally = (['pass', 'fail', 'warn', 'unknown', 'manual', 'waived', 'skip'] as const)
       .filter((s) => counts[s] > 0)
       .map((s) => paint(c, s, `${counts[s]} ${s}`))
       .join(c.dim(', '));
-    out.push('', `${c.bold(`${section}) ${SECTION_TITLES[section]}`)}  ${tally}`);
+    out.push('', `${c.bold(`${section}) ${SECTION_TITLES[section]}`)}${quiet ? '' : `  ${tally}`}`);
     for (const r of units) out.push(...unitLines(c, r, verbose));
   }
   const s = result.summary.counts;
@@ -97,6 +101,9 @@ const text: Reporter = (unordered, ctx) => {
       (result.summary.fatal > 0 ? `, ${result.summary.fatal} unreadable file${result.summary.fatal === 1 ? '' : 's'}` : '') +
       c.dim(`  (fail on: ${result.summary.failOn})`),
   );
+  const limit = warningLimitLine(result.summary);
+  if (limit) out.push(c.red(`  not ready: ${limit}`));
+  if (quiet && out[0] === '') out.shift();
   return out.join('\n') + '\n';
 };
 

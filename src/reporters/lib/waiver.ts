@@ -10,5 +10,6 @@ export function waiverPhrase(w: WaiverInfo): string {
 
 /** The phrase and the reason: `waived by alice until 2030-01-01: accepted for the pilot`. */
 export function waiverText(w: WaiverInfo): string {
-  return `${waiverPhrase(w)}: ${w.reason}`;
+  // A baseline's reason is always "in baseline": the phrase says it already.
+  return w.source === 'baseline' ? waiverPhrase(w) : `${waiverPhrase(w)}: ${w.reason}`;
 }
