@@ -79,7 +79,7 @@ const github: Reporter = (result: RunResult, ctx: ReportContext): string => {
     `${s.verdict === 'ready' ? 'READY' : 'NOT READY'}${result.deployment ? ` (${result.deployment})` : ''}: ${countsLine(s.counts)}`,
     ...(s.fatal ? [`${s.fatal} input file(s) did not parse`] : []),
     ...(s.tooManyWarnings ? [`${s.tooManyWarnings.count} warnings, more than --max-warnings ${s.tooManyWarnings.max}`] : []),
-    ...waived.map((f) => `${f.ruleId}: ${waiverText(f.waiver!)}`),
+    ...waived.map((f) => `waived ${f.ruleId}: ${waiverText(f.waiver!).replace(/^waived /, '')}`),
   ];
   const verdictCommand: Command = s.verdict === 'ready' ? 'notice' : 'error';
   // The verdict goes first, so it is among the annotations GitHub shows whatever follows.
