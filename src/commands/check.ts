@@ -195,7 +195,7 @@ export async function runCheck(
   return {
     result,
     model,
-    units: [...unitMetas(rules), ...governed.units, SUPPRESSION_META, ...(extras.findingsBaseline ? [BASELINE_META] : [])],
+    units: [...unitMetas(rules), ...governed.units, ...(extras.governance === false ? [] : [SUPPRESSION_META]), ...(extras.findingsBaseline ? [BASELINE_META] : [])],
   };
 }
 
