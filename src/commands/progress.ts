@@ -1,5 +1,6 @@
 // A progress line for fleet runs: `[12/340] releases/eu-1`, rewritten in place on stderr. Only for a person at a
 // terminal: never when stderr is piped or redirected, never in CI (CI=true), so logs and reports stay clean.
+// A terminal that reports no width (a bare pty) is taken as 80 columns.
 import type { Writable } from 'node:stream';
 
 export interface Progress {
@@ -32,7 +33,7 @@ export function createProgress(total: number, stream: Writable & { isTTY?: boole
       done += 1;
       clear();
       const head = `[${done}/${total}] `;
-      stream.write(`${head}${printable(name, Math.max(10, (stream.columns ?? 80) - head.length - 1))}`);
+      stream.write(`${head}${printable(name, Math.max(10, (stream.columns || 80) - head.length - 1))}`);
       shown = true;
     },
     clear,

@@ -4,6 +4,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { ROOT, runAsync } from '../helpers/cli.js';
 import { compileSarifSchema, multitoolValidate } from '../helpers/sarif-validate.js';
 
@@ -227,6 +229,24 @@ describe('findings baseline', () => {
     // In fleet mode too.
     const fleet = await runAsync(['check', '--each', 'values.yaml', '--baseline', 'last.json'], { cwd: dir });
     expect(fleet.code).toBe(2);
+  }, 120_000);
+});
+
+describe('fleet progress line', () => {
+  // util-linux `script` gives the command a terminal; stdout goes to a file, so what it records is stderr alone.
+  const hasScript = existsSync('/usr/bin/script');
+  it.skipIf(!hasScript)('shows [n/total] on a terminal\'s stderr, and nothing with CI=true', () => {
+    const fleet = join(base, 'progress');
+    cpSync(join(ROOT, 'fixtures/broken'), join(fleet, 'releases/eu'), { recursive: true });
+    cpSync(join(ROOT, 'fixtures/ready'), join(fleet, 'releases/us'), { recursive: true });
+    const cmd = `'${process.execPath}' '${join(ROOT, 'dist/cli.js')}' check --each 'releases/*' > out.txt`;
+    const onTerminal = (env: Record<string, string | undefined>) =>
+      spawnSync('/usr/bin/script', ['-qec', cmd, '/dev/null'], { cwd: fleet, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', ...env } });
+    const tty = onTerminal({ CI: '' });
+    expect(tty.stdout).toContain('[1/2] releases/eu');
+    expect(tty.stdout).toContain('[2/2] releases/us');
+    expect(readFileSync(join(fleet, 'out.txt'), 'utf8')).not.toContain('[1/2]');
+    expect(onTerminal({ CI: 'true' }).stdout).not.toContain('[1/2]');
   }, 120_000);
 });
 
