@@ -138,7 +138,10 @@ export function applyFindingsBaseline(result: RunResult, baseline: FindingsBasel
           : u.status;
     return { ...u, findings, status };
   });
-  const gone = [...mine.values()].filter((i) => !matched.has(i));
+  // Gone means judged again and not found: not when a file did not parse (nothing was judged), and not for a rule
+  // that did not run or was skipped in this run (--only, --skip, not applicable).
+  const judged = new Set(result.fatal.length > 0 ? [] : result.results.filter((u) => u.status !== 'skip').map((u) => u.id));
+  const gone = [...mine.values()].filter((i) => !matched.has(i) && judged.has(baseline.entries[i]!.ruleId));
   if (gone.length > 0) results.push(goneUnit(baseline, gone));
   const ordered = sortUnits(results);
   return { ...result, results: ordered, summary: summarize(ordered, result.fatal, result.summary.failOn) };

@@ -165,6 +165,16 @@ describe('findings baseline', () => {
     expect(gone.every((f) => f.status === 'warn' && f.location?.file === 'ci/baseline.json' && (f.location.line ?? 0) > 4)).toBe(true);
     expect(gone.map((f) => (f as any).data.rule)).toContain('dev-auth-disabled');
 
+    // Rules that did not run and files that do not parse make no entry "gone": they were not judged again.
+    const only = await check(dir, [...FILES, '--baseline-findings', 'ci/baseline.json', '--only', 'duplicate-key', '-f', 'json']);
+    expect(findings(JSON.parse(only.stdout) as Json, 'baseline-entry-gone')).toEqual([]);
+    writeFileSync(join(dir, 'broken.yaml'), 'a: [unclosed\n');
+    const unreadable = await check(dir, [...FILES, '--values', 'broken.yaml', '--baseline-findings', 'ci/baseline.json', '-f', 'json']);
+    expect(unreadable.code).toBe(1);
+    const unreadableJson = JSON.parse(unreadable.stdout) as Json & { fatal: unknown[] };
+    expect(unreadableJson.fatal).toHaveLength(1);
+    expect(findings(unreadableJson, 'baseline-entry-gone')).toEqual([]);
+
     // The baseline's fingerprints are the ones SARIF shows for the same run.
     const sarif = await check(dir, [...FILES, '-f', 'sarif', '-o', 'r.sarif', '--write-baseline', 'now.json']);
     expect(sarif.code).toBe(1);
