@@ -200,10 +200,11 @@ export function applySuppressions(
     if (d.until !== undefined && isBeforeToday(d.until, opts.now)) {
       troubles.push({ d, messageId: 'expired', detail: `it expired on ${d.until}, so it no longer suppresses ${d.ruleId}` });
     } else if (!used.has(d)) {
-      const ran = results.find((r) => r.id === d.ruleId);
+      // Unused means judged and not failing there: a rule skipped in this run (not applicable, or a file that does
+      // not parse) was not judged, so its suppressions are left alone.
+      if (results.find((r) => r.id === d.ruleId)?.status === 'skip') continue;
       const what = d.scope === 'file' ? 'in this file' : d.scope === 'object' ? `on ${d.resource}` : `on line ${d.targetLine}`;
-      const why = ran?.status === 'skip' && ran.reason ? `; ${d.ruleId} was skipped: ${ran.reason}` : '';
-      troubles.push({ d, messageId: 'unused', detail: `${d.ruleId} has no failing finding ${what}${why}` });
+      troubles.push({ d, messageId: 'unused', detail: `${d.ruleId} has no failing finding ${what}` });
     }
   }
   if (troubles.length === 0) return out;

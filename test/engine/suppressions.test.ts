@@ -128,6 +128,14 @@ describe('applySuppressions', () => {
     expect(out.find((u) => u.id === 'rule-c')!.findings[0]!.status).toBe('unknown');
   });
 
+  it('a rule skipped in this run leaves its suppressions alone (not judged is not unused)', () => {
+    const skipped = { ...unit('rule-c', []), status: 'skip' as const, reason: 'not judged: values.yaml could not be read' };
+    const out = applySuppressions([skipped], { comments: env.comments }, { now: NOW, known, notRun: new Set(['rule-d']) });
+    const trouble = out.find((u) => u.id === SUPPRESSION_UNIT_ID)!;
+    expect(trouble.findings.map((f) => f.messageId)).toEqual(['unknownRule', 'unused', 'expired']);
+    expect(trouble.findings.map((f) => f.data.rule)).toEqual(['rule-z', 'rule-a', 'rule-b']);
+  });
+
   it('without directives the results are returned as they are', () => {
     const results = [unit('rule-a', [finding('rule-a', 'prod.env', 2)])];
     expect(applySuppressions(results, { comments: [] }, { now: NOW, known })).toBe(results);
