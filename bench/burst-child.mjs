@@ -1,5 +1,6 @@
 // prodready's burst as a generator process: prints one JSON line with the result and its own CPU and memory.
-import { runBurst } from '../dist/load/engine.js';
+// Bundled by bench/load.mjs with the sources it imports.
+import { runBurst } from '../src/load/engine.js';
 
 const [url, durationS, connections, requests] = process.argv.slice(2);
 const cpu0 = process.cpuUsage();

@@ -4,13 +4,19 @@
 // --floor adds a reference row: Node's own cost for the bare socket loop (bench/node-floor-child.mjs).
 // Each tool runs --repeat times, interleaved, and the summary takes medians: on a shared machine single runs vary.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import os from 'node:os';
+import { build } from 'esbuild';
+import { bundleOptions, sourcePlugin } from '../scripts/bundle-options.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
+// The children that import prodready's sources (the burst engine, the demo target) run bundled, as the CLI does.
+const bundled = mkdtempSync(path.join(os.tmpdir(), 'prodready-bench-load-'));
+process.on('exit', () => rmSync(bundled, { recursive: true, force: true }));
+const childScript = (name) => (name === 'burst-child.mjs' || name === 'target-child.mjs' ? path.join(bundled, name) : path.join(here, name));
 const args = process.argv.slice(2);
 function flag(name, dflt) {
   const i = args.indexOf(`--${name}`);
@@ -46,7 +52,7 @@ function pin(core, argv) {
 }
 
 function startTarget(delayMs) {
-  const argv = pin(0, [process.execPath, path.join(here, 'target-child.mjs'), String(delayMs)]);
+  const argv = pin(0, [process.execPath, childScript('target-child.mjs'), String(delayMs)]);
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let buf = '';
@@ -76,7 +82,7 @@ function runGenerator(argv) {
 }
 
 function prodready(url, requests = 100_000, durationS = DURATION_S) {
-  const { out, stdout } = runGenerator([process.execPath, path.join(here, 'burst-child.mjs'), url, String(durationS), String(CONNECTIONS), String(requests)]);
+  const { out, stdout } = runGenerator([process.execPath, childScript('burst-child.mjs'), url, String(durationS), String(CONNECTIONS), String(requests)]);
   return { ...JSON.parse(stdout.trim().split('\n').pop()), ...out };
 }
 
@@ -113,11 +119,13 @@ function wrk(url) {
 const fmt = (n, d = 2) => (n === null || n === undefined || Number.isNaN(n) ? 'n/a' : Number(n).toFixed(d));
 
 async function main() {
-  const build = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
-  if (!existsSync(path.join(root, 'dist/load/engine.js')) || !existsSync(path.join(root, 'dist/demo/target.js'))) {
-    throw new Error('the build did not produce dist/load/engine.js and dist/demo/target.js');
-  }
-  if (build.status !== 0) console.error('(tsc reported errors elsewhere; the load engine and target were built)');
+  await build({
+    ...bundleOptions(),
+    entryPoints: ['burst-child.mjs', 'target-child.mjs'].map((n) => path.join(here, n)),
+    outdir: bundled,
+    outExtension: { '.js': '.mjs' },
+    plugins: [sourcePlugin(bundled)],
+  });
   const haveWrk = ensureWrk();
   console.log(`# load generators, ${DURATION_S}s x ${CONNECTIONS} connections, POST /v1/recommend, ${pinned ? 'target on core 0, generator on core 1' : 'NOT pinned (taskset missing or 1 core)'}`);
   console.log(`# ${new Date().toISOString()} node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}${niced ? `, bench processes at nice ${NICE}` : ''}`);

@@ -1,42 +1,9 @@
 #!/usr/bin/env node
-// Commander wiring only: each command lives in src/commands/.
-import { Command, CommanderError } from 'commander';
-import { registerAttestCommand } from './commands/attest.js';
-import { registerCheckCommand } from './commands/check.js';
-import { registerLoadCommand } from './commands/load.js';
-import { registerProbeCommand } from './commands/probe.js';
-import { registerRulesCommands } from './commands/rules.js';
-import { isUserError } from './engine/errors.js';
+// The entry. A bare `--version` or `--help` is answered before anything else is imported: the version is a
+// constant of the build, the help text a file the build wrote from the program itself (dist/help.txt). Everything
+// else loads the commander wiring (src/commands/program.ts) and, through it, only what the command needs.
+import { readFileSync } from 'node:fs';
 import { VERSION } from './version.js';
-
-export function buildProgram(): Command {
-  const program = new Command();
-  program
-    .name('prodready')
-    .description('Decides whether a recsys-service deployment is ready for production, with evidence.')
-    .version(VERSION, '-V, --version')
-    .showSuggestionAfterError(true)
-    .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str.replace(/^error:/, 'prodready: error[invalid-option]:')) })
-    .addHelpText(
-      'after',
-      `
-Examples:
-  prodready check --values values.yaml --env prod.env --manifests rendered.yaml
-  prodready rules
-  prodready explain dev-auth-disabled
-  prodready attest --template > prodready.attestations.yaml
-
-Exit codes: 0 ready, 1 findings at or above --fail-on, 2 usage or input error.`,
-    );
-  registerCheckCommand(program);
-  registerRulesCommands(program);
-  registerAttestCommand(program);
-  registerProbeCommand(program);
-  registerLoadCommand(program);
-  for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
-  return program;
-}
 
 // `prodready rules | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -44,25 +11,34 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+/** The help text the build wrote, when it fits this output: commander formats help to 80 columns off a terminal. */
+function builtHelp(): string | undefined {
+  if (process.stdout.isTTY && process.stdout.columns !== 80) return undefined;
   try {
-    await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      // Help and version exit 0; commander already printed its one-line error otherwise.
-      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
-    }
-    if (isUserError(e)) {
-      process.stderr.write(`${e.format()}\n`);
-      return 2;
-    }
-    throw e;
+    return readFileSync(new URL('./help.txt', import.meta.url), 'utf8');
+  } catch {
+    return undefined; // Running without a build's help file: the program prints its help.
   }
 }
 
-main(process.argv).then(
+async function start(argv: string[]): Promise<number> {
+  const only = argv.length === 3 ? argv[2] : undefined;
+  if (only === '--version' || only === '-V') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const help = only === '--help' || only === '-h' ? builtHelp() : undefined;
+  if (help !== undefined) {
+    process.stdout.write(help);
+    return 0;
+  }
+  // Before the program: its modules build zod schemas as they load (see zod-jitless.ts).
+  await import('./commands/zod-jitless.js');
+  const { main } = await import('./commands/program.js');
+  return main(argv);
+}
+
+start(process.argv).then(
   (code) => {
     process.exitCode = code;
   },

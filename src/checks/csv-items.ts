@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { defineCheck } from '../engine/define.js';
 import { meetsPrecondition } from '../engine/precondition.js';
@@ -6,6 +7,8 @@ import { splitCsv } from '../model/go-parse.js';
 import { effective, locationOf, valueEvidence } from '../model/query.js';
 
 const VAR = z.string().regex(/^[A-Z][A-Z0-9_]*$/);
+/** Matches nothing: stands in for a pattern that did not compile (its issue already fails the params). */
+const NEVER = RE2JS.compile('[^\\x00-\\x{10FFFF}]');
 
 /** A CSV variable that must list something, and none of a few forbidden entries (`none`, `HS256` for JWT algorithms). */
 export default defineCheck({
@@ -24,16 +27,18 @@ export default defineCheck({
       onlyIf: z.strictObject({ variable: VAR, is: z.boolean() }).optional(),
       /** Set to fail an empty list, with this reason. */
       emptyWhy: z.string().min(1).optional(),
+      // A pattern may come from a user's own rule file: it runs on RE2 (linear time, no backreferences or
+      // lookarounds), so no pattern can hold the run however the value is shaped. RE2 syntax is refused at load.
       forbidden: z
-        .array(z.strictObject({ pattern: z.string().min(1), why: z.string().min(1) }))
+        .array(z.strictObject({ pattern: z.string().min(1).max(1000), why: z.string().min(1) }))
         .default([])
         .transform((list, c) =>
-          list.map((f) => {
+          list.map((f, i) => {
             try {
-              return { re: new RegExp(f.pattern, 'i'), why: f.why };
+              return { re: RE2JS.compile(f.pattern, RE2JS.CASE_INSENSITIVE), why: f.why };
             } catch {
-              c.addIssue({ code: 'custom', message: `invalid regular expression ${f.pattern}` });
-              return { re: /$^/, why: f.why };
+              c.addIssue({ code: 'custom', path: [i, 'pattern'], message: `not a regular expression RE2 accepts (no backreferences or lookarounds): ${JSON.stringify(f.pattern)}` });
+              return { re: NEVER, why: f.why };
             }
           }),
         ),
@@ -58,7 +63,7 @@ export default defineCheck({
     const where = e.def ? describeLocation(e.def.location) : 'the default';
     let failed = false;
     for (const item of items) {
-      const hit = p.forbidden.find((f) => f.re.test(item));
+      const hit = p.forbidden.find((f) => f.re.matcher(item).find());
       if (!hit) continue;
       failed = true;
       ctx.report({ messageId: 'forbiddenItem', data: { variable: p.variable, where, item: e.spec?.secret ? 'a forbidden entry' : item, why: hit.why }, ...loc, evidence });

@@ -9,13 +9,20 @@ import { maskDsn } from '../model/secrets.js';
 const VAR = z.string().regex(/^[A-Z][A-Z0-9_]*$/);
 
 /** A query parameter of a URL or of a key=value DSN (`host=db sslmode=require`). */
-function queryParam(raw: string, name: string): string | undefined {
+function queryParam(raw: string, param: string): string | undefined {
+  // The name comes from a rule's params (perhaps a user's): literal text in the pattern, never pattern syntax.
+  const name = param.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
     try {
-      return new URL(raw).searchParams.get(name) ?? undefined;
+      return new URL(raw).searchParams.get(param) ?? undefined;
     } catch {
       const m = new RegExp(`[?&]${name}=([^&#]*)`).exec(raw);
-      return m ? decodeURIComponent(m[1]!) : undefined;
+      if (!m) return undefined;
+      try {
+        return decodeURIComponent(m[1]!);
+      } catch {
+        return m[1]!; // a stray % in a URL that did not parse: shown as written
+      }
     }
   }
   const m = new RegExp(`(?:^|\\s)${name}\\s*=\\s*('(?:[^'\\\\]|\\\\.)*'|\\S+)`).exec(raw);

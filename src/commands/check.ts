@@ -1,5 +1,6 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { appendFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { writeOutputFile } from './output-file.js';
 import type { Command } from 'commander';
 import { loadConfig } from '../engine/config.js';
 import { defaultConfig, type RunConfig } from '../engine/config-types.js';
@@ -18,7 +19,7 @@ import { buildModel } from '../model/build.js';
 import type { DeploymentModel } from '../model/types.js';
 import { loadReporter, type FormatName } from '../reporters/index.js';
 import { pairFormatsWithOutputs } from '../reporters/output-pairs.js';
-import { readInput } from '../sources/read-file.js';
+import { PIPE_DEADLINE_MS, readInput } from '../sources/read-file.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { VERSION } from '../version.js';
 import { loadPack, unitMetas } from './pack.js';
@@ -60,6 +61,18 @@ export interface CheckOptions {
   maxWarnings?: string;
   /** Text and Markdown show only what fails the gate, and the verdict. */
   quiet?: boolean;
+  /** Seconds a pipe or FIFO given as an input may stay silent (default 30). */
+  inputTimeout?: string;
+}
+
+/** `--input-timeout` in ms: a positive number of seconds, at most an hour. */
+function inputTimeoutMs(raw: string | undefined): number {
+  if (raw === undefined) return PIPE_DEADLINE_MS;
+  const s = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(s > 0) || s > 3600) {
+    throw new UserError('invalid-option', `--input-timeout must be a number of seconds between 0 and 3600, got ${JSON.stringify(raw.slice(0, 40))}`);
+  }
+  return s * 1000;
 }
 
 export function collect(value: string, previous: string[] = []): string[] {
@@ -127,10 +140,11 @@ export async function runCheck(
   if ([...opts.manifests, ...opts.values, ...opts.env].filter((f) => f === '-').length > 1) {
     throw new UserError('invalid-option', 'only one input can be read from stdin (-)');
   }
+  const read = { pipeDeadlineMs: inputTimeoutMs(opts.inputTimeout) };
   const [envFiles, valuesFiles, manifestFiles] = await Promise.all([
-    Promise.all(opts.env.map((f) => readInput(f))),
-    Promise.all(opts.values.map((f) => readInput(f))),
-    Promise.all(opts.manifests.map((f) => readInput(f))),
+    Promise.all(opts.env.map((f) => readInput(f, read))),
+    Promise.all(opts.values.map((f) => readInput(f, read))),
+    Promise.all(opts.manifests.map((f) => readInput(f, read))),
   ]);
   const rules = extras.rules ?? (await loadPack(config, opts.rules));
   const known = new Set(rules.map((r) => r.rule.id));
@@ -219,12 +233,6 @@ function jobSummaryFile(pairs: Array<{ format: FormatName; output?: string }>, e
   return file;
 }
 
-/** A file the run writes (a baseline), its folder made when missing. */
-export async function writeTextFile(file: string, text: string): Promise<void> {
-  await mkdir(dirname(resolve(file)), { recursive: true });
-  await writeFile(file, text);
-}
-
 /** Render every requested format; files are written, the one without --output goes to stdout. */
 export async function writeReports(
   result: RunResult,
@@ -251,8 +259,7 @@ export async function writeReports(
     const reporter = await loadReporter(format);
     const text = reporter(result, ctx(format, output));
     if (output) {
-      await mkdir(dirname(output), { recursive: true });
-      await writeFile(output, text);
+      await writeOutputFile(output, text);
     } else {
       process.stdout.write(text);
     }
@@ -281,10 +288,15 @@ export function registerCheckCommand(program: Command): void {
     .option('--rules <dir>', 'an extra rule pack directory (repeatable)', collect, [])
     .option('--config <file>', 'config file (default: the nearest .prodready.yaml from here up)')
     .option('--attestations <file>', 'attestations file (default: ./prodready.attestations.yaml when present)')
+    .option('--input-timeout <seconds>', 'longest a pipe or FIFO given as an input may stay silent (default 30)')
     .option('--no-chart-defaults', "do not merge the recsys chart's own values under --values")
     .option('--no-color', 'no colors in the text report')
     .option('-v, --verbose', 'show the evidence of passing rules too')
     .option('--load-results <file>', 'Locust, k6, recsys harness or prodready load results as section 6 evidence (repeatable)', collect, [])
+    .option(
+      '--load-results-date <date>',
+      "with --load-results: when the test ran, YYYY-MM-DD[THH:MM] (UTC unless a zone follows), for files that carry no time",
+    )
     .option('--baseline <file>', 'with --load-results: a previous result to gate regressions against')
     .option('--max-regression <ratio>', 'with --baseline: largest allowed p95 rise / rps drop (default 20%)')
     .option('--write-baseline <file>', 'record the failing findings by fingerprint in this file (JSON), to adopt the gate on what exists')
@@ -322,7 +334,7 @@ Examples:
         await session.close();
       }
       const { result, units } = run;
-      if (opts.writeBaseline !== undefined) await writeTextFile(opts.writeBaseline, renderBaseline(baselineEntries(result, roots)));
+      if (opts.writeBaseline !== undefined) await writeOutputFile(opts.writeBaseline, renderBaseline(baselineEntries(result, roots)), '--write-baseline');
       await writeReports(result, pairs, units, { color: useColor(opts.color), verbose: opts.verbose === true, report, quiet: opts.quiet === true });
       if (result.summary.tooManyWarnings) {
         const { count, max } = result.summary.tooManyWarnings;

@@ -1,7 +1,8 @@
 // Fleet mode: `check --each GLOB` audits every matched deployment in one process. Rules are loaded once;
 // each deployment is read, judged, reported and dropped, so memory stays flat however large the fleet.
 import { statSync } from 'node:fs';
-import { mkdir, writeFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { makeOutputDir, writeOutputFile } from './output-file.js';
 import { extname, isAbsolute, join } from 'node:path';
 import { Chalk } from 'chalk';
 import { glob } from 'tinyglobby';
@@ -11,7 +12,7 @@ import { exitCodeFor } from '../engine/result.js';
 import { SECTIONS, type RunResult } from '../engine/types.js';
 import { loadReporter, type FormatName } from '../reporters/index.js';
 import { VERSION } from '../version.js';
-import { runCheck, writeTextFile, type CheckOptions } from './check.js';
+import { runCheck, type CheckOptions } from './check.js';
 import { baselineEntries, BASELINE_META, readFindingsBaseline, renderBaseline, type BaselineEntry, type FindingsBaseline } from '../engine/findings-baseline.js';
 import { SUPPRESSION_META } from '../engine/suppressions.js';
 import { createProgress } from './progress.js';
@@ -150,7 +151,7 @@ export async function judgeDeployment(match: string, env: FleetEnv): Promise<Jud
   let out = '';
   for (const [format, reporter] of reporters) {
     if (outDir) {
-      await writeFile(join(outDir, `${slug(d.name)}.${EXTENSIONS[format] ?? 'txt'}`), reporter(result, ctx));
+      await writeOutputFile(join(outDir, `${slug(d.name)}.${EXTENSIONS[format] ?? 'txt'}`), reporter(result, ctx));
     } else if (format === 'json') {
       // One deployment per line (JSON Lines), so a consumer can stream a large fleet.
       out += `${JSON.stringify(result)}\n`;
@@ -173,7 +174,7 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
     throw new UserError('invalid-option', `with --each, ${formats.join(', ')} need --output <directory> (one file per deployment)`);
   }
   if (!outDir && formats.length > 1) throw new UserError('invalid-option', 'with --each and no --output, give one --format (text or json)');
-  if (outDir) await mkdir(outDir, { recursive: true });
+  if (outDir) await makeOutputDir(outDir);
 
   const env = await fleetEnv(opts, config, formats, outDir, !outDir && opts.color !== false && process.stdout.isTTY ? 1 : 0);
   const c = new Chalk({ level: env.colorLevel });
@@ -196,13 +197,13 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
   }
 
   progress.done();
-  if (opts.writeBaseline !== undefined) await writeTextFile(opts.writeBaseline, renderBaseline(baseline));
+  if (opts.writeBaseline !== undefined) await writeOutputFile(opts.writeBaseline, renderBaseline(baseline), '--write-baseline');
   if (formats.includes('json') && !outDir) {
     process.stdout.write(`${JSON.stringify({ summary: rows })}\n`);
   } else {
     const table = summaryTable(rows, c);
     process.stdout.write(table);
-    if (outDir) await writeFile(join(outDir, 'summary.txt'), summaryTable(rows, new Chalk({ level: 0 })));
+    if (outDir) await writeOutputFile(join(outDir, 'summary.txt'), summaryTable(rows, new Chalk({ level: 0 })));
   }
   if (rows.some((r) => r.verdict === 'error')) return 2;
   return rows.some((r) => r.verdict === 'not-ready') ? 1 : 0;

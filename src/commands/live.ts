@@ -7,13 +7,18 @@ import type { Report } from '../engine/define.js';
 import type { ProbeExecutor } from '../engine/evaluate.js';
 import type { LoadedRule } from '../engine/load-rules.js';
 import type { DeploymentModel } from '../model/types.js';
-import { createLiveProbes, type LiveProbes } from './live-probes.js';
+import { UserError } from '../engine/errors.js';
+import { parseRunDate } from '../load/run-date.js';
+// The probe runner (undici, pg) is loaded only when something live runs: a static check never loads it.
+import type { LiveProbes } from './live-probes.js';
 import { resolveTarget, type TargetOptions } from './target-options.js';
 
 export const LOAD_UNIT = 'load-burst-p95';
 
 export interface LiveOptions extends TargetOptions {
   loadResults?: string[];
+  /** `--load-results-date`: when the imported test ran, for files that carry no time. */
+  loadResultsDate?: string;
   baseline?: string;
   maxRegression?: string;
 }
@@ -47,6 +52,11 @@ export function createLiveSession(opts: LiveOptions, config: RunConfig, env: Nod
   const load: unknown[] = [];
   let live: LiveProbes | undefined;
   const imports = opts.loadResults ?? [];
+  // Read before anything runs, so a mistaken date is one line and exit 2, not a finding.
+  if (opts.loadResultsDate !== undefined && imports.length === 0) {
+    throw new UserError('invalid-option', '--load-results-date dates the files of --load-results; give --load-results too');
+  }
+  const stated = opts.loadResultsDate !== undefined ? parseRunDate(opts.loadResultsDate, now()) : undefined;
   return {
     load,
     executor(model) {
@@ -59,7 +69,7 @@ export function createLiveSession(opts: LiveOptions, config: RunConfig, env: Nod
           // Imported results decide section 6's load unit instead of a burst from this machine.
           const loadRule = rules.find((r) => r.rule.id === LOAD_UNIT);
           if (loadRule) {
-            out.set(LOAD_UNIT, await importedLoad(loadRule, opts, config, now(), load));
+            out.set(LOAD_UNIT, await importedLoad(loadRule, opts, config, now(), load, stated));
             probeRules = rules.filter((r) => r !== loadRule);
           }
         }
@@ -70,6 +80,7 @@ export function createLiveSession(opts: LiveOptions, config: RunConfig, env: Nod
           return out;
         }
         const target = resolveTarget(opts, env, model);
+        const { createLiveProbes } = await import('./live-probes.js');
         live = createLiveProbes({ target, model, config, now, recordLoad: (r) => void load.push(r) });
         for (const [id, c] of await live.run(probeRules)) out.set(id, c);
         return out;
@@ -81,7 +92,14 @@ export function createLiveSession(opts: LiveOptions, config: RunConfig, env: Nod
   };
 }
 
-async function importedLoad(rule: LoadedRule, opts: LiveOptions, config: RunConfig, now: Date, load: unknown[]): Promise<Collected> {
+async function importedLoad(
+  rule: LoadedRule,
+  opts: LiveOptions,
+  config: RunConfig,
+  now: Date,
+  load: unknown[],
+  stated: Date | undefined,
+): Promise<Collected> {
   const { judgeLoadResultFiles, renderLoadMessage } = await import('../load/judge-evidence.js');
   const params = { ...(rule.params as Record<string, unknown>), ...(config.params[LOAD_UNIT] ?? {}) } as {
     p95MaxMs?: number;
@@ -98,8 +116,9 @@ async function importedLoad(rule: LoadedRule, opts: LiveOptions, config: RunConf
       ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
       ...(maxRegression !== undefined ? { maxRegression } : {}),
       maxAgeDays: config.thresholds.loadResultMaxAgeDays,
+      agePolicy: config.loadResults,
     },
-    { now },
+    { now, ...(stated ? { stated } : {}) },
   );
   load.push(...evidence.results);
   const c: Collected = { failures: [], unknowns: [], evidence: [] };

@@ -1,14 +1,15 @@
 // `prodready load`: the embedded burst on its own, for people who just want the numbers (and for CI gates).
 // Flags win over the recsys harness's environment variables (BASE_URL, ENDPOINT, TENANT_ID, SURFACE, K, REQUESTS,
 // CONCURRENCY, DEV_HEADERS, BEARER_TOKEN, API_KEY), which win over the defaults.
-import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { writeOutputFile } from './output-file.js';
 import type { Command } from 'commander';
 import { UserError } from '../engine/errors.js';
-import { runBurst, type BurstProgress } from '../load/engine.js';
+// The burst engine (sockets, TLS, the histogram) is loaded when a burst runs, not when the program starts.
+import type { BurstProgress } from '../load/engine.js';
 import { judgeLoad } from '../load/gates.js';
 import { readLoadReport } from '../load/baseline.js';
+import { parseRunDate } from '../load/run-date.js';
 import { formatLoadText, formatProgress } from '../load/format.js';
 import { ENDPOINTS, LOAD_CAPS, LOAD_DEFAULTS, burstParamsSchema, type BurstParamsInput, type LoadEndpoint } from '../load/params.js';
 import { harnessAuthHeaders } from '../load/requests.js';
@@ -43,6 +44,8 @@ export interface LoadCommandOptions {
   progress?: boolean;
   /** Judge existing results (Locust, k6, harness, prodready) instead of running a burst. */
   import?: string[];
+  /** With --import: when the test ran, for files that carry no time. */
+  loadResultsDate?: string;
 }
 
 export interface LoadCommandIO {
@@ -163,8 +166,11 @@ export function resolveLoadOptions(o: LoadCommandOptions, env: NodeJS.ProcessEnv
   let caPem: string | undefined;
   if (o.caFile) {
     try {
+      // A FIFO or device would block the read (or never end): only a regular file is a CA file.
+      if (!statSync(o.caFile).isFile()) throw new UserError('file-unreadable', `--ca-file ${o.caFile} is not a regular file`);
       caPem = readFileSync(o.caFile, 'utf8');
     } catch (e) {
+      if (e instanceof UserError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
       throw new UserError(code === 'ENOENT' ? 'file-not-found' : 'file-unreadable', `cannot read --ca-file ${o.caFile} (${code ?? 'error'})`);
     }
@@ -227,6 +233,7 @@ export async function runImportCommand(o: LoadCommandOptions, io: LoadCommandIO,
   const p99 = positive(o.p99Max, '--p99-max');
   const errMax = parseRatio(o.errorRateMax, '--error-rate-max');
   const maxRegression = parseRatio(o.maxRegression, '--max-regression');
+  const stated = o.loadResultsDate !== undefined ? parseRunDate(o.loadResultsDate, now) : undefined;
   const judged = await judgeLoadResultFiles(
     o.import ?? [],
     {
@@ -236,13 +243,12 @@ export async function runImportCommand(o: LoadCommandOptions, io: LoadCommandIO,
       ...(o.baseline ? { baselineFile: o.baseline } : {}),
       ...(maxRegression !== undefined ? { maxRegression } : {}),
     },
-    { now },
+    { now, ...(stated ? { stated } : {}) },
   );
   const verdicts = judged.reports.map((r) => ({ status: r.status, messageId: r.messageId, message: renderLoadMessage(r.messageId, r.data), location: r.location, evidence: r.evidence }));
   const json = `${JSON.stringify({ results: judged.results, verdicts, status: judged.status }, null, 2)}\n`;
   if (o.output) {
-    await mkdir(dirname(o.output), { recursive: true });
-    await writeFile(o.output, json);
+    await writeOutputFile(o.output, json);
   }
   if (format === 'json') io.stdout.write(json);
   else {
@@ -270,6 +276,7 @@ export async function runLoadCommand(o: LoadCommandOptions, io: LoadCommandIO): 
         lastLen = line.length;
       }
     : undefined;
+  const { runBurst } = await import('../load/engine.js');
   const result = await runBurst({
     target: { baseUrl: r.baseUrl, tenant: r.tenant, authHeaders: r.authHeaders, caPem: r.caPem },
     params: r.params,
@@ -278,14 +285,14 @@ export async function runLoadCommand(o: LoadCommandOptions, io: LoadCommandIO): 
   });
   if (showProgress && lastLen > 0) io.stderr.write(`\r${' '.repeat(lastLen)}\r`);
   const verdicts = judgeLoad(result, r.gates);
-  // With no HTTP answer at all there are no numbers to pass anything on, gates asked or not.
-  const unanswered = result.requests > 0 && Object.keys(result.status_codes).length === 0;
+  // With no successful answer there is nothing to pass, gates asked or not: every request refused,
+  // rate limited or failing says the service did not serve this burst.
+  const unanswered = result.requests > 0 && result.success === 0;
   // An interrupted burst is not a pass either, whatever its partial figures say.
   const failed = unanswered || result.stopped_by === 'abort' || verdicts.some((v) => v.status === 'fail' || v.status === 'unknown');
   const json = `${JSON.stringify({ ...result, gates: verdicts }, null, 2)}\n`;
   if (o.output) {
-    await mkdir(dirname(o.output), { recursive: true });
-    await writeFile(o.output, json);
+    await writeOutputFile(o.output, json);
   }
   io.stdout.write(r.format === 'json' ? json : formatLoadText(result, verdicts, r.baseUrl));
   return { exitCode: failed ? 1 : 0, result, verdicts };
@@ -321,6 +328,7 @@ export function registerLoadCommand(program: Command): void {
     .option('--output <file>', 'also write the JSON report to this file')
     .option('--no-progress', 'no progress line on stderr (it is only shown on a TTY outside CI anyway)')
     .option('--import <file>', 'judge results another tool wrote instead of running a burst: Locust *_stats.csv, k6 --summary-export, recsys harness JSON (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--load-results-date <date>', "with --import: when the test ran, YYYY-MM-DD[THH:MM] (UTC unless a zone follows), for files that carry no time")
     .addHelpText(
       'after',
       `
@@ -329,8 +337,9 @@ or arrivals wait for a free connection (their wait counts in the latencies, and 
 if the burst ends first).
 Point it at a test tenant: recommend calls may be written to the exposure log and reach experiment analytics.
 
-Exit codes: 0 every gate passed (or none asked), 1 a gate failed or could not be judged, no request got an
-HTTP answer at all, or the burst was interrupted, 2 bad flags.
+Exit codes: 0 every gate passed (or none asked), 1 a gate failed or could not be judged, no request got a
+successful (2xx) answer, or the burst was interrupted, 2 bad flags.
+A 429 or 503 with Retry-After pauses the burst that long; a wait past --duration ends it (ended by: retry-after).
 Examples:
   prodready load --base-url https://recsys.example --tenant acme --p95-max 250 --error-rate-max 1%
   BASE_URL=http://localhost:8000 DEV_HEADERS=true REQUESTS=1000 CONCURRENCY=25 prodready load --format json
@@ -342,6 +351,9 @@ Examples:
       const onSigint = () => ac.abort();
       process.once('SIGINT', onSigint);
       try {
+        if (opts.loadResultsDate !== undefined && !(opts.import && opts.import.length > 0)) {
+          throw bad('--load-results-date dates the files of --import; a burst is dated by the clock');
+        }
         if (opts.import && opts.import.length > 0) {
           process.exitCode = await runImportCommand(opts, { env: process.env, stdout: process.stdout, stderr: process.stderr });
           return;

@@ -11,11 +11,13 @@ import { UserError } from '../engine/errors.js';
 import { loadPack } from './pack.js';
 import { addTargetOptions } from './target-options.js';
 import { pairFormatsWithOutputs } from '../reporters/output-pairs.js';
+import { safeResult } from '../reporters/lib/safe-result.js';
 
 const MARK: Record<Status, string> = { pass: 'ok  ', fail: 'FAIL', warn: 'WARN', skip: 'skip', unknown: '??  ', manual: 'todo', waived: 'waiv' };
 
 /** One line per probe: its verdict and the first fact behind it. */
-export function compactProbeReport(result: RunResult, color: boolean, elapsedMs: number): string {
+export function compactProbeReport(unsafe: RunResult, color: boolean, elapsedMs: number): string {
+  const result = safeResult(unsafe);
   const c = new Chalk({ level: color ? 1 : 0 });
   const width = Math.max(...result.results.map((r) => r.id.length));
   const lines: string[] = [];

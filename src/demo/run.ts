@@ -155,6 +155,7 @@ async function demo(args: Args, resources: Resources): Promise<number> {
     databaseUrlEnv: DSN_ENV,
     bearerTokenEnv: TOKEN_ENV,
     expectMigration: EXPECTED_MIGRATION,
+    migrationsDir: db.migrationsDir,
     tenant: TENANT,
   };
   const config = demoConfig(args.broken);

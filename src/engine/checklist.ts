@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { BUILTIN_PACK_DIR } from '../model/catalogue.js';
 import { UserError } from './errors.js';
+import { cachedPackValue } from './pack-cache.js';
 import type { Section } from './types.js';
 import { zodProblems } from './zod-problems.js';
 
@@ -22,7 +23,7 @@ const itemSchema = z
   })
   .refine((i) => i.id.startsWith(`${i.section}.`), { message: 'the id starts with its section', path: ['id'] });
 
-const checklistSchema = z.strictObject({ items: z.array(itemSchema).min(1) });
+export const checklistSchema = z.strictObject({ items: z.array(itemSchema).min(1) });
 
 export type ChecklistItem = z.infer<typeof itemSchema> & { section: Section };
 
@@ -40,7 +41,10 @@ export function loadChecklist(file = CHECKLIST_FILE): ChecklistItem[] {
 }
 
 function readChecklist(file: string): ChecklistItem[] {
-  const parsed = checklistSchema.safeParse(parse(readFileSync(file, 'utf8')));
+  const text = readFileSync(file, 'utf8');
+  // The built-in checklist, unchanged since the build, was validated then (dist/pack.json): no YAML parse at start.
+  const cached = cachedPackValue(file, text) as z.output<typeof checklistSchema> | undefined;
+  const parsed = cached !== undefined ? { success: true as const, data: cached } : checklistSchema.safeParse(parse(text));
   if (!parsed.success) throw new UserError('invalid-rule-definition', `${file} is not a valid checklist`, zodProblems(file, parsed.error.issues));
   const seen = new Set<string>();
   for (const [i, item] of parsed.data.items.entries()) {

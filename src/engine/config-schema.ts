@@ -13,6 +13,10 @@ export const calendarDay = z
 
 const positiveInt = z.number().int().positive();
 
+/** Text a person must write: whitespace alone says nothing, so it is refused (the text itself is kept as written). */
+const said = (what: string) =>
+  z.string().refine((s) => s.trim().length > 0, `expected ${what}, not only whitespace`);
+
 export const waiverSchema = z
   .strictObject({
     rule: z.string().min(1).describe('Id of the rule, probe or attestation item whose failures are accepted.'),
@@ -24,8 +28,8 @@ export const waiverSchema = z
       })
       .optional()
       .describe('Narrows the waiver to some findings; without it every failure of the rule is waived.'),
-    by: z.string().min(1).describe('Who accepted the risk.'),
-    reason: z.string().min(1).describe('Why it is acceptable, with a ticket when there is one.'),
+    by: said('who accepted the risk').describe('Who accepted the risk.'),
+    reason: said('why the risk is acceptable').describe('Why it is acceptable, with a ticket when there is one.'),
     until: calendarDay.describe('Last day the waiver applies (inclusive, UTC).'),
   })
   .describe('A failure accepted by a named person until a date.');
@@ -42,6 +46,7 @@ export const thresholdsSchema = z
     replicasMin: positiveInt.describe('Fewest api replicas for high availability.'),
     backupMaxAgeHours: z.number().positive().describe('Oldest acceptable backup marker, in hours.'),
     loadResultMaxAgeDays: z.number().positive().describe('Oldest acceptable imported load result, in days.'),
+    maxExpiryDays: positiveInt.describe("Latest a waiver's until or an attestation's expires may lie after today, in days (default 365)."),
   })
   .partial()
   .describe('Numbers the rules judge against; each overrides its default.');
@@ -67,6 +72,21 @@ export const configSchema = z
       .record(z.string().min(1), z.record(z.string(), z.unknown()))
       .optional()
       .describe("Params per rule or probe id, merged over the rule's own params."),
+    loadResults: z
+      .strictObject({
+        stale: z
+          .enum(['warn', 'fail'])
+          .optional()
+          .describe('An imported load result older than thresholds.loadResultMaxAgeDays: a warning (default) or a failure.'),
+        unknownAge: z
+          .enum(['warn', 'fail'])
+          .optional()
+          .describe(
+            'An imported load result that does not say when it ran (and no --load-results-date): a warning (default) or a failure.',
+          ),
+      })
+      .optional()
+      .describe('The age policy for imported load results (--load-results).'),
   })
   .describe('prodready configuration (.prodready.yaml)');
 

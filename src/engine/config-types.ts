@@ -19,6 +19,8 @@ export interface Thresholds {
   replicasMin: number;
   backupMaxAgeHours: number;
   loadResultMaxAgeDays: number;
+  /** Latest a waiver's `until` or an attestation's `expires` may lie after today, in days. */
+  maxExpiryDays: number;
 }
 
 export interface RunConfig {
@@ -32,6 +34,8 @@ export interface RunConfig {
   backupMarkerQuery: string;
   /** Probe / burst parameters by unit id, merged over the rule's own params. */
   params: Record<string, Record<string, unknown>>;
+  /** Whether an old, or undated, imported load result warns or fails. */
+  loadResults: { stale: 'warn' | 'fail'; unknownAge: 'warn' | 'fail' };
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -42,6 +46,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   replicasMin: 2,
   backupMaxAgeHours: 26,
   loadResultMaxAgeDays: 30,
+  maxExpiryDays: 365,
 };
 
 export const DEFAULT_BACKUP_MARKER_QUERY =
@@ -55,5 +60,6 @@ export function defaultConfig(): RunConfig {
     ruleDirs: [],
     backupMarkerQuery: DEFAULT_BACKUP_MARKER_QUERY,
     params: {},
+    loadResults: { stale: 'warn', unknownAge: 'warn' },
   };
 }

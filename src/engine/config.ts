@@ -58,6 +58,7 @@ export function toRunConfig(c: ConfigFile, file: string | undefined, baseDir: st
   config.ruleDirs = (c.rules ?? []).map((d) => resolve(baseDir, d));
   if (c.backupMarkerQuery !== undefined) config.backupMarkerQuery = c.backupMarkerQuery;
   config.params = structuredClone(c.params ?? {});
+  config.loadResults = { ...config.loadResults, ...c.loadResults };
   return config;
 }
 

@@ -63,6 +63,8 @@ export interface ProbeTarget {
   /** How the DSN was given, for evidence (`--database-url-env DATABASE_URL`). */
   databaseUrlSource?: string;
   expectMigration?: string;
+  /** The release's migration files (--migrations-dir), read by the CLI: the up files as preflight keys them. */
+  migrations?: { dir: string; files: Array<{ version: string; name: string; checksum: string; file: string }> };
   caPem?: string;
 }
 

@@ -1,4 +1,5 @@
 // User and input mistakes: one readable line, a stable code, exit 2. Bugs are not UserErrors and keep their stack.
+import { safeText } from '../util/safe-text.js';
 
 export type UserErrorCode =
   | 'file-not-found'
@@ -15,7 +16,10 @@ export type UserErrorCode =
   | 'invalid-baseline'
   | 'unknown-rule'
   | 'missing-input'
-  | 'output-conflict';
+  | 'output-conflict'
+  | 'output-unwritable'
+  | 'input-deadline'
+  | 'unsafe-pattern';
 
 export interface ProblemDetail {
   file?: string;
@@ -35,11 +39,14 @@ export class UserError extends Error {
     this.details = details;
   }
 
-  /** `prodready: error[code]: message`, then one line per detail. */
+  /**
+   * `prodready: error[code]: message`, then one line per detail. Messages quote file names and values
+   * from the user's input: a newline or escape sequence in them is shown escaped, so each stays one line.
+   */
   format(): string {
-    const head = `prodready: error[${this.code}]: ${this.message}`;
+    const head = `prodready: error[${this.code}]: ${safeText(this.message)}`;
     const lines = this.details.map(
-      (d) => `  ${[d.file, d.path].filter(Boolean).join(': ')}${d.file || d.path ? ': ' : ''}${d.message}`,
+      (d) => `  ${safeText([d.file, d.path].filter(Boolean).join(': '))}${d.file || d.path ? ': ' : ''}${safeText(d.message)}`,
     );
     return [head, ...lines].join('\n');
   }

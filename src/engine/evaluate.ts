@@ -6,6 +6,7 @@ import type { RunConfig } from './config-types.js';
 import type { Report } from './define.js';
 import type { LoadedRule } from './load-rules.js';
 import { renderMessage } from './messages.js';
+import { applySecretPolicy, secretMasker, type SecretMasker } from './secret-policy.js';
 import type { Finding, Section, Status, UnitResult } from './types.js';
 
 /** Runs the live probes of a check; wired by the CLI when a target is given. */
@@ -39,6 +40,7 @@ const WHOLE_FILE_PROBLEMS = new Set(['yaml-syntax', 'yaml-alias', 'binary-file',
 
 export async function evaluate(opts: EvaluateOptions): Promise<UnitResult[]> {
   const { model, config } = opts;
+  const mask = secretMasker(model);
   const selected = opts.rules.filter(
     (r) => (!opts.only || opts.only.includes(r.rule.id)) && !(opts.skip ?? []).includes(r.rule.id),
   );
@@ -46,7 +48,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<UnitResult[]> {
   const unreadable = [...new Set(model.problems.filter((p) => WHOLE_FILE_PROBLEMS.has(p.code)).map((p) => p.file))];
   if (unreadable.length > 0) {
     const reason = `not judged: ${unreadable.join(', ')} could not be read, so the deployment is incomplete`;
-    return selected.map((lr) => toUnitResult(lr, { failures: [], unknowns: [], evidence: [], skipReason: reason }, model));
+    return selected.map((lr) => toUnitResult(lr, { failures: [], unknowns: [], evidence: [], skipReason: reason }, model, mask));
   }
   const collected = new Map<string, Collected>();
   const skipped = new Map<string, string>();
@@ -78,8 +80,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<UnitResult[]> {
   }
   return selected.map((lr) => {
     const reason = skipped.get(lr.rule.id);
-    if (reason !== undefined) return toUnitResult(lr, { failures: [], unknowns: [], evidence: [], skipReason: reason }, model);
-    return toUnitResult(lr, collected.get(lr.rule.id)!, model);
+    if (reason !== undefined) return toUnitResult(lr, { failures: [], unknowns: [], evidence: [], skipReason: reason }, model, mask);
+    return toUnitResult(lr, collected.get(lr.rule.id)!, model, mask);
   });
 }
 
@@ -91,7 +93,9 @@ function sectionOf(lr: LoadedRule, report: Report, model: DeploymentModel): Sect
   return lr.rule.section as Section;
 }
 
-function toUnitResult(lr: LoadedRule, c: Collected, model: DeploymentModel): UnitResult {
+function toUnitResult(lr: LoadedRule, said: Collected, model: DeploymentModel, mask: SecretMasker): UnitResult {
+  // Every check and probe result passes the secret policy here, before anything is rendered.
+  const c = applySecretPolicy(said, mask);
   const unit = lr.check ?? lr.probe!;
   const kind = lr.probe ? 'probe' : 'rule';
   const helpUrl = lr.rule.docs ?? `docs/rules/${lr.rule.id}.md`;

@@ -1,5 +1,6 @@
 // What the config file and the attestations change about a run, applied around evaluation:
 // before it, severities and params per unit; after it, the attestable items and the waivers.
+import { utcDay } from '../util/dates.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { attestationResults, loadAttestations, type LoadedAttestations } from './attestations.js';
 import { checklistHelpUrl, loadChecklist, type ChecklistItem } from './checklist.js';
@@ -115,6 +116,34 @@ export function governanceMetas(items: ChecklistItem[], config: RunConfig): Unit
   return metas;
 }
 
+/** `day` (YYYY-MM-DD) plus `days`, as YYYY-MM-DD in UTC. */
+function addDays(day: string, days: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * A waiver or attestation that runs further ahead than `thresholds.maxExpiryDays` is refused with its file and
+ * path: an accepted risk or a statement about a system is reviewed at least that often, not waved through for years.
+ */
+export function checkExpiryHorizon(config: RunConfig, attestations: LoadedAttestations | undefined, now: Date): void {
+  const max = config.thresholds.maxExpiryDays;
+  const latest = addDays(utcDay(now), max);
+  const why = `more than ${max} days after today (latest ${latest}; thresholds.maxExpiryDays in the config file sets this)`;
+  const file = config.file ?? '.prodready.yaml';
+  const waivers: ProblemDetail[] = config.waivers.flatMap((w, i) =>
+    w.until > latest ? [{ file, path: `waivers[${i}].until`, message: `${w.until} is ${why}` }] : [],
+  );
+  if (waivers.length > 0) throw new UserError('invalid-config', `config file ${file} has waivers that run too far ahead`, waivers);
+  const entries: ProblemDetail[] = (attestations?.entries ?? []).flatMap((a) =>
+    a.expires > latest ? [{ file: attestations!.file, path: `attestations[${a.index}].expires`, message: `${a.expires} is ${why}` }] : [],
+  );
+  if (entries.length > 0) {
+    throw new UserError('invalid-attestations', `attestations file ${attestations!.file} has entries that run too far ahead`, entries);
+  }
+}
+
 export interface GovernedCheck {
   results: UnitResult[];
   /** The config and attestations files read, for RunResult.inputs. */
@@ -137,6 +166,7 @@ export async function governCheck(
     ...(args.attestationsFile !== undefined ? { file: args.attestationsFile } : {}),
     ...(args.cwd !== undefined ? { cwd: args.cwd } : {}),
   });
+  checkExpiryHorizon(args.config, attestations, args.now);
   const notRun = new Set(Object.entries(args.config.severities).filter(([, s]) => s === 'off').map(([id]) => id));
   for (const id of args.ruleIds) if ((args.only && !args.only.includes(id)) || (args.skip ?? []).includes(id)) notRun.add(id);
   const results = govern(evaluated, {

@@ -1,6 +1,6 @@
 // Load and instantiate rule packs: every rule file validated, every check and params resolved, before anything runs.
 // All problems are gathered and thrown together as one UserError, so a user fixes a pack in one pass.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { CHECKS } from '../checks/index.js';
@@ -65,9 +65,22 @@ export async function loadRuleDirs(dirs: string[], severities: Record<string, Se
   return loaded;
 }
 
+/** A rule is a screenful of YAML; a file far past this is not one. */
+const MAX_RULE_FILE_BYTES = 1024 * 1024;
+
 async function parseRuleFile(file: string, problems: ProblemDetail[]): Promise<RuleDef | undefined> {
   let text: string;
   try {
+    // A FIFO or device named *.yaml in a rule directory would block the read or never end: a rule is a file.
+    const st = await stat(file);
+    if (!st.isFile()) {
+      problems.push({ file, message: 'is not a regular file' });
+      return undefined;
+    }
+    if (st.size > MAX_RULE_FILE_BYTES) {
+      problems.push({ file, message: `is ${st.size} bytes, over the ${MAX_RULE_FILE_BYTES}-byte limit for a rule file` });
+      return undefined;
+    }
     text = await readFile(file, 'utf8');
   } catch {
     problems.push({ file, message: 'cannot be read' });

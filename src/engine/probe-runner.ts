@@ -177,6 +177,9 @@ export function createProbeIO(options: ProbeIOOptions): ProbeIO {
     connect: { timeout: options.timeoutMs, rejectUnauthorized: true, ...(secureContext ? { secureContext } : {}) },
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
+    // Stated, not inherited from node's flag: a server sending megabytes of headers is refused at this
+    // bound (UND_ERR_HEADERS_OVERFLOW), the same bound the load burst's own parser keeps.
+    maxHeaderSize: 64 * 1024,
     // Probes ask a handful of questions; keep no idle sockets that would hold the process open.
     // No per-origin connection cap: a load burst on the same dispatcher sets its own concurrency.
     keepAliveTimeout: 1000,

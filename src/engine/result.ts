@@ -17,6 +17,7 @@ const PARSE_MESSAGES: Record<string, string> = {
   'yaml-syntax': 'does not parse as YAML',
   'yaml-alias': 'has aliases that cannot be expanded within bounds',
   'binary-file': 'is not a text file',
+  'invalid-utf8': 'is not valid UTF-8',
   'env-syntax': 'has a line that is not KEY=VALUE',
   'env-unterminated-quote': 'has an unterminated quote',
   'values-not-a-map': 'is not a map of values',
@@ -36,7 +37,10 @@ export function fatalFindings(model: DeploymentModel): Finding[] {
     data: { file: p.file, line: p.line, column: p.column },
     location: { file: p.file, line: p.line, column: p.column },
     evidence: [],
-    remediation: 'Fix the syntax at the given line so the file can be read; nothing else in it was checked.',
+    remediation:
+      p.code === 'invalid-utf8'
+        ? 'Save the file as UTF-8 (fix the byte at the given line); the rest of it was checked with U+FFFD in its place.'
+        : 'Fix the syntax at the given line so the file can be read; nothing else in it was checked.',
     fatal: true,
   }));
 }

@@ -80,8 +80,12 @@ export function parseLoadReport(text: string, file: string): LoadResult {
 export function readLoadReport(file: string): LoadResult {
   let size: number;
   try {
-    size = statSync(file).size;
+    const st = statSync(file);
+    // A FIFO has no size and its read blocks until a writer comes: only a regular file is a baseline.
+    if (!st.isFile()) throw new UserError('file-unreadable', `baseline ${file} is not a regular file`);
+    size = st.size;
   } catch (e) {
+    if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(code === 'ENOENT' ? 'file-not-found' : 'file-unreadable', `cannot read baseline ${file} (${code ?? 'error'})`);
   }

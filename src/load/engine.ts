@@ -5,7 +5,8 @@
 // Transport: the burst opens its own keep-alive connections (src/load/h1.ts), exactly `concurrency` of them,
 // and closes them when it ends; it does not use a shared undici dispatcher, whose per-request work would make
 // the generator, not the server, the thing measured.
-import * as hdr from 'hdr-histogram-js';
+// The histogram is loaded when a burst runs: a static check, which loads this module's probe, never pays for it.
+import type * as hdr from 'hdr-histogram-js';
 import type { LatencySummary, LoadResult } from './types.js';
 import { burstParamsSchema, type BurstParams, type BurstParamsInput } from './params.js';
 import { requestSource } from './requests.js';
@@ -120,7 +121,9 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
     .sort((a, b) => b.length - a.length);
   const samplesPerCause = opts.samplesPerCause ?? 3;
 
-  const histogram = hdr.build({
+  // `.default`: a CommonJS package, whose namespace in a code-split bundle holds module.exports as its default.
+  const { build } = (await import('hdr-histogram-js')).default;
+  const histogram = build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: MAX_TRACKABLE_US,
     numberOfSignificantValueDigits: 3,
@@ -151,6 +154,12 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
   const tBurst = performance.now();
   const deadline = tBurst + params.durationMs;
   let nextIntended = 0; // open loop: when the next arrival is due
+  // Retry-After: a 429 or 503 that asks the client to wait pauses every connection (the limit is the
+  // tenant's, not the connection's) until then; a wait that would end past the deadline ends the burst.
+  let pausedUntil = 0;
+  let pausedMs = 0;
+  let shiftMs = 0; // open loop: arrivals move later by the time paused, so none is due during a pause
+  const parked = new Set<NodeJS.Timeout>();
   const intervalMs = open ? 1000 / params.rate! : 0;
   let scheduleTimer: NodeJS.Timeout | undefined;
 
@@ -205,9 +214,23 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
     return !list || list.length < samplesPerCause;
   }
 
-  function onResponse(c: Conn, status: number, body: Buffer | null): void {
+  /** Honours a Retry-After: pauses sending until then, or ends the burst if that is past the deadline. */
+  function pauseFor(retryAfterMs: number, now: number): void {
+    const until = now + retryAfterMs;
+    if (until <= pausedUntil) return;
+    if (until >= deadline) {
+      stop('retry-after');
+      return;
+    }
+    pausedMs += until - Math.max(now, pausedUntil);
+    if (open) shiftMs += until - Math.max(now, pausedUntil);
+    pausedUntil = until;
+  }
+
+  function onResponse(c: Conn, status: number, body: Buffer | null, retryAfterMs: number): void {
     const end = performance.now();
     c.busy = false;
+    if ((status === 429 || status === 503) && retryAfterMs > 0 && stopReason !== 'abort') pauseFor(retryAfterMs, end);
     if (!c.counted) warmSettled++;
     else if (stopReason !== 'abort') {
       settled++;
@@ -275,6 +298,8 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
     stopping = true;
     stopReason = reason;
     if (scheduleTimer) clearTimeout(scheduleTimer);
+    for (const t of parked) clearTimeout(t);
+    parked.clear();
   }
 
   function allIdle(): boolean {
@@ -289,8 +314,8 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
         // cannot hide behind the requests it kept from being sent (coordinated omission).
         const now = performance.now();
         const lastDue = Math.min(now, deadline);
-        while (issued < params.requests && t0 + issued * intervalMs < lastDue) {
-          record(now - (t0 + issued * intervalMs));
+        while (issued < params.requests && due(issued) < lastDue) {
+          record(now - (due(issued)));
           issued++;
           dropped++;
         }
@@ -311,11 +336,20 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
     }
   }
 
+  /** Open loop: when arrival `i` is due, moved later by every Retry-After pause so far. */
+  function due(i: number): number {
+    return t0 + shiftMs + i * intervalMs;
+  }
+
   /** Open loop: send every arrival that is due on a free connection, then sleep until the next one. */
   function schedule(): void {
     scheduleTimer = undefined;
     if (stopping) return finishIfIdle();
     const now = performance.now();
+    if (now < pausedUntil) {
+      scheduleTimer = setTimeout(schedule, pausedUntil - now);
+      return;
+    }
     if (now >= deadline) {
       stop('duration');
       return finishIfIdle();
@@ -326,14 +360,14 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
     }
     for (const c of conns) {
       if (issued >= params.requests) break;
-      nextIntended = t0 + issued * intervalMs;
+      nextIntended = due(issued);
       if (nextIntended > now) break;
       if (!c.busy) {
         issued++;
         send(c, true, nextIntended);
       }
     }
-    nextIntended = t0 + issued * intervalMs;
+    nextIntended = due(issued);
     if (issued >= params.requests) {
       stop('requests');
       return finishIfIdle();
@@ -343,6 +377,15 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
 
   function next(c: Conn): void {
     if (stopping) return finishIfIdle();
+    if (performance.now() < pausedUntil) {
+      // Parked until the pause ends (warm-up included); stop() clears the timer, and the connection is idle meanwhile.
+      const t = setTimeout(() => {
+        parked.delete(t);
+        next(c);
+      }, pausedUntil - performance.now());
+      parked.add(t);
+      return;
+    }
     if (!measuring) {
       if (warmIssued < params.warmup && performance.now() < deadline) {
         warmIssued++;
@@ -359,9 +402,9 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
     const now = performance.now();
     if (open) {
       // A freed connection takes the oldest due arrival; its latency still counts from when it was due.
-      if (issued < params.requests && now < deadline && t0 + issued * intervalMs <= now) {
+      if (issued < params.requests && now < deadline && due(issued) <= now) {
         issued++;
-        send(c, true, t0 + (issued - 1) * intervalMs);
+        send(c, true, due(issued - 1));
       }
       return;
     }
@@ -382,7 +425,7 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
     const c = { busy: false, start: 0, counted: false } as Conn;
     c.h1 = new H1Connection(endpoint, {
       wantBody: (status) => wantBody(c, status),
-      response: (status, body) => onResponse(c, status, body),
+      response: (status, body, retryAfterMs) => onResponse(c, status, body, retryAfterMs),
       error: (code, message) => onError(c, code, message),
     });
     conns.push(c);
@@ -483,6 +526,7 @@ export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
     error_causes: errorCauses,
     error_samples: errorSamples,
     stopped_by: stopReason,
+    ...(pausedMs > 0 ? { retry_after_ms: round3(pausedMs) } : {}),
     warmup_requests: warmSettled,
     ...(open ? { target_rps: params.rate!, dropped } : {}),
     unknown_fields: [],

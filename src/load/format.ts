@@ -46,6 +46,11 @@ export function formatLoadText(result: LoadResult, verdicts: GateVerdict[], targ
   }
   if (result.requests > 0 && Object.keys(result.status_codes).length === 0) {
     lines.push('  no request got an HTTP answer: nothing to judge');
+  } else if (result.requests > 0 && result.success === 0) {
+    lines.push('  no request got a successful (2xx) answer: the burst fails whatever the gates');
+  }
+  if (result.retry_after_ms) {
+    lines.push(`  waited ${(result.retry_after_ms / 1000).toFixed(2)} s as Retry-After asked${result.stopped_by === 'retry-after' ? '; the next wait would have ended past --duration' : ''}`);
   }
   if (verdicts.length) {
     lines.push('  gates');

@@ -22,11 +22,13 @@ export interface H1Endpoint {
 export interface H1Listener {
   /** Asked once headers are parsed: keep up to `SAMPLE_BYTES` of this response's body? */
   wantBody(status: number): boolean;
-  response(status: number, body: Buffer | null): void;
+  /** `retryAfterMs`: what a 429 or 503 asked the client to wait (Retry-After), else -1. */
+  response(status: number, body: Buffer | null, retryAfterMs: number): void;
   error(code: string, message: string): void;
 }
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
+const HTTP1 = Buffer.from('HTTP/1.');
 const MAX_HEAD_BYTES = 64 * 1024;
 const SAMPLE_BYTES = 512;
 /**
@@ -53,6 +55,7 @@ export class H1Connection {
   private pending: Buffer | null = null;
   private remaining = 0;
   private status = 0;
+  private retryAfterMs = -1;
   private keepAlive = true;
   private sample: Buffer[] | null = null;
   private sampleLen = 0;
@@ -80,6 +83,7 @@ export class H1Connection {
     if (this.state !== State.Idle) throw new Error('H1Connection: a request is already in flight');
     this.state = State.Head;
     this.status = 0;
+    this.retryAfterMs = -1;
     this.sample = null;
     this.sampleLen = 0;
     this.bodyBytes = 0;
@@ -184,7 +188,7 @@ export class H1Connection {
       this.generation++;
       this.dropSocket();
     }
-    this.listener.response(status, body);
+    this.listener.response(status, body, this.retryAfterMs);
   }
 
   /** Counts body bytes; false (after failing the request) once the body is past MAX_BODY_BYTES. */
@@ -227,14 +231,18 @@ export class H1Connection {
             return;
           }
           // "HTTP/1.x NNN"
-          if (data[off] !== 0x48 || data[off + 8] !== 0x20) return this.fail('HPE_INVALID_CONSTANT', 'not an HTTP/1 response');
+          if (end - off < 12 || HTTP1.compare(data, off, off + HTTP1.length) !== 0 || data[off + 8] !== 0x20) {
+            return this.fail('HPE_INVALID_CONSTANT', 'not an HTTP/1 response');
+          }
           const status = (data[off + 9]! - 48) * 100 + (data[off + 10]! - 48) * 10 + (data[off + 11]! - 48);
           if (!(status >= 100 && status <= 999)) return this.fail('HPE_INVALID_STATUS', 'invalid status line');
           const http10 = data[off + 7] === 0x30;
-          const h = scanHead(data, off, end);
+          const h = scanHead(data, off, end, status === 429 || status === 503);
+          if (h.invalid) return this.fail('HPE_INVALID_HEADER_TOKEN', 'a response header line is not `name: value`');
           off = end + 4;
           if (status >= 100 && status < 200 && status !== 101) continue; // interim answer, the real one follows
           this.status = status;
+          this.retryAfterMs = h.retryAfterMs;
           this.keepAlive = http10 ? h.connection === 'keep-alive' : h.connection !== 'close';
           if (this.listener.wantBody(status)) this.sample = [];
           if (status === 204 || status === 304) {
@@ -342,11 +350,39 @@ interface HeadFacts {
   chunked: boolean;
   /** 'close', 'keep-alive' or '' (absent or other). */
   connection: string;
+  /** A header line that is not `token: value` (no colon, an empty or broken name): not HTTP. */
+  invalid: boolean;
+  /** Retry-After in ms, -1 when absent, not asked for or unreadable. */
+  retryAfterMs: number;
+}
+
+/** The longest wait a Retry-After may ask for that is read as such; the burst's deadline bounds it anyway. */
+const MAX_RETRY_AFTER_MS = 24 * 3600 * 1000;
+
+/** Retry-After (RFC 9110 §10.2.3): delay-seconds or an HTTP-date; -1 when it is neither. */
+export function parseRetryAfter(value: string, nowMs: number): number {
+  const v = value.trim();
+  if (/^\d{1,9}$/.test(v)) return Math.min(Number(v) * 1000, MAX_RETRY_AFTER_MS);
+  // An HTTP-date is at most ~30 characters; anything longer is not one.
+  if (v.length > 40 || !/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(v)) return -1;
+  const at = Date.parse(v);
+  if (!Number.isFinite(at)) return -1;
+  return Math.min(Math.max(0, at - nowMs), MAX_RETRY_AFTER_MS);
 }
 
 const CONTENT_LENGTH = Buffer.from('content-length:');
 const TRANSFER_ENCODING = Buffer.from('transfer-encoding:');
 const CONNECTION = Buffer.from('connection:');
+const RETRY_AFTER = Buffer.from('retry-after:');
+
+/** A header name byte (RFC 9110 token characters). */
+function isTokenByte(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) ||
+    c === 0x2d || c === 0x5f || c === 0x21 || c === 0x23 || c === 0x24 || c === 0x25 || c === 0x26 ||
+    c === 0x27 || c === 0x2a || c === 0x2b || c === 0x2e || c === 0x5e || c === 0x60 || c === 0x7c || c === 0x7e
+  );
+}
 
 /** Does `name` (lower case, with its colon) start at `at`, compared case-insensitively? */
 function nameAt(data: Buffer, at: number, end: number, name: Buffer): boolean {
@@ -362,14 +398,23 @@ function nameAt(data: Buffer, at: number, end: number, name: Buffer): boolean {
  * The three headers that decide where a response ends, read from the bytes without building strings for the
  * others: this runs once per response, so it stays allocation-free on the common path.
  */
-function scanHead(data: Buffer, from: number, end: number): HeadFacts {
-  const facts: HeadFacts = { contentLength: -1, chunked: false, connection: '' };
+function scanHead(data: Buffer, from: number, end: number, wantRetryAfter: boolean): HeadFacts {
+  const facts: HeadFacts = { contentLength: -1, chunked: false, connection: '', invalid: false, retryAfterMs: -1 };
   let line = data.indexOf(0x0a, from) + 1; // skip the status line
   while (line > 0 && line < end) {
     let eol = data.indexOf(0x0a, line);
     if (eol < 0 || eol > end) eol = end;
+    // The name runs up to the colon, token bytes only: a line without one is not a header.
+    let colon = line;
+    while (colon < eol && isTokenByte(data[colon]!)) colon++;
+    if (colon === line || colon >= eol || data[colon] !== 0x3a) {
+      facts.invalid = true;
+      return facts;
+    }
     const c = data[line]! | 0x20;
-    if (c === 0x63 /* c */) {
+    if (wantRetryAfter && c === 0x72 /* r */ && nameAt(data, line, eol, RETRY_AFTER)) {
+      facts.retryAfterMs = parseRetryAfter(data.toString('latin1', line + RETRY_AFTER.length, eol), Date.now());
+    } else if (c === 0x63 /* c */) {
       if (nameAt(data, line, eol, CONTENT_LENGTH)) {
         let n = 0;
         let digits = 0;

@@ -8,7 +8,7 @@ import { judgeLoad } from './gates.js';
 import { UserError } from '../engine/errors.js';
 import type { ImportProblem } from './import/common.js';
 import { importLoadResult } from './import/detect.js';
-import type { GateVerdict, LoadGates, LoadResult, LoadSourceTool } from './types.js';
+import type { AgePolicy, GateVerdict, LoadGates, LoadResult, LoadSourceTool } from './types.js';
 
 export type LoadEvidenceStatus = 'pass' | 'fail' | 'warn' | 'unknown';
 
@@ -47,13 +47,17 @@ export const LOAD_RESULT_MESSAGES: Record<string, string> = {
   resultFresh: 'the {{tool}} test ran {{age}} ago, within the {{maxAgeDays}} days a result counts for',
   resultStale:
     'the {{tool}} test in {{source}} ran {{age}} ago ({{startedAt}}), older than {{maxAgeDays}} days: section 6 asks for a current test against production-like data, so run it again',
-  resultAgeUnknown: 'the {{tool}} result {{source}} does not say when the test ran, so its age cannot be judged',
+  resultAgeUnknown:
+    'the {{tool}} result {{source}} does not say when the test ran ({{reason}}), so whether it is within the {{maxAgeDays}} days a result counts for is unknown; {{decide}}',
   toolThresholdFailed: 'the {{tool}} threshold {{expression}} on {{metric}} failed during the run itself',
   loadResultUnreadable: 'cannot use {{file}} as load evidence: {{problem}}',
   noGates: 'no load gate is set (--p95-max, --error-rate-max or --baseline), so the {{tool}} result {{source}} is evidence only',
 };
 
 const DAY_MS = 86_400_000;
+
+/** A result older than the limit, or of unknown date, warns unless .prodready.yaml says fail (loadResults). */
+export const DEFAULT_AGE_POLICY: AgePolicy = { stale: 'warn', unknownAge: 'warn' };
 
 function ms(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toFixed(1);
@@ -78,6 +82,35 @@ function ageText(days: number): string {
 
 function sourceOf(r: LoadResult): string {
   return r.file ?? 'the embedded burst';
+}
+
+const STATE_FLAG = '--load-results-date YYYY-MM-DD[THH:MM]';
+
+/** Why a result carries no date, and what would give it one, by the output it was read from. */
+function ageUnknownReason(r: LoadResult): { reason: string; decide: string } {
+  const state = `or state the run's date with ${STATE_FLAG}`;
+  switch (r.format) {
+    case 'locust-stats': {
+      const history = r.file?.endsWith('_stats.csv') ? `${r.file.slice(0, -'_stats.csv'.length)}_stats_history.csv` : 'PREFIX_stats_history.csv';
+      return {
+        reason: 'a Locust *_stats.csv has no timestamps and no *_stats_history.csv was beside it',
+        decide: `keep the ${history} that locust --csv writes beside it, ${state}`,
+      };
+    }
+    case 'k6-summary-json':
+      return {
+        reason: "a k6 summary holds the run's duration (state.testRunDurationMs) but not its date",
+        decide: `have handleSummary stamp it (a top-level "timestamp": new Date().toISOString()), ${state}`,
+      };
+    case 'k6-summary-text':
+      return { reason: "k6's printed summary carries no date", decide: `import the handleSummary JSON stamped with a "timestamp", ${state}` };
+    case 'harness-json':
+      return { reason: 'the harness report has no generated_at', decide: `keep the report as api/cmd/loadtest writes it (with generated_at), ${state}` };
+    case 'harness-text':
+      return { reason: "the harness's printed report carries no date", decide: `import its JSON report (it carries generated_at), ${state}` };
+    default:
+      return { reason: 'the report records no start time read from the run', decide: `state the run's date with ${STATE_FLAG}` };
+  }
 }
 
 /** Why a result has no 429 count, in the words a user can act on. */
@@ -118,11 +151,18 @@ export function loadResultEvidence(r: LoadResult, now: Date): string[] {
   const started = r.started_at ? Date.parse(r.started_at) : Number.NaN;
   if (!Number.isNaN(started)) {
     const days = (now.getTime() - started) / DAY_MS;
-    const how = r.started_at_source === 'mtime' ? ', from the file\'s mtime' : r.started_at_source === 'clock' ? ', time of import' : '';
+    const how =
+      r.started_at_source === 'stated'
+        ? ', as stated with --load-results-date'
+        : r.started_at_file
+          ? `, from ${r.started_at_file}${r.source_lines?.started_at ? `:${r.source_lines.started_at}` : ''}`
+          : r.started_at_source === 'file' && r.source_lines?.started_at
+            ? `, from line ${r.source_lines.started_at}`
+            : '';
     const when = days >= 0 ? `${ageText(days)} ago` : `${ageText(-days)} in the future: check the clocks`;
     out.push(`${r.tool}, ${sourceOf(r)}, ran ${isoSeconds(r.started_at!)} (${when}${how})`);
   } else {
-    out.push(`${r.tool}, ${sourceOf(r)}, start time unknown`);
+    out.push(`${r.tool}, ${sourceOf(r)}, run date unknown: ${ageUnknownReason(r).reason} (a file's modification time is not the run's)`);
   }
   const l = r.latency_ms;
   const lat = (name: string, v: number | null): string => `${name} ${v === null ? 'unknown' : `${ms(v)} ms`}`;
@@ -161,10 +201,15 @@ export function loadResultEvidence(r: LoadResult, now: Date): string[] {
 const RANK: Record<LoadEvidenceStatus, number> = { pass: 0, warn: 1, unknown: 2, fail: 3 };
 
 /** Judge a load result with the gates and word every verdict for section 6. */
-export function loadEvidenceFindings(result: LoadResult, gates: LoadGates, now: Date): LoadEvidence {
+export function loadEvidenceFindings(result: LoadResult, gates: LoadGates, now: Date, stated?: Date): LoadEvidence {
   const maxAgeDays = gates.maxAgeDays ?? DEFAULT_THRESHOLDS.loadResultMaxAgeDays;
+  const policy: AgePolicy = { ...DEFAULT_AGE_POLICY, ...gates.agePolicy };
   const verdicts = judgeLoad(result, { ...gates, maxAgeDays }, now);
   const evidence = loadResultEvidence(result, now);
+  // The file's own time wins over a stated one; say so, so a mistaken flag is seen.
+  if (stated && result.started_at && result.started_at_source === 'file') {
+    evidence.push(`--load-results-date ${isoSeconds(stated.toISOString())} not used: the file says when the test ran`);
+  }
   const source = sourceOf(result);
   const file = result.file;
   const lines = result.source_lines ?? {};
@@ -257,9 +302,19 @@ export function loadEvidenceFindings(result: LoadResult, gates: LoadGates, now: 
       startedAt: isoSeconds(result.started_at),
     };
     const line = result.started_at_source === 'file' ? lines.started_at : undefined;
-    add(age.status === 'pass' ? 'resultFresh' : 'resultStale', age.status === 'pass' ? 'pass' : 'warn', data, line);
+    if (age.status === 'pass') add('resultFresh', 'pass', data, line);
+    else if (result.started_at_file) {
+      // The start came from the history beside the stats CSV: point there.
+      reports.push({
+        messageId: 'resultStale',
+        status: policy.stale,
+        data: { ...base, ...data },
+        evidence,
+        location: { file: result.started_at_file, ...(line ? { line } : {}) },
+      });
+    } else add('resultStale', policy.stale, data, line);
   } else {
-    add('resultAgeUnknown', 'unknown', { maxAgeDays });
+    add('resultAgeUnknown', policy.unknownAge, { maxAgeDays, ...ageUnknownReason(result) });
   }
   for (const t of result.tool_thresholds ?? []) {
     if (!t.ok) add('toolThresholdFailed', 'warn', { metric: t.metric, expression: t.expression });
@@ -285,10 +340,12 @@ export function renderLoadMessage(messageId: string, data: Record<string, string
 /** A load-results file that could not be read, as a report at its file and line. */
 export function loadImportProblemReport(problem: ImportProblem): LoadEvidenceReport {
   const place = problem.line > 0 ? `${problem.file}:${problem.line}${problem.column ? `:${problem.column}` : ''}` : problem.file;
+  // A summary of a test without HTTP requests is read fine; it just cannot decide an HTTP gate.
+  const undecided = problem.code === 'no-http-metrics';
   return {
     messageId: 'loadResultUnreadable',
-    status: 'fail',
-    fatal: true,
+    status: undecided ? 'unknown' : 'fail',
+    ...(undecided ? {} : { fatal: true as const }),
     data: { file: problem.file, problem: problem.message, code: problem.code },
     evidence: [`${place}: ${problem.code}`],
     location: { file: problem.file, ...(problem.line > 0 ? { line: problem.line } : {}) },
@@ -315,12 +372,13 @@ const ACCESS_ERROR: Record<string, 'file-not-found' | 'file-unreadable' | 'file-
 export async function judgeLoadResultFiles(
   files: string[],
   gates: Omit<LoadGates, 'baseline'> & { baselineFile?: string },
-  opts: { now: Date; stdin?: AsyncIterable<Buffer | string> },
+  opts: { now: Date; stdin?: AsyncIterable<Buffer | string>; stated?: Date },
 ): Promise<LoadResultFilesEvidence> {
   const { baselineFile, ...rest } = gates;
   const judged: LoadGates = { ...rest };
   if (baselineFile !== undefined) {
-    const b = await importLoadResult(baselineFile, opts);
+    // A stated date is the run's under judgement, not the baseline's.
+    const b = await importLoadResult(baselineFile, { now: opts.now, ...(opts.stdin ? { stdin: opts.stdin } : {}) });
     if (!b.ok) {
       const p = b.problem;
       throw new UserError(ACCESS_ERROR[p.code] ?? 'invalid-load-results', `cannot read the baseline ${p.file}`, [
@@ -332,7 +390,7 @@ export async function judgeLoadResultFiles(
   const reports: LoadEvidenceReport[] = [];
   const results: LoadResult[] = [];
   for (const file of files) {
-    const r = await importLoadResult(file, opts);
+    const r = await importLoadResult(file, { now: opts.now, ...(opts.stdin ? { stdin: opts.stdin } : {}), ...(opts.stated ? { stated: opts.stated } : {}) });
     if (!r.ok) {
       const code = ACCESS_ERROR[r.problem.code];
       if (code) throw new UserError(code, `${r.problem.file}: ${r.problem.message}`);
@@ -340,7 +398,7 @@ export async function judgeLoadResultFiles(
       continue;
     }
     results.push(r.result);
-    reports.push(...loadEvidenceFindings(r.result, judged, opts.now).reports);
+    reports.push(...loadEvidenceFindings(r.result, judged, opts.now, opts.stated).reports);
   }
   // No file at all decides nothing.
   const status = reports.reduce<LoadEvidenceStatus>((worst, r) => (RANK[r.status] > RANK[worst] ? r.status : worst), reports.length ? 'pass' : 'unknown');

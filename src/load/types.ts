@@ -4,6 +4,15 @@
 
 export type LoadSourceTool = 'prodready' | 'locust' | 'k6' | 'recsys-harness';
 
+export type LoadResultFormat =
+  | 'locust-stats'
+  | 'locust-history'
+  | 'k6-summary-json'
+  | 'k6-summary-text'
+  | 'harness-json'
+  | 'harness-text'
+  | 'prodready-json';
+
 export interface LatencySummary {
   p50: number | null;
   p90: number | null;
@@ -36,9 +45,17 @@ export interface LoadResult {
   tool: LoadSourceTool;
   /** File it was read from, when imported. */
   file?: string;
-  /** When the test ran (ISO 8601), and where that came from. */
+  /**
+   * When the test ran (ISO 8601), and where that came from: the file's own times, the date the
+   * user stated (--load-results-date), or the clock of the burst that ran here. Null when unknown:
+   * a file's modification time is never used, a checkout or a copy sets it.
+   */
   started_at: string | null;
-  started_at_source?: 'file' | 'mtime' | 'clock';
+  started_at_source?: 'file' | 'stated' | 'clock';
+  /** The file the start time was read from when it is not `file` (Locust's *_stats_history.csv beside a stats CSV). */
+  started_at_file?: string;
+  /** Which output of the tool it was read from, so a report can say where a missing figure would be. */
+  format?: LoadResultFormat;
   endpoint?: string;
   mode?: 'closed' | 'open';
   /** Requests that were rate limited (429), counted apart from errors; null when the format does not say. */
@@ -48,7 +65,9 @@ export interface LoadResult {
   /** Error causes by code (`ECONNRESET`, `UND_ERR_HEADERS_TIMEOUT`, `HTTP_500`) with counts. */
   error_causes: Record<string, number>;
   /** Which cap ended the burst, if one did. */
-  stopped_by?: 'requests' | 'duration' | 'timeout' | 'abort' | null;
+  stopped_by?: 'requests' | 'duration' | 'timeout' | 'abort' | 'retry-after' | null;
+  /** Time the burst waited because answers asked for it (Retry-After), ms; absent when it never waited. */
+  retry_after_ms?: number;
   /** A few error causes as seen (problem body or error message, secrets redacted), by cause code. */
   error_samples?: Record<string, string[]>;
   /** Requests sent before measuring and not counted. */
@@ -78,6 +97,13 @@ export interface LoadGates {
   /** 0.2 for 20 %. */
   maxRegression?: number;
   maxAgeDays?: number;
+  /** What a result older than maxAgeDays, or of unknown date, is: a warning or a failure. */
+  agePolicy?: Partial<AgePolicy>;
+}
+
+export interface AgePolicy {
+  stale: 'warn' | 'fail';
+  unknownAge: 'warn' | 'fail';
 }
 
 export interface GateVerdict {

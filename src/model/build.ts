@@ -126,6 +126,13 @@ export function buildModel(inputs: ModelInputs): DeploymentModel {
     annotations: [],
   };
 
+  // Bytes that are not UTF-8 were read as U+FFFD: say where, instead of judging the replaced text silently.
+  for (const f of [...inputs.valuesFiles, ...inputs.manifestFiles, ...inputs.envFiles]) {
+    if (!f.invalidUtf8) continue;
+    const { offset, line, column } = f.invalidUtf8;
+    model.problems.push({ file: f.name, line, column, code: 'invalid-utf8', message: `byte ${offset} (line ${line}, column ${column}) is not valid UTF-8` });
+  }
+
   let values: LoadedValues | undefined;
   if (inputs.valuesFiles.length > 0) {
     const files = inputs.chartDefaults === false ? inputs.valuesFiles : [chartDefaults(), ...inputs.valuesFiles];
@@ -179,10 +186,15 @@ function decideEnvironment(model: DeploymentModel, override: string | undefined)
   const def = model.env.get('ENV')?.effective;
   const raw = def?.value?.trim().toLowerCase();
   model.podProduction = raw === 'prod' || raw === 'production';
+  // A value a Secret delivers is secret whatever its key (the engine's secret policy): the header says
+  // whether it reads as production and does not repeat it.
+  const secret = def !== undefined && (def.delivery === 'secret' || def.delivery === 'existing-secret');
   model.podEnvironment = def
     ? def.value === undefined
       ? `ENV from ${def.via ?? 'a Secret'} cannot be seen (${describeLocation(def.location)})`
-      : `ENV=${def.value} (${describeLocation(def.location)})`
+      : secret
+        ? `ENV set in Secret ${def.via ?? '?'}, ${model.podProduction ? '' : 'not '}production (${describeLocation(def.location)})`
+        : `ENV=${def.value} (${describeLocation(def.location)})`
     : 'ENV is not set';
   const podWords = model.podProduction ? 'the pod runs as production' : 'the pod runs with non-production defaults and makes no production refusals';
   if (override !== undefined) {

@@ -8,4 +8,5 @@ export const PROBES: Record<string, () => Promise<{ default: ProbeDefinition }>>
   'migrations-applied': () => import('./migrations-applied.js') as Promise<{ default: ProbeDefinition }>,
   'readyz': () => import('./readyz.js') as Promise<{ default: ProbeDefinition }>,
   'response-versions': () => import('./response-versions.js') as Promise<{ default: ProbeDefinition }>,
+  'rls-enforced': () => import('./rls-enforced.js') as Promise<{ default: ProbeDefinition }>,
 };

@@ -6,7 +6,6 @@
 // server's; it honours ctx.signal and takes the extra CA from ctx.target.caPem.
 import { z } from 'zod';
 import { defineProbe } from '../engine/define.js';
-import { runBurst } from '../load/engine.js';
 import { judgeLoad } from '../load/gates.js';
 import { displayUrl } from '../load/format.js';
 import { burstParamsSchema, LOAD_CAPS } from '../load/params.js';
@@ -61,6 +60,8 @@ export default defineProbe({
       mostlyRateLimited:
         '{{rateLimited}} of {{requests}} requests were rate limited (429), so the burst measured the rate limiter, not the service; raise the tenant limit for the test tenant or lower the concurrency',
       aborted: 'the burst was interrupted after {{requests}} requests, before it could be judged',
+      retryAfterPastDeadline:
+        'after {{requests}} requests the service asked (Retry-After) to wait past the end of the burst, so it could not be judged; raise the tenant limit for the test tenant or lower the concurrency',
     },
     params: paramsSchema,
     // The engine ends a burst by its duration cap plus one request timeout; this deadline covers the largest caps.
@@ -69,6 +70,8 @@ export default defineProbe({
   },
   async run(ctx, params) {
     const { p95MaxMs, p99MaxMs, errorRateMax, rateLimitedMax, ...burst } = params;
+    // Imported here, not at the top: loading the pack reads this probe's meta and must not load sockets and TLS.
+    const { runBurst } = await import('../load/engine.js');
     const result = await runBurst({
       target: {
         baseUrl: ctx.target.baseUrl!,
@@ -94,6 +97,10 @@ export default defineProbe({
 
     if (result.stopped_by === 'abort') {
       ctx.unknown({ messageId: 'aborted', data: base, evidence, location });
+      return;
+    }
+    if (result.stopped_by === 'retry-after' && result.success === 0) {
+      ctx.unknown({ messageId: 'retryAfterPastDeadline', data: base, evidence, location });
       return;
     }
     if (result.stopped_by === 'timeout') {

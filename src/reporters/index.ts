@@ -1,4 +1,5 @@
 import type { Reporter } from '../engine/types.js';
+import { withSafeText } from './lib/safe-result.js';
 
 // One registry keyed by the CLI's format names; each format loads only when asked for.
 export const FORMATS = {
@@ -17,6 +18,7 @@ export function isFormat(name: string): name is FormatName {
   return Object.hasOwn(FORMATS, name);
 }
 
+/** The format, fed only escaped and bounded text (see lib/safe-result.ts). */
 export async function loadReporter(name: FormatName): Promise<Reporter> {
-  return (await FORMATS[name]()).default;
+  return withSafeText((await FORMATS[name]()).default);
 }

@@ -155,3 +155,29 @@ describe('a value given where a variable name belongs', () => {
     expect(message).not.toContain(token);
   });
 });
+
+describe('--migrations-dir: the release files as preflight reads a --dir', () => {
+  const make = (files: Record<string, string>) => {
+    const d = mkdtempSync(path.join(os.tmpdir(), 'prodready-migdir-'));
+    for (const [name, content] of Object.entries(files)) writeFileSync(path.join(d, name), content);
+    return d;
+  };
+  it('is declared, and reads the up files only, hashed', () => {
+    const d = make({ '20240101000000_init.up.sql': 'SELECT 1;\n', '20240101000000_init.down.sql': '', 'README.md': '#' });
+    const opts = parse(['--migrations-dir', d]);
+    expect(opts.migrationsDir).toBe(d);
+    const t = resolveTarget(opts, {});
+    expect(t.migrations).toMatchObject({ dir: d, files: [{ version: '20240101000000', name: 'init', file: '20240101000000_init.up.sql' }] });
+    expect(t.migrations!.files[0]!.checksum).toMatch(/^[0-9a-f]{64}$/);
+  });
+  it('refuses a missing directory, a file, one with no migration and two files of one migration', () => {
+    expect(userError(() => resolveTarget({ migrationsDir: path.join(dir, 'nope') }, {})).code).toBe('file-not-found');
+    const f = path.join(dir, 'plain.txt');
+    writeFileSync(f, 'x');
+    expect(userError(() => resolveTarget({ migrationsDir: f }, {})).code).toBe('invalid-option');
+    expect(userError(() => resolveTarget({ migrationsDir: make({ 'a.sql': '' }) }, {})).code).toBe('missing-input');
+    const dup = userError(() => resolveTarget({ migrationsDir: make({ '00000001_a.up.sql': '', '0000000001_a.up.sql': '' }) }, {}));
+    expect(dup.code).toBe('invalid-option');
+    expect(dup.message).toContain('(1:a)');
+  });
+});

@@ -3,7 +3,8 @@ import { parseAttestations } from '../../src/engine/attestations.js';
 import { loadChecklist } from '../../src/engine/checklist.js';
 import { defaultConfig } from '../../src/engine/config-types.js';
 import { UserError } from '../../src/engine/errors.js';
-import { configureRules, govern, governanceMetas } from '../../src/engine/governance.js';
+import { checkExpiryHorizon, configureRules, govern, governanceMetas } from '../../src/engine/governance.js';
+import { parseConfig } from '../../src/engine/config.js';
 import { loadRuleDirs } from '../../src/engine/load-rules.js';
 import type { UnitResult } from '../../src/engine/types.js';
 import { BUILTIN_PACK_DIR } from '../../src/model/catalogue.js';
@@ -86,5 +87,54 @@ describe('govern', () => {
     expect(metas.some((m) => m.id === '5.dashboards')).toBe(false);
     expect(metas.find((m) => m.id === '4.restore-tested')).toMatchObject({ kind: 'attestation', checkId: 'attestation', section: 4, helpUrl: 'docs/checklist.md#4restore-tested' });
     expect(metas.some((m) => m.id === 'stale-waiver')).toBe(true);
+  });
+});
+
+describe('waivers and attestations: a horizon and a real reason', () => {
+  const entry = (expires: string) =>
+    `attestations:\n  - { item: 5.runbooks, statement: s, by: Ann, date: "2026-01-01", evidence: docs/r.md, expires: "${expires}" }\n`;
+
+  function userError(fn: () => unknown): UserError {
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof UserError) return e;
+      throw e;
+    }
+    throw new Error('expected a UserError');
+  }
+
+  it('refuses a waiver or attestation that runs more than a year ahead, naming file and path', () => {
+    // 2026-11-25 + 365 days = 2027-11-25: that day is allowed, the next is not.
+    const ok = { ...defaultConfig(), file: 'c.yaml', waivers: [{ rule: 'r', by: 'B', reason: 'r', until: '2027-11-25' }] };
+    expect(() => checkExpiryHorizon(ok, parseAttestations(entry('2027-11-25'), 'a.yaml', items), NOW)).not.toThrow();
+
+    const far = { ...ok, waivers: [...ok.waivers, { rule: 'r', by: 'B', reason: 'r', until: '2099-01-01' }] };
+    const w = userError(() => checkExpiryHorizon(far, undefined, NOW));
+    expect(w.code).toBe('invalid-config');
+    expect(w.details).toEqual([{ file: 'c.yaml', path: 'waivers[1].until', message: expect.stringContaining('2099-01-01 is more than 365 days after today (latest 2027-11-25') }]);
+
+    const a = userError(() => checkExpiryHorizon(ok, parseAttestations(entry('2027-11-26'), 'a.yaml', items), NOW));
+    expect(a.code).toBe('invalid-attestations');
+    expect(a.details).toEqual([{ file: 'a.yaml', path: 'attestations[0].expires', message: expect.stringContaining('2027-11-26') }]);
+  });
+
+  it('the horizon is set in the config file', () => {
+    const config = parseConfig('thresholds:\n  maxExpiryDays: 30\nwaivers:\n  - { rule: r, by: B, reason: r, until: "2026-12-26" }\n', 'c.yaml', '/x');
+    expect(config.thresholds.maxExpiryDays).toBe(30);
+    expect(userError(() => checkExpiryHorizon(config, undefined, NOW)).details[0]!.path).toBe('waivers[0].until');
+    expect(() => checkExpiryHorizon(parseConfig('thresholds:\n  maxExpiryDays: 31\nwaivers:\n  - { rule: r, by: B, reason: r, until: "2026-12-26" }\n', 'c.yaml', '/x'), undefined, NOW)).not.toThrow();
+  });
+
+  it('refuses a waiver whose reason or author is only whitespace, and an attestation whose statement is', () => {
+    const e = userError(() => parseConfig('waivers:\n  - { rule: r, by: "  ", reason: " \\t ", until: "2026-12-01" }\n', 'c.yaml', '/x'));
+    expect(e.code).toBe('invalid-config');
+    expect(e.details.map((d) => [d.file, d.path])).toEqual([['c.yaml', 'waivers[0].by'], ['c.yaml', 'waivers[0].reason']]);
+    expect(e.details[1]!.message).toContain('not only whitespace');
+    const a = userError(() =>
+      parseAttestations('attestations:\n  - { item: 5.runbooks, statement: "   ", by: Ann, date: "2026-01-01", evidence: docs/r.md, expires: "2026-06-01" }\n', 'a.yaml', items),
+    );
+    expect(a.code).toBe('invalid-attestations');
+    expect(a.details[0]!.path).toBe('attestations[0].statement');
   });
 });

@@ -1,10 +1,13 @@
 // Faults on the live side, one test per row of docs/faults.md: real loopback servers and a real
 // PostgreSQL misbehave, the real CLI probes them, and each run must end within the probe's
 // deadline plus a margin, with the fault classified by its code as a finding with evidence.
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type http from 'node:http';
+import net from 'node:net';
+import tls from 'node:tls';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runAsync } from '../helpers/cli.js';
@@ -97,6 +100,55 @@ function expectRow(row: Row, run: Awaited<ReturnType<typeof probe>>): JsonFindin
   // An error-severity failure makes the run not ready; an unknown is shown but does not decide the exit code.
   expect(run.code).toBe(row.status === 'fail' ? 1 : 0);
   return finding!;
+}
+
+/**
+ * A server that speaks raw TCP (or TLS with the test PKI): it answers the first bytes of any
+ * request with `answer`, which may be anything but HTTP. Writes are paced by the socket's drain.
+ */
+async function rawServer(answer: (sock: net.Socket) => void, options: { tls?: boolean } = {}): Promise<string> {
+  const onSocket = (sock: net.Socket) => {
+    sock.on('error', () => {});
+    sock.once('data', () => answer(sock));
+  };
+  const server = options.tls
+    ? tls.createServer({ key: pki.serverKey, cert: pki.serverCert }, onSocket)
+    : net.createServer(onSocket);
+  const sockets = new Set<net.Socket>();
+  server.on(options.tls ? 'secureConnection' : 'connection', (s: net.Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  const { port } = server.address() as net.AddressInfo;
+  return `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+}
+
+const GARBAGE = (sock: net.Socket) => sock.end('\x00\x01\x1b[2Jthis is not http\r\n\r\n');
+const BROKEN_HEADERS = (sock: net.Socket) => sock.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nnot a header line\r\n\r\n{}');
+/** 20 MB of headers, written as the client reads them; it counts what it sent. */
+function headerFlood(sent: { bytes: number }) {
+  return (sock: net.Socket) => {
+    sock.write('HTTP/1.1 200 OK\r\n');
+    const line = `X-Flood: ${'a'.repeat(1000)}\r\n`;
+    let n = 0;
+    const pump = () => {
+      while (n < 20_000 && !sock.destroyed) {
+        n += 1;
+        sent.bytes += line.length;
+        if (!sock.write(line)) return void sock.once('drain', pump);
+      }
+      if (!sock.destroyed) sock.end('\r\n');
+    };
+    pump();
+  };
 }
 
 // Deadlines as the probes declare them (meta.timeoutMs), repeated here so the doc can state them.
@@ -219,6 +271,40 @@ describe('faults on the live side', () => {
     expect(finding.data.limit).toBe(256 * 1024);
     // The client stopped reading near its limit: far less than the 2 GB was ever sent.
     expect(served).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('http-not-http: a target that answers with bytes that are not HTTP', async () => {
+    const row: Row = { id: 'http-not-http', unit: 'readyz', status: 'fail', messageId: 'invalidHttp', code: 'PRODREADY_INVALID_HTTP', boundMs: READYZ_DEADLINE };
+    const run = await probe(['--target', await rawServer(GARBAGE)]);
+    expectRow(row, run);
+    // The server's bytes are not echoed: no terminal control sequence reaches the report.
+    expect(run.stdout).not.toContain('\x1b');
+    expect(run.stdout).not.toContain('\\u001b[2J');
+  });
+
+  it('http-broken-headers: a target that sends a status line, then a header line that is not one', async () => {
+    const row: Row = { id: 'http-broken-headers', unit: 'readyz', status: 'fail', messageId: 'invalidHttp', code: 'PRODREADY_INVALID_HTTP', boundMs: READYZ_DEADLINE };
+    expectRow(row, await probe(['--target', await rawServer(BROKEN_HEADERS)]));
+  });
+
+  it('http-header-flood: a target that sends 20 MB of headers', async () => {
+    const row: Row = { id: 'http-header-flood', unit: 'readyz', status: 'fail', messageId: 'headersTooLarge', code: 'UND_ERR_HEADERS_OVERFLOW', boundMs: READYZ_DEADLINE };
+    const sent = { bytes: 0 };
+    expectRow(row, await probe(['--target', await rawServer(headerFlood(sent))]));
+    // The client stopped reading at its header bound: far less than the 20 MB was ever sent.
+    expect(sent.bytes).toBeLessThan(10 * 1024 * 1024);
+  });
+
+  it('jwks-not-http: a JWKS URL whose server answers bytes that are not HTTP, over verified TLS', async () => {
+    const row: Row = { id: 'jwks-not-http', unit: 'jwks-reachable', status: 'fail', messageId: 'invalidHttp', code: 'PRODREADY_INVALID_HTTP', boundMs: READYZ_DEADLINE };
+    const base = await rawServer(GARBAGE, { tls: true });
+    expectRow(row, await probe(['--jwks-url', `${base}/.well-known/jwks.json`, '--ca-file', 'ca.pem']));
+  });
+
+  it('issuer-header-flood: an issuer whose discovery document comes after 20 MB of headers', async () => {
+    const row: Row = { id: 'issuer-header-flood', unit: 'jwks-reachable', status: 'fail', messageId: 'discoveryUnreadable', code: 'UND_ERR_HEADERS_OVERFLOW', boundMs: READYZ_DEADLINE };
+    const base = await rawServer(headerFlood({ bytes: 0 }), { tls: true });
+    expectRow(row, await probe(['--issuer', base, '--ca-file', 'ca.pem']));
   });
 
   it('pg-refused: a database that refuses the connection', async () => {
@@ -354,6 +440,24 @@ describe('faults met by the load burst', () => {
     await loadAgainst(row, s.url);
   });
 
+  it('load-not-http: a target that answers with bytes that are not HTTP', async () => {
+    const row: Row = { id: 'load-not-http', unit: 'load', status: 'fail', messageId: 'error_causes', code: 'HPE_INVALID_CONSTANT', boundMs: LOAD_DURATION_MS };
+    await loadAgainst(row, await rawServer(GARBAGE));
+  });
+
+  it('load-broken-headers: a target that sends a status line, then a header line that is not one', async () => {
+    const row: Row = { id: 'load-broken-headers', unit: 'load', status: 'fail', messageId: 'error_causes', code: 'HPE_INVALID_HEADER_TOKEN', boundMs: LOAD_DURATION_MS };
+    await loadAgainst(row, await rawServer(BROKEN_HEADERS));
+  });
+
+  it('load-header-flood: a target that sends 20 MB of headers', async () => {
+    const row: Row = { id: 'load-header-flood', unit: 'load', status: 'fail', messageId: 'error_causes', code: 'UND_ERR_HEADERS_OVERFLOW', boundMs: LOAD_DURATION_MS };
+    const sent = { bytes: 0 };
+    await loadAgainst(row, await rawServer(headerFlood(sent)));
+    // Ten requests stopped at 64 KiB of headers each, plus what the socket buffers held.
+    expect(sent.bytes).toBeLessThan(100 * 1024 * 1024);
+  });
+
   it('load-huge-body: a target that streams a 2 GB body', async () => {
     const row: Row = { id: 'load-huge-body', unit: 'load', status: 'fail', messageId: 'error_causes', code: 'PRODREADY_BODY_TOO_LARGE', boundMs: LOAD_DURATION_MS };
     const total = 2 * 1024 ** 3;
@@ -375,6 +479,42 @@ describe('faults met by the load burst', () => {
     await loadAgainst(row, s.url);
     // Ten requests stopped at 8 MiB each, plus what was in flight: far below 2 GB.
     expect(served).toBeLessThan(512 * 1024 * 1024);
+  });
+});
+
+/** Runs the CLI for a user-side fault: one coded line on stderr, exit 2, no stack, within the bound. */
+async function userFault(row: { id: string; code: string; boundMs: number }, args: string[]) {
+  const r = await runAsync(args, { cwd: tmp, timeoutMs: 60_000 });
+  expect(r.code).toBe(2);
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^prodready: error\\[${row.code}\\]: `));
+  expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  expect(r.elapsedMs).toBeLessThan(row.boundMs + MARGIN_MS + STARTUP_MS);
+  return lines[0]!;
+}
+
+const READY_INPUTS = ['--values', path.join(ROOT, 'fixtures/ready/values.yaml'), '--env', path.join(ROOT, 'fixtures/ready/prod.env')];
+
+describe('faults on the user side', () => {
+  it('output-directory: --output names a directory', async () => {
+    const row = { id: 'output-directory', code: 'output-unwritable', boundMs: 0 };
+    const line = await userFault(row, ['check', ...READY_INPUTS, '--format', 'json', '--output', tmp]);
+    expect(line).toContain('EISDIR');
+  });
+
+  it('output-disk-full: --output on a full disk (/dev/full)', async () => {
+    const row = { id: 'output-disk-full', code: 'output-unwritable', boundMs: 0 };
+    const line = await userFault(row, ['check', ...READY_INPUTS, '--format', 'sarif', '--output', '/dev/full']);
+    expect(line).toContain('ENOSPC');
+  });
+
+  it('values-fifo-silent: --values names a FIFO nobody writes to', async () => {
+    const row = { id: 'values-fifo-silent', code: 'input-deadline', boundMs: 1000 };
+    const fifo = path.join(tmp, 'silent-values.yaml');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const line = await userFault(row, ['check', '--values', fifo, '--input-timeout', '1']);
+    expect(line).toContain(fifo);
   });
 });
 

@@ -41,6 +41,8 @@ export function modelWithEnv(env: Record<string, string> = {}, production = true
 export interface ProbeHarnessOptions {
   target: Partial<ProbeTarget>;
   env?: Record<string, string>;
+  /** The whole model, instead of one built from `env` (e.g. with the pack's catalogue, for typed values). */
+  model?: DeploymentModel;
   config?: Partial<RunConfig>;
   now?: () => Date;
   timeoutMs?: number;
@@ -55,7 +57,7 @@ export async function runWith(
   const io = createProbeIO({ caPem: options.target.caPem, timeoutMs: options.timeoutMs ?? 5000 });
   const base: ProbeBase = {
     target: { tenant: 'demo', authHeaders: {}, ...options.target },
-    model: modelWithEnv(options.env ?? {}),
+    model: options.model ?? modelWithEnv(options.env ?? {}),
     config: { ...defaultConfig(), ...options.config },
     dispatcher: io.dispatcher,
     pg: io.pg,

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,6 +94,16 @@ describe('prodready load: options', () => {
     expect(userErrorOf(() => resolveLoadOptions({ baseline: '/nonexistent/b.json' }, {})).code).toBe('file-not-found');
   });
 
+  it('refuses a FIFO as --baseline or --ca-file instead of blocking on it', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'prodready-load-fifo-'));
+    const fifo = path.join(dir, 'baseline.json');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const b = userErrorOf(() => resolveLoadOptions({ baseline: fifo }, {}));
+    expect([b.code, b.message]).toEqual(['file-unreadable', `baseline ${fifo} is not a regular file`]);
+    const c = userErrorOf(() => resolveLoadOptions({ caFile: fifo }, {}));
+    expect([c.code, c.message]).toEqual(['file-unreadable', `--ca-file ${fifo} is not a regular file`]);
+  });
+
   it('parses durations and ratios', () => {
     const r = resolveLoadOptions({ duration: '1500ms', timeout: '1s', errorRateMax: '2%', p95Max: '250' }, {});
     expect(r.params.durationMs).toBe(1500);
@@ -116,7 +127,8 @@ describe('prodready load: running', () => {
   });
 
   it('exits 1 when a gate fails, and prints the LoadResult as JSON with --format json', async () => {
-    const t = await demo({ delayMs: 1, mix: { every500: 5, every429: 7, everyReset: 1_000_000 } });
+    // Retry-After: 0 on the injected 429s: no pause.
+    const t = await demo({ delayMs: 1, mix: { every500: 5, every429: 7, everyReset: 1_000_000 }, rateLimit: { capacity: 1e9, refillPerSecond: 1e9, retryAfterSeconds: 0 } });
     const out = await run({ baseUrl: t.url, requests: '70', concurrency: '2', warmup: '0', errorRateMax: '0.01', format: 'json' });
     expect(out.exitCode).toBe(1);
     const json = JSON.parse(out.stdout) as LoadResult & { gates: Array<{ gate: string; status: string }> };
@@ -155,6 +167,16 @@ describe('prodready load: running', () => {
     expect(out.result.error_causes).toEqual({ ECONNREFUSED: 3 });
     expect(out.stdout).toContain('no request got an HTTP answer');
     expect(out.stdout).toMatch(/ECONNREFUSED: ".*ECONNREFUSED 127\.0\.0\.1:\d+"/);
+  });
+
+  it('exits 1 when every answer is a 429 or an error, even without gates', async () => {
+    const t = await demo({ mix: { every429: 1, every500: 1000, everyReset: 1000 } });
+    // Each 429 asks for a second's wait, which the burst honours: three requests, about two seconds.
+    const out = await run({ baseUrl: t.url, requests: '3', concurrency: '1', warmup: '0' });
+    expect(out.result.success).toBe(0);
+    expect(out.result.rate_limited).toBe(3);
+    expect(out.exitCode).toBe(1);
+    expect(out.stdout).toContain('no request got a successful (2xx) answer');
   });
 
   it('writes a progress line to stderr on a TTY, and none when CI is set', async () => {

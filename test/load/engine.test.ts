@@ -52,7 +52,8 @@ function expectedAnswer(n: number, mix: { every429: number; every500: number; ev
 describe('runBurst: counts against a known mix of answers', () => {
   it('counts every status exactly, 429s apart from errors, and the error rate exactly', async () => {
     const mix = { every429: 10, every500: 20, everyReset: 25 };
-    const t = await demo({ delayMs: 2, mix });
+    // Retry-After: 0 on the injected 429s: no pause, so the mix arrives in order and quickly.
+    const t = await demo({ delayMs: 2, mix, rateLimit: { capacity: 1e9, refillPerSecond: 1e9, retryAfterSeconds: 0 } });
     const requests = 200;
     const r = await burst(t.url, { requests, concurrency: 4, warmup: 0, durationMs: 30_000 });
 
@@ -269,6 +270,86 @@ describe('runBurst: failures', () => {
     expect(r.errors).toBe(0);
     expect(r.status_codes).toEqual({ '200': 10, '201': 10, '204': 10 });
     expect(r.success).toBe(30);
+  });
+});
+
+describe('runBurst: Retry-After', () => {
+  it('pauses every connection as a 429 with Retry-After asks, instead of hammering the limiter', async () => {
+    // The tenant is limited for the first 2 requests' worth of time: it answers 429 Retry-After: 1 until then.
+    let limitedUntil = 0;
+    let during = 0;
+    let first = true;
+    const url = await rawServer((req, res) => {
+      req.resume();
+      const now = Date.now();
+      if (first) {
+        first = false;
+        limitedUntil = now + 1000;
+        res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/problem+json' });
+        return res.end('{"title":"rate limited"}');
+      }
+      if (now < limitedUntil) during++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"items":[]}');
+    });
+    const r = await burst(url, { requests: 20, concurrency: 4, warmup: 0, durationMs: 10_000 });
+    // Bounded: 20 requests. Only requests already in flight when the 429 came may land inside the limit.
+    expect(during).toBeLessThanOrEqual(3);
+    expect(r.rate_limited).toBe(1);
+    expect(r.success).toBe(19);
+    expect(r.retry_after_ms).toBeGreaterThan(900);
+    expect(r.stopped_by).toBe('requests');
+  }, 20_000);
+
+  it('ends the burst instead of sleeping past its deadline when Retry-After asks for longer', async () => {
+    let served = 0;
+    const url = await rawServer((req, res) => {
+      req.resume();
+      served++;
+      res.writeHead(429, { 'retry-after': '3600' });
+      res.end();
+    });
+    const r = await burst(url, { requests: 2000, concurrency: 2, warmup: 0, durationMs: 2_000 });
+    expect(r.stopped_by).toBe('retry-after');
+    expect(r.success).toBe(0);
+    // The first answers on each connection, not thousands.
+    expect(served).toBeLessThanOrEqual(2);
+  }, 20_000);
+
+  it('reads Retry-After as seconds or an HTTP-date, and refuses anything else', async () => {
+    const { parseRetryAfter } = await import('../../src/load/h1.js');
+    const now = Date.parse('2025-01-01T00:00:00Z');
+    expect(parseRetryAfter(' 2 ', now)).toBe(2000);
+    expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:05 GMT', now)).toBe(5000);
+    expect(parseRetryAfter('Tue, 31 Dec 2024 23:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('-1', now)).toBe(-1);
+    expect(parseRetryAfter('soon', now)).toBe(-1);
+    expect(parseRetryAfter('99999999999', now)).toBe(-1);
+  });
+});
+
+describe('runBurst: answers that are not HTTP', () => {
+  async function rawTcp(answer: string): Promise<string> {
+    const server = net.createServer((sock) => {
+      sock.on('error', () => {});
+      sock.once('data', () => sock.end(answer));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    closers.push(() => new Promise<void>((r) => server.close(() => r())));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  it('counts garbage and broken header lines by an HPE_ code, never as a success', async () => {
+    const garbage = await burst(await rawTcp('\x00\x01garbage\r\n\r\n'), { requests: 3, concurrency: 1, warmup: 0 });
+    expect(garbage.error_causes).toEqual({ HPE_INVALID_CONSTANT: 3 });
+    const broken = await burst(await rawTcp('HTTP/1.1 200 OK\r\nbad header line\r\n\r\n'), { requests: 3, concurrency: 1, warmup: 0 });
+    expect(broken.error_causes).toEqual({ HPE_INVALID_HEADER_TOKEN: 3 });
+    expect(broken.success).toBe(0);
+    const almost = await burst(await rawTcp('HTTX/1.1 200 OK\r\n\r\n'), { requests: 1, concurrency: 1, warmup: 0 });
+    expect(almost.error_causes).toEqual({ HPE_INVALID_CONSTANT: 1 });
+    // Shorter than any status line: refused without reading past the bytes that came.
+    const tiny = await burst(await rawTcp('X\r\n\r\n'), { requests: 1, concurrency: 1, warmup: 0 });
+    expect(tiny.error_causes).toEqual({ HPE_INVALID_CONSTANT: 1 });
   });
 });
 

@@ -139,14 +139,16 @@ describe('baseline regression', () => {
 
 describe('age of the result', () => {
   it('warns on a result older than the configured age, saying how old', async () => {
-    const mtime = new Date(NOW.getTime() - 45 * 86_400_000);
-    const dir = await copiedWithMtime(['aggregated-only_stats.csv'], mtime);
-    const out = judge(await imported(path.join(dir, 'aggregated-only_stats.csv')), { p95MaxMs: 2000, maxAgeDays: 30 });
+    const stated = new Date(NOW.getTime() - 45 * 86_400_000);
+    const file = fixture('aggregated-only_stats.csv');
+    const r0 = await importLoadResult(file, { now: NOW, stated });
+    if (!r0.ok) throw new Error(r0.problem.message);
+    const out = judge(r0.result, { p95MaxMs: 2000, maxAgeDays: 30 });
     const r = report(out, 'resultStale');
     expect(r.status).toBe('warn');
     expect(r.data).toMatchObject({ age: '45.0 days', maxAgeDays: 30 });
     expect(renderLoadMessage(r.messageId, r.data)).toContain('ran 45.0 days ago');
-    expect(r.evidence[0]).toBe(`locust, ${path.join(dir, 'aggregated-only_stats.csv')}, ran ${mtime.toISOString().replace('.000Z', 'Z')} (45.0 days ago, from the file's mtime)`);
+    expect(r.evidence[0]).toBe(`locust, ${file}, ran ${stated.toISOString().replace('.000Z', 'Z')} (45.0 days ago, as stated with --load-results-date)`);
     expect(out.status).toBe('warn');
   });
 
@@ -160,9 +162,36 @@ describe('age of the result', () => {
     expect(r.location).toEqual({ file: fixture('multi-endpoint_stats_history.csv'), line: 2 });
   });
 
-  it('is unknown when the result has no start time', async () => {
-    const r = { ...(await imported(fixture('p95-1200.harness.json'))), started_at: null };
-    expect(report(judge(r, { p95MaxMs: 2000 }), 'resultAgeUnknown').status).toBe('unknown');
+  it('warns that the age is unknown when the result has no start time, and says what would date it', async () => {
+    const r = await imported(fixture('p95-1200.harness.json'));
+    expect(r.started_at).toBeNull();
+    const out = judge(r, { p95MaxMs: 2000 });
+    const age = report(out, 'resultAgeUnknown');
+    expect(age.status).toBe('warn');
+    expect(renderLoadMessage(age.messageId, age.data)).toBe(
+      'the recsys-harness result fixtures/load-results/p95-1200.harness.json does not say when the test ran (the harness report has no generated_at), ' +
+        "so whether it is within the 30 days a result counts for is unknown; keep the report as api/cmd/loadtest writes it (with generated_at), or state the run's date with --load-results-date YYYY-MM-DD[THH:MM]",
+    );
+    expect(age.evidence[0]).toBe(
+      "recsys-harness, fixtures/load-results/p95-1200.harness.json, run date unknown: the harness report has no generated_at (a file's modification time is not the run's)",
+    );
+  });
+
+  it('fails an old or undated result when the age policy says fail', async () => {
+    const undated = judge(await imported(fixture('undated_stats.csv')), { p95MaxMs: 2000, agePolicy: { unknownAge: 'fail' } });
+    expect(report(undated, 'resultAgeUnknown').status).toBe('fail');
+    expect(undated.status).toBe('fail');
+    const old = judge(await imported(fixture('ran-2020_stats.csv')), { p95MaxMs: 2000, agePolicy: { stale: 'fail' } });
+    expect(report(old, 'resultStale')).toMatchObject({ status: 'fail', location: { file: fixture('ran-2020_stats_history.csv'), line: 2 } });
+  });
+
+  it('says when a stated date is not used because the file carries its own time', async () => {
+    const stated = new Date('2026-11-24T00:00:00Z');
+    const r = await importLoadResult(fixture('ran-2020_stats.csv'), { now: NOW, stated });
+    if (!r.ok) throw new Error(r.problem.message);
+    expect(r.result.started_at).toBe('2020-06-12T10:00:00.000Z');
+    const out = loadEvidenceFindings(r.result, { p95MaxMs: 2000 }, NOW, stated);
+    expect(report(out, 'resultStale').evidence).toContain('--load-results-date 2026-11-24T00:00:00Z not used: the file says when the test ran');
   });
 });
 
@@ -170,7 +199,7 @@ describe('evidence', () => {
   it('names the tool, file, start, age, figures, and what the file does not say', async () => {
     const out = judge(await imported(fixture('multi-endpoint_stats.csv')), { p95MaxMs: 1000 });
     expect(out.reports[0]!.evidence).toEqual([
-      'locust, fixtures/load-results/multi-endpoint_stats.csv, ran 2026-11-20T10:00:00Z (5.0 days ago)',
+      'locust, fixtures/load-results/multi-endpoint_stats.csv, ran 2026-11-20T10:00:00Z (5.0 days ago, from fixtures/load-results/multi-endpoint_stats_history.csv:2)',
       '12,000 requests, 198.3 req/s, p50 45 ms, p95 480 ms, p99 1200 ms',
       'errors: 54 (0.45%, 429s excluded)',
       '429s: 106 (0.88% of requests), counted apart from errors',

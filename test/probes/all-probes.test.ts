@@ -1,5 +1,12 @@
 // All five probes at once, through runProbes, against a healthy loopback stack: an HTTPS service
 // with a private CA, its JWKS and discovery, and a real PostgreSQL. What `prodready probe` does.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { readMigrationsDir } from '../../src/commands/target-options.js';
+import { migrationChecksum } from '../../src/probes/lib/migrations.js';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProbeIO, runProbes, type ProbeBase } from '../../src/engine/probe-runner.js';
@@ -13,13 +20,21 @@ import { makePki, startHttpsServer, type TestPki } from '../helpers/tls.js';
 
 describe('all probes against a healthy stack', () => {
   let db: TestPostgres;
+  const migrationsDir = mkdtempSync(path.join(os.tmpdir(), 'prodready-all-migrations-'));
   let service: TestServer;
   let pki: TestPki;
   beforeAll(async () => {
     const [madePki, keys] = await Promise.all([makePki(), Promise.all([rsaJwk('k1'), ecJwk('k2')])]);
     pki = madePki;
     db = await startPostgres({ schemaMigrations: true, backupMarker: true });
-    await db.sql(`INSERT INTO schema_migrations (version, name, checksum, success) VALUES (20240101000000, 'init', 'c', true)`);
+    // The release's one migration file, and its row with the checksum the migrator records.
+    await writeFile(path.join(migrationsDir, '20240101000000_init.up.sql'), 'SELECT 1;\n');
+    await db.sql(`INSERT INTO schema_migrations (version, name, checksum, success) VALUES (20240101000000, 'init', $1, true)`, [
+      migrationChecksum(Buffer.from('SELECT 1;\n')),
+    ]);
+    // recsys's tenant tables, each with row-level security, as its guard wants them.
+    const tables = (parse(readFileSync(new URL('../../rules/recsys/rls-enforced.yaml', import.meta.url), 'utf8')) as { params: { tables: string[] } }).params.tables;
+    for (const t of tables) await db.sql(`CREATE TABLE ${t} (tenant_id text); ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY`);
     await db.sql(`INSERT INTO prodready_backup_marker (completed_at) VALUES (now() - interval '1 hour')`);
     service = await startHttpsServer(pki, (req, res) => {
       switch (req.url) {
@@ -56,6 +71,7 @@ describe('all probes against a healthy stack', () => {
         databaseUrl: db.url,
         databaseUrlSource: '--database-url-env DATABASE_URL',
         expectMigration: '20240101000000',
+        migrations: readMigrationsDir(migrationsDir),
         caPem: pki.caCert,
       },
       model: modelWithEnv({ AUTH_JWKS_ALLOWED_HOSTS: '127.0.0.1' }),

@@ -96,7 +96,8 @@ describe('load-burst-p95 probe', () => {
   });
 
   it('reports the error rate with its causes, 429s counted apart', async () => {
-    const t = await demo({ mix: { every500: 10, every429: 4 } });
+    // Retry-After: 0 on the injected 429s: no pause.
+    const t = await demo({ mix: { every500: 10, every429: 4 }, rateLimit: { capacity: 1e9, refillPerSecond: 1e9, retryAfterSeconds: 0 } });
     const { collected, loads } = await runProbe({ baseUrl: t.url }, { requests: 40, concurrency: 2, warmup: 0 });
     // 500 at 10, 20, 30, 40; 429 at 4, 8, 12, 16, 24, 28, 32, 36.
     expect(loads[0]!.rate_limited).toBe(8);
@@ -124,11 +125,21 @@ describe('load-burst-p95 probe', () => {
   });
 
   it('is unknown when most requests were rate limited', async () => {
-    const t = await demo({ rateLimit: { capacity: 5, refillPerSecond: 0.001 } });
+    // Retry-After: 0 asks for no wait, so the burst keeps asking and meets the limiter 25 times.
+    const t = await demo({ rateLimit: { capacity: 5, refillPerSecond: 0.001, retryAfterSeconds: 0 } });
     const { collected } = await runProbe({ baseUrl: t.url }, { requests: 30, concurrency: 2, warmup: 0 });
     expect(collected.failures).toEqual([]);
     expect(collected.unknowns.map((u) => u.messageId)).toEqual(['mostlyRateLimited']);
     expect(collected.unknowns[0]!.data).toMatchObject({ rateLimited: 25, requests: 30 });
+  });
+
+  it('is unknown when the service asks to wait past the end of the burst, after a few requests, not thousands', async () => {
+    const t = await demo({ rateLimit: { capacity: 0, refillPerSecond: 0.001, retryAfterSeconds: 3600 } });
+    const { collected, loads } = await runProbe({ baseUrl: t.url }, { requests: 2000, concurrency: 2, warmup: 0 });
+    expect(collected.failures).toEqual([]);
+    expect(collected.unknowns.map((u) => u.messageId)).toEqual(['retryAfterPastDeadline']);
+    expect(loads[0]!.stopped_by).toBe('retry-after');
+    expect(loads[0]!.requests).toBeLessThanOrEqual(2);
   });
 
   it('honours the abort signal', async () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import html, { escapeHtml } from '../../src/reporters/html.js';
 import { HOSTILE_VALUE, makeReadyRunResult, makeReportContext, makeRunResult } from '../fixtures/run-result.js';
+import { findChromium } from '../helpers/chromium.js';
 
 const OUT_DIR = path.resolve('test-output');
 const CHROMIUM_ARGS = [
@@ -63,7 +64,19 @@ describe('html reporter (static)', () => {
   });
 });
 
-describe('html reporter in Chromium', () => {
+const chromiumFound = findChromium();
+if (chromiumFound.missing !== undefined && !chromiumFound.required) {
+  process.stderr.write(`\nNOTICE: the HTML report's browser tests are skipped: ${chromiumFound.missing}\n\n`);
+}
+
+describe('Chromium for the browser tests', () => {
+  // Under CI=true a missing browser fails here instead of skipping the tests below.
+  it.runIf(chromiumFound.required)('is found (CI=true)', () => {
+    expect(chromiumFound.missing).toBeUndefined();
+  });
+});
+
+describe.skipIf(chromiumFound.path === undefined)(`html reporter in Chromium${chromiumFound.missing ? ` (skipped: ${chromiumFound.missing})` : ''}`, () => {
   let browser: Browser;
   let page: Page;
   const consoleErrors: string[] = [];
@@ -74,7 +87,7 @@ describe('html reporter in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(OUT_DIR, { recursive: true });
     writeFileSync(file, html(result, makeReportContext()));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: chromiumFound.path!, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());

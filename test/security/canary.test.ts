@@ -33,6 +33,17 @@ export const CANARIES = {
   dsnKeywordPassword: "CANARYkvQ8w7E6r5 T4y3U'2i1O0pLk",
   /** In a URL DSN's query string, ?password=. */
   dsnQueryPassword: 'CANARYqpZ1x2C3v4B5n6M7a8S9d0Fg',
+  // fixtures/canary-delivery: values secret by how they are delivered, not by their keys' names.
+  corsOriginsInSecret: 'CANARYcors7Hq2Wm9Xv4Lp6Tz1Rb3',
+  logLevelInSecret: 'CANARYlogLvl5Nd8Qe2Ws4Jk7',
+  authRequiredInSecret: 'CANARYauthReq3Gt6Yh9Uj2Ik5',
+  jwksUrlPasswordInSecret: 'CANARYjwksPw8Fr4Ed6Cv1Bn3',
+  dsnQueryPasswordInValues: 'CANARYqueryPw2Mn5Bv8Cx1Za4',
+  dsnKeyValuePassword: 'CANARYpwDsnKv7Ui4Op1As8Df',
+  hashSecretForUserRules: 'CANARYhashSec6Vb9Nm2Qw5Er8Ty1',
+  secretAsKeyName: 'CANARYkeyName9Lk2Jh5Gf8Ds1Ap4Qw7Er',
+  apiSecretsShadowed: 'CANARYshadow4Rt7Yu1Io3Pa6Sd9',
+  apiSecretsKeyName: 'CANARYsecKey3Zx6Cv9Bn2Mq5Wl8Ej',
 } as const;
 
 const WINDOW = 8;
@@ -114,6 +125,7 @@ beforeAll(async () => {
   await mkdir(out, { recursive: true });
   await cp(path.join(ROOT, 'fixtures/canary'), inputs, { recursive: true });
   for (const name of ['a', 'b']) await cp(path.join(ROOT, 'fixtures/canary'), path.join(tmp, 'fleet', name), { recursive: true });
+  await cp(path.join(ROOT, 'fixtures/canary-delivery'), path.join(tmp, 'delivery'), { recursive: true });
 
   db = await startPostgres({ schemaMigrations: true, backupMarker: true });
   await db.sql(`CREATE ROLE canary_app LOGIN PASSWORD '${CANARIES.dsnPassword}'`);
@@ -252,6 +264,31 @@ describe('secrets canary', () => {
     expect(json).toContain('RECSYS_ARTIFACT_S3_SECRET_KEY');
     expect(json).toContain('EXPOSURE_HASH_SALT');
     expect(echo.requests.some((q) => q.headers.authorization === `Bearer ${CANARIES.bearerToken}`)).toBe(true);
+  }, 240_000);
+
+  it('check: values secret by delivery, DSN query and key=value passwords, user rules on secrets, tokens as key names', async () => {
+    const delivery = path.join(tmp, 'delivery');
+    const runs = {
+      manifests: ['--manifests', path.join(delivery, 'secret-delivery.yaml')],
+      values: ['--values', path.join(delivery, 'secret-values.yaml')],
+    };
+    for (const [name, input] of Object.entries(runs)) {
+      for (const format of FORMATS) {
+        const file = path.join(out, `delivery-${name}.${format}`);
+        const r = await cli(`check delivery ${name} -f ${format}`, [
+          'check', ...input, '--rules', path.join(delivery, 'rules'), '--verbose', '--format', format, '--output', file,
+        ]);
+        expect(r.code, `${name} ${format}: ${r.stderr}`).toBe(1);
+      }
+      const text = await cli(`check delivery ${name} text`, ['check', ...input, '--rules', path.join(delivery, 'rules'), '--verbose']);
+      expect(text.code, text.stderr).toBe(1);
+    }
+    // The user's rules did judge the secret values (and so would have printed them).
+    const json = await readFile(path.join(out, 'delivery-manifests.json'), 'utf8');
+    for (const id of ['user-log-level', 'user-cors', 'user-hash-secret-known', 'user-hash-secret-format']) {
+      expect(JSON.parse(json).results.find((r: { id: string }) => r.id === id).status, id).toBe('warn');
+    }
+    expect(json).toContain('[a key name of 34 chars that looks like a secret]');
   }, 240_000);
 
   it('check --each, one report per deployment', async () => {

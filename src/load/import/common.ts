@@ -16,7 +16,8 @@ export type ImportProblemCode =
   | 'missing-column'
   | 'missing-row'
   | 'missing-field'
-  | 'not-a-summary';
+  | 'not-a-summary'
+  | 'no-http-metrics';
 
 export interface ImportProblem {
   file: string;
@@ -29,13 +30,16 @@ export interface ImportProblem {
 
 export type ImportOutcome = { ok: true; result: LoadResult } | { ok: false; problem: ImportProblem };
 
-/** When the file was written and how it was read; importers use it for the start-time fallback. */
+/**
+ * A file to import. Its modification time is deliberately not here: a checkout, a copy or an
+ * artifact download sets it, so it never tells when the test ran.
+ */
 export interface SourceFile {
   /** Path as the user gave it: evidence shows it as they know it. */
   file: string;
   text: string;
-  /** Modification time, or null when reading standard input. */
-  mtime: Date | null;
+  /** When the user said the test ran (`--load-results-date`), for files that carry no time. */
+  stated: Date | null;
   now: Date;
 }
 
@@ -53,11 +57,20 @@ export function emptyLatency(): LatencySummary {
   return { p50: null, p90: null, p95: null, p99: null, max: null, mean: null };
 }
 
-/** Start time when the file does not say: its mtime, or the clock for standard input. */
-export function fallbackStart(src: SourceFile): Pick<LoadResult, 'started_at' | 'started_at_source'> {
-  return src.mtime
-    ? { started_at: src.mtime.toISOString(), started_at_source: 'mtime' }
-    : { started_at: src.now.toISOString(), started_at_source: 'clock' };
+/** Start time when the file carries none: the date the user stated, or unknown (never the mtime or the clock). */
+export function unstatedStart(src: SourceFile): Pick<LoadResult, 'started_at' | 'started_at_source'> {
+  return src.stated ? { started_at: src.stated.toISOString(), started_at_source: 'stated' } : { started_at: null };
+}
+
+/**
+ * A time a file or a wrapper script wrote, when it is unambiguous: ISO 8601 with a date, a time
+ * and a zone (`Z` or `±HH:MM`). A time without a zone could be any of 26 hours, so it is not used.
+ */
+export function zonedTime(v: unknown): Date | null {
+  if (typeof v !== 'string' || v.length > 64) return null;
+  if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i.test(v.trim())) return null;
+  const d = new Date(v.trim().replace(' ', 'T'));
+  return Number.isNaN(d.getTime()) ? null : d;
 }
 
 /**

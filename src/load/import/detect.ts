@@ -8,7 +8,7 @@ import { problem } from './common.js';
 import { parseCsv } from './csv.js';
 import { importHarnessJson, importHarnessText, isHarnessJson, isHarnessText } from './harness.js';
 import { parseJson } from './json.js';
-import { importK6Json, importK6Text, isK6Json, isK6Text } from './k6.js';
+import { importK6Json, importK6Text, isK6Json, isK6Text, k6SummaryWithoutHttp, k6TextWithoutHttp, noHttpMessage } from './k6.js';
 import { importLocust, locustKind } from './locust.js';
 import { importProdready, prodreadyResultPointer } from './prodready.js';
 
@@ -24,8 +24,10 @@ export const STDIN = '-';
 export const FILE_ACCESS_CODES: ReadonlySet<ImportProblemCode> = new Set(['file-not-found', 'file-unreadable', 'file-too-large']);
 
 export interface ImportOptions {
-  /** The clock, for the start time of a result read from standard input. */
+  /** The clock. */
   now?: Date;
+  /** When the user said the test ran (`--load-results-date`); used only for a file that carries no time. */
+  stated?: Date;
   /** What `-` reads; process.stdin unless given. */
   stdin?: AsyncIterable<Buffer | string>;
 }
@@ -33,7 +35,7 @@ export interface ImportOptions {
 async function readSource(
   file: string,
   stdin: AsyncIterable<Buffer | string>,
-): Promise<{ ok: true; bytes: Buffer; mtime: Date | null } | Extract<ImportOutcome, { ok: false }>> {
+): Promise<{ ok: true; bytes: Buffer } | Extract<ImportOutcome, { ok: false }>> {
   if (file === STDIN) {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -43,13 +45,13 @@ async function readSource(
       if (size > MAX_IMPORT_BYTES) return problem(file, 'file-too-large', `standard input is over ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`, 0);
       chunks.push(b);
     }
-    return { ok: true, bytes: Buffer.concat(chunks), mtime: null };
+    return { ok: true, bytes: Buffer.concat(chunks) };
   }
   try {
     const st = await stat(file);
     if (!st.isFile()) return problem(file, 'file-unreadable', 'is not a regular file', 0);
     if (st.size > MAX_IMPORT_BYTES) return problem(file, 'file-too-large', `is ${Math.round(st.size / 1024 / 1024)} MiB, over the ${MAX_IMPORT_BYTES / 1024 / 1024} MiB limit`, 0);
-    return { ok: true, bytes: await readFile(file), mtime: st.mtime };
+    return { ok: true, bytes: await readFile(file) };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return problem(file, 'file-not-found', 'no such file', 0);
@@ -92,7 +94,7 @@ function outputsThatAreNotSummaries(text: string): { message: string; line: numb
 export async function importLoadResult(file: string, opts: ImportOptions = {}): Promise<ImportOutcome> {
   const read = await readSource(file, opts.stdin ?? process.stdin);
   if (!read.ok) return read;
-  const src: SourceFile = { file, text: decode(read.bytes), mtime: read.mtime, now: opts.now ?? new Date() };
+  const src: SourceFile = { file, text: decode(read.bytes), stated: opts.stated ?? null, now: opts.now ?? new Date() };
   if (src.text.trim() === '') return problem(file, 'empty-file', 'the file is empty', 1);
 
   const hint = outputsThatAreNotSummaries(src.text);
@@ -106,6 +108,8 @@ export async function importLoadResult(file: string, opts: ImportOptions = {}): 
     if (pointer !== null) return importProdready(src, parsed, pointer);
     if (isK6Json(parsed.value)) return importK6Json(src, parsed);
     if (isHarnessJson(parsed.value)) return importHarnessJson(src, parsed);
+    const noHttp = k6SummaryWithoutHttp(parsed.value);
+    if (noHttp) return problem(file, 'no-http-metrics', noHttpMessage(noHttp), parsed.positions.get('/metrics')?.line ?? 1);
     return problem(
       file,
       'unknown-format',
@@ -115,6 +119,8 @@ export async function importLoadResult(file: string, opts: ImportOptions = {}): 
   }
 
   if (isK6Text(src.text)) return importK6Text(src);
+  const noHttpText = k6TextWithoutHttp(src.text);
+  if (noHttpText) return problem(file, 'no-http-metrics', noHttpMessage(noHttpText), 1);
   if (isHarnessText(src.text)) return importHarnessText(src);
 
   // Only the header row decides: a broken row further down is the importer's to report.

@@ -6,12 +6,15 @@
 //                         latency: p50=10.2ms p95=25ms p99=40ms
 //                         status codes:
 //                           200: 198
+// The JSON report carries `generated_at` (RFC 3339, UTC), taken when the run ended
+// (api/cmd/loadtest/main.go:18 and :169), so the run started elapsed_ms before it. The
+// printed report carries no time.
 // The harness's `errors` are requests that got no response; `success` counts 2xx. The
 // capacity guide defines the error rate as non-2xx plus timeouts, with 429s apart, so
 // non-2xx answers other than 429 join the errors here.
 
 import type { ImportOutcome, SourceFile } from './common.js';
-import { errorFigures, fallbackStart, missingLatency, parseGoDuration } from './common.js';
+import { errorFigures, missingLatency, parseGoDuration, unstatedStart, zonedTime } from './common.js';
 import type { JsonParse, JsonValue } from './json.js';
 import { isObject } from './json.js';
 import { failAt, outcomeOf } from './table.js';
@@ -114,8 +117,15 @@ function fromJson(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>): Lo
   const rps = num(doc, 'rps', '/rps') ?? (elapsed ? requests / (elapsed / 1000) : 0);
   const concurrency = num(doc, 'concurrency', '/concurrency', { integer: true });
 
-  // The harness does not stamp its report; a start time written by a wrapper script is honoured.
-  const stamped = typeof doc.started_at === 'string' && !Number.isNaN(Date.parse(doc.started_at)) ? doc.started_at : null;
+  // A start time written by a wrapper script first; else the harness's own generated_at, the end of the run.
+  const stamped = zonedTime(doc.started_at);
+  const generated = stamped ? null : zonedTime(doc.generated_at);
+  const start: Pick<LoadResult, 'started_at' | 'started_at_source'> = stamped
+    ? { started_at: stamped.toISOString(), started_at_source: 'file' }
+    : generated
+      ? { started_at: new Date(generated.getTime() - (elapsed ?? 0)).toISOString(), started_at_source: 'file' }
+      : unstatedStart(src);
+  const startPointer = stamped ? '/started_at' : generated ? '/generated_at' : null;
 
   const unknown = missingLatency(latency);
   if (!statusCodes) unknown.push('status_codes', 'rate_limited');
@@ -130,15 +140,16 @@ function fromJson(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>): Lo
     rps,
     latency_ms: latency,
     tool: 'recsys-harness',
+    format: 'harness-json',
     file: src.file,
-    ...(stamped ? { started_at: new Date(stamped).toISOString(), started_at_source: 'file' as const } : fallbackStart(src)),
+    ...start,
     unknown_fields: unknown,
     source_lines: {
       requests: at('/requests').line,
       ...(latency.p95 !== null ? { p95: at('/latency_ms/p95').line } : {}),
       ...(latency.p99 !== null ? { p99: at('/latency_ms/p99').line } : {}),
       errors: at(statusCodes ? '/status_codes' : '/errors').line,
-      ...(stamped ? { started_at: at('/started_at').line } : {}),
+      ...(startPointer ? { started_at: at(startPointer).line } : {}),
     },
   };
 }
@@ -226,8 +237,9 @@ function fromText(src: SourceFile): LoadResult {
     rps: (rps as number | null) ?? 0,
     latency_ms: lat,
     tool: 'recsys-harness',
+    format: 'harness-text',
     file: src.file,
-    ...fallbackStart(src),
+    ...unstatedStart(src),
     unknown_fields: unknown,
     source_lines: { requests: got.line, p95: latencyLine, p99: latencyLine, errors: got.line },
   };

@@ -7,11 +7,15 @@
 //    `{ "p(95)<500": { ok: true } }`, and `state.testRunDurationMs`;
 //  - the end-of-test summary k6 prints (both the classic layout and the v1 one).
 // Trend values in JSON are milliseconds whatever --summary-time-unit says.
+// No k6 summary says when the test ran: `state` holds isStdOutTTY, isStdErrTTY and
+// testRunDurationMs only (k6 js/summary.go). A handleSummary that stamps the JSON itself is
+// honoured: a top-level `started_at`, or a `timestamp` taken in handleSummary, i.e. at the
+// end, from which the run's duration is subtracted. Otherwise the date is unknown.
 // 429s are known only when the script declared a `http_reqs{status:429}` submetric
 // (a threshold on it makes k6 export it); otherwise they hide among http_req_failed.
 
 import type { ImportOutcome, SourceFile } from './common.js';
-import { emptyLatency, errorFigures, fallbackStart, missingLatency, parseGoDuration, redactEndpointName } from './common.js';
+import { emptyLatency, errorFigures, missingLatency, parseGoDuration, redactEndpointName, unstatedStart, zonedTime } from './common.js';
 import type { JsonParse, JsonValue } from './json.js';
 import { isObject, pointerPart } from './json.js';
 import { failAt, outcomeOf } from './table.js';
@@ -71,6 +75,58 @@ function endpointRows(
 /** True when a parsed JSON document is a k6 summary (either JSON shape). */
 export function isK6Json(doc: JsonValue): boolean {
   return isObject(doc) && isObject(doc.metrics) && (isObject(doc.metrics.http_reqs) || isObject(doc.metrics.http_req_duration));
+}
+
+// Metrics every k6 run has, whatever it tests, and the families of non-HTTP tests.
+const K6_BUILTIN = ['iterations', 'iteration_duration', 'vus', 'vus_max', 'data_received', 'data_sent', 'checks'];
+const NON_HTTP_FAMILIES: Array<[RegExp, string]> = [
+  [/^browser_/, 'browser'],
+  [/^ws_/, 'WebSocket'],
+  [/^grpc_/, 'gRPC'],
+];
+
+/**
+ * A k6 summary of a test that made no HTTP requests (k6 browser, WebSocket, gRPC): it is a
+ * summary, but holds no request latency to judge. Returns the metric names that tell it, or null.
+ */
+export function k6SummaryWithoutHttp(doc: JsonValue): { kinds: string[]; metrics: string[] } | null {
+  if (!isObject(doc) || !isObject(doc.metrics) || isK6Json(doc)) return null;
+  const names = Object.keys(doc.metrics);
+  const stateOk = isObject(doc.state) && typeof doc.state.testRunDurationMs === 'number';
+  const builtin = names.filter((n) => K6_BUILTIN.includes(n));
+  if (!stateOk && builtin.length < 2) return null;
+  return nonHttpKinds(names);
+}
+
+function nonHttpKinds(names: string[]): { kinds: string[]; metrics: string[] } {
+  const kinds: string[] = [];
+  const metrics: string[] = [];
+  for (const [re, kind] of NON_HTTP_FAMILIES) {
+    const hit = names.filter((n) => re.test(n));
+    if (hit.length > 0) {
+      kinds.push(kind);
+      metrics.push(...hit.slice(0, 2));
+    }
+  }
+  return { kinds, metrics };
+}
+
+/** The same for the printed end-of-test summary: k6's layout, k6's own metrics, no http_reqs. */
+export function k6TextWithoutHttp(text: string): { kinds: string[]; metrics: string[] } | null {
+  if (isK6Text(text)) return null;
+  const names = [...text.matchAll(/^\s*(?:[✓✗]\s+)?([a-z_]\w*)\.{2,}:/gm)].map((m) => m[1]!);
+  if (names.filter((n) => K6_BUILTIN.includes(n)).length < 2) return null;
+  return nonHttpKinds(names);
+}
+
+/** How a summary without HTTP metrics is named in a problem. */
+export function noHttpMessage(found: { kinds: string[]; metrics: string[] }): string {
+  const what = found.kinds.length > 0 ? `${found.kinds.join(' or ')} test` : 'browser or WebSocket test?';
+  const seen = found.metrics.length > 0 ? `; it has ${found.metrics.join(', ')}` : '';
+  return (
+    `a k6 summary with no HTTP metrics (${what})${seen} but no http_reqs or http_req_duration, ` +
+    'so it holds no request latency or error rate to judge; pass the summary of a k6 test that sends HTTP requests to the service'
+  );
 }
 
 export function importK6Json(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>): ImportOutcome {
@@ -146,6 +202,16 @@ function fromJson(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>): Lo
   const runMs = state && typeof state.testRunDurationMs === 'number' ? state.testRunDurationMs : null;
   const elapsedMs = runMs ?? (rate !== null && rate > 0 ? Math.round((count / rate) * 1000) : null);
 
+  // k6 itself writes no time; only what the script's handleSummary added.
+  const stampedStart = zonedTime(doc.started_at);
+  const stampedEnd = stampedStart ? null : zonedTime(doc.timestamp);
+  const start: Pick<LoadResult, 'started_at' | 'started_at_source'> = stampedStart
+    ? { started_at: stampedStart.toISOString(), started_at_source: 'file' }
+    : stampedEnd
+      ? { started_at: new Date(stampedEnd.getTime() - Math.round(elapsedMs ?? 0)).toISOString(), started_at_source: 'file' }
+      : unstatedStart(src);
+  const startLine = stampedStart ? lineOf('/started_at') : stampedEnd ? lineOf('/timestamp') : undefined;
+
   const thresholds: NonNullable<LoadResult['tool_thresholds']> = [];
   for (const [name, m] of Object.entries(metrics)) {
     if (!isObject(m)) continue;
@@ -186,12 +252,14 @@ function fromJson(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>): Lo
     latency_ms: latency,
     status_codes: rateLimited === null ? {} : { '429': rateLimited },
     tool: 'k6',
+    format: 'k6-summary-json',
     file: src.file,
-    ...fallbackStart(src),
+    ...start,
     error_causes: {},
     ...(endpoints.length > 0 ? { endpoints } : {}),
     unknown_fields: unknown,
     source_lines: {
+      ...(startLine !== undefined ? { started_at: startLine } : {}),
       requests: lineOf(`${reqs.pointer}/count`),
       ...(p95Line !== undefined ? { p95: p95Line } : {}),
       ...(p99Line !== undefined ? { p99: p99Line } : {}),
@@ -318,8 +386,9 @@ function fromText(src: SourceFile): LoadResult {
     latency_ms: latency,
     status_codes: rateLimited === null ? {} : { '429': rateLimited },
     tool: 'k6',
+    format: 'k6-summary-text',
     file: src.file,
-    ...fallbackStart(src),
+    ...unstatedStart(src),
     error_causes: {},
     ...(endpoints.length > 0 ? { endpoints } : {}),
     unknown_fields: unknown,

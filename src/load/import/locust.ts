@@ -3,14 +3,15 @@
 //   PREFIX_stats_history.csv  one timestamped row per interval, cumulative counts
 //   PREFIX_failures.csv       Method,Name,Error,Occurrences
 // The stats CSV has no status codes and no start time, so when it is imported the
-// failures and history files beside it are read too, for the 429s and the start.
+// failures and history files beside it are read too, for the 429s and the start. Without
+// the history the run's date is unknown (or the one the user states), never the file's mtime.
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CsvRow } from './csv.js';
 import { parseCsv } from './csv.js';
 import type { ImportOutcome, SourceFile } from './common.js';
-import { errorFigures, fallbackStart, missingLatency, redactEndpointName } from './common.js';
+import { errorFigures, missingLatency, unstatedStart, redactEndpointName } from './common.js';
 import { ImportFailure, Table, failAt } from './table.js';
 import type { EndpointRow, LatencySummary, LoadResult } from '../types.js';
 
@@ -194,7 +195,7 @@ async function importStats(src: SourceFile): Promise<LoadResult> {
   if (!history) unknown.push('concurrency');
   if (rps <= 0) unknown.push('elapsed_ms');
 
-  const start = history ? { started_at: history.startedAt, started_at_source: 'file' as const } : fallbackStart(src);
+  const start = history ? { started_at: history.startedAt, started_at_source: 'file' as const } : unstatedStart(src);
   const companionFiles = [failures?.file, history?.file].filter((f): f is string => f !== undefined);
   return {
     requests,
@@ -206,6 +207,7 @@ async function importStats(src: SourceFile): Promise<LoadResult> {
     latency_ms: latency,
     status_codes: {},
     tool: 'locust',
+    format: 'locust-stats',
     file: src.file,
     ...start,
     error_causes: failures ? failures.causes : {},
@@ -214,7 +216,8 @@ async function importStats(src: SourceFile): Promise<LoadResult> {
       table.rows.filter((r) => !isAggregated(table, r)),
     ),
     unknown_fields: unknown,
-    source_lines: { requests: agg.line, p95: agg.line, p99: agg.line, errors: agg.line },
+    source_lines: { requests: agg.line, p95: agg.line, p99: agg.line, errors: agg.line, ...(history ? { started_at: history.startLine } : {}) },
+    ...(history ? { started_at_file: history.file } : {}),
     ...(companionFiles.length > 0 ? { companion_files: companionFiles } : {}),
   };
 }
@@ -247,6 +250,7 @@ function importHistory(src: SourceFile): LoadResult {
     latency_ms: latency,
     status_codes: {},
     tool: 'locust',
+    format: 'locust-history',
     file: src.file,
     started_at: h.startedAt,
     started_at_source: 'file',

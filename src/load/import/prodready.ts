@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import type { ImportOutcome, SourceFile } from './common.js';
-import { fallbackStart, problem } from './common.js';
+import { problem, unstatedStart } from './common.js';
 import type { JsonParse, JsonValue } from './json.js';
 import { isObject } from './json.js';
 import type { LoadResult } from '../types.js';
@@ -32,13 +32,15 @@ const loadResultSchema = z.looseObject({
   status_codes: z.record(z.string().regex(/^\d{3}$/), count).default({}),
   tool: z.enum(TOOLS),
   started_at: z.iso.datetime({ offset: true }).nullable(),
-  started_at_source: z.enum(['file', 'mtime', 'clock']).optional(),
+  // 'mtime' is read from reports written before the mtime stopped counting as a run's time.
+  started_at_source: z.enum(['file', 'stated', 'clock', 'mtime']).optional(),
   endpoint: z.string().optional(),
   mode: z.enum(['closed', 'open']).optional(),
   rate_limited: count.nullable(),
   error_rate: z.number().nonnegative().nullable(),
   error_causes: z.record(z.string(), count).default({}),
-  stopped_by: z.enum(['requests', 'duration', 'timeout', 'abort']).nullable().optional(),
+  stopped_by: z.enum(['requests', 'duration', 'timeout', 'abort', 'retry-after']).nullable().optional(),
+  retry_after_ms: z.number().nonnegative().optional(),
   endpoints: z
     .array(
       z.looseObject({
@@ -74,6 +76,20 @@ export function prodreadyResultPointer(doc: JsonValue): string | null {
   return null;
 }
 
+/**
+ * A start time the report recorded, when it is one: a file's mtime never is, and the clock only
+ * for prodready's own burst (it ran then); an import from standard input was stamped at import.
+ */
+function reportedStart(
+  startedAt: string | null,
+  recorded: 'file' | 'stated' | 'clock' | 'mtime' | undefined,
+  tool: LoadResult['tool'],
+  src: SourceFile,
+): Pick<LoadResult, 'started_at' | 'started_at_source'> {
+  if (!startedAt || recorded === 'mtime' || (recorded === 'clock' && tool !== 'prodready')) return unstatedStart(src);
+  return { started_at: startedAt, started_at_source: recorded === 'stated' ? 'stated' : 'file' };
+}
+
 export function importProdready(src: SourceFile, parsed: Extract<JsonParse, { ok: true }>, pointer: string): ImportOutcome {
   let node: JsonValue | undefined = parsed.value;
   for (const part of pointer.split('/').slice(1)) node = Array.isArray(node) ? node[Number(part)] : isObject(node) ? node[part] : undefined;
@@ -92,12 +108,15 @@ export function importProdready(src: SourceFile, parsed: Extract<JsonParse, { ok
     }
     return problem(src.file, 'missing-field', `${parts.join('.') || 'the report'}: ${issue.message}`, pos?.line ?? 1, pos?.column);
   }
-  const r = checked.data as LoadResult;
+  const { started_at_source: recorded, ...r } = checked.data as Omit<LoadResult, 'started_at_source'> & {
+    started_at_source?: 'file' | 'stated' | 'clock' | 'mtime';
+  };
   const lineOf = (p: string): number | undefined => parsed.positions.get(`${pointer}${p}`)?.line;
   const result: LoadResult = {
     ...r,
     file: src.file,
-    ...(r.started_at ? { started_at: r.started_at, started_at_source: 'file' as const } : fallbackStart(src)),
+    ...reportedStart(r.started_at, recorded, r.tool, src),
+    format: 'prodready-json',
     source_lines: Object.fromEntries(
       (
         [

@@ -20,6 +20,8 @@ export const IO_MESSAGES = {
   redirectRefused: '{{target}} redirects to {{location}}: a redirect to another host or to plain http is refused',
   tooManyRedirects: '{{target}}: more than {{limit}} redirects',
   networkError: '{{target}}: the request failed ({{code}})',
+  invalidHttp: '{{target}}: the answer is not valid HTTP/1.1 ({{code}})',
+  headersTooLarge: '{{target}}: the response headers are larger than the client accepts ({{code}})',
   dbAuthFailed: '{{target}}: the database refused the credentials (SQLSTATE {{code}})',
   dbNotFound: '{{target}}: the database does not exist (SQLSTATE {{code}})',
   dbUnavailable: '{{target}}: the database does not accept connections now (SQLSTATE {{code}})',
@@ -72,6 +74,11 @@ const NETWORK: Record<string, IoMessageId> = {
   PRODREADY_DB_SSL_FILE: 'dbSslFile',
   PRODREADY_BODY_TOO_LARGE: 'bodyTooLarge',
   UND_ERR_RES_EXCEEDED_MAX_SIZE: 'networkError',
+  // A server that answers, but not in HTTP: broken framing, a length that lies, headers without end.
+  UND_ERR_HEADERS_OVERFLOW: 'headersTooLarge',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'invalidHttp',
+  UND_ERR_INFO: 'invalidHttp',
+  UND_ERR_NOT_SUPPORTED: 'invalidHttp',
   PRODREADY_REDIRECT_REFUSED: 'redirectRefused',
   PRODREADY_TOO_MANY_REDIRECTS: 'tooManyRedirects',
 };
@@ -140,9 +147,21 @@ export function classifyError(err: unknown): Classified | undefined {
     if (e === undefined || e === null || seen.has(e)) continue;
     seen.add(e);
     const code = codeOf(e);
+    // undici 7 builds its HTTPParserError with `code` undefined (it looks the llhttp error name up by
+    // number in a map keyed by name), so the class is what says "not HTTP"; its HPE_ code when it has one.
+    // The class is told by the name undici gives it, not by instanceof: importing undici here would load it
+    // on every static check, which must never load the HTTP client.
+    if (code === undefined && e instanceof Error && e.name === 'HTTPParserError') {
+      return { code: 'PRODREADY_INVALID_HTTP', messageId: 'invalidHttp', data: {} };
+    }
     if (code !== undefined) {
       const net = NETWORK[code];
       if (net) return { code, messageId: net, data: extraData(e) };
+      // llhttp's parser errors (HPE_INVALID_CONSTANT, HPE_INVALID_HEADER_TOKEN, HPE_HEADER_OVERFLOW...),
+      // which undici passes on as HTTPParserError with the `HPE_` code.
+      if (code.startsWith('HPE_')) {
+        return { code, messageId: code === 'HPE_HEADER_OVERFLOW' ? 'headersTooLarge' : 'invalidHttp', data: {} };
+      }
       if (CERTIFICATE.has(code)) return { code, messageId: 'certificateInvalid', data: {} };
       if (code === 'EPROTO' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
         return { code, messageId: 'tlsFailed', data: {} };

@@ -2,7 +2,8 @@
 // no cross-host redirects (a few same-host ones), a deadline through the probe's signal plus
 // undici's own headers/body timeouts. Failures throw a ProbeIoError whose `code` is classified.
 import { performance } from 'node:perf_hooks';
-import { request, type Dispatcher } from 'undici';
+// undici is loaded on the first request: a static check, which loads the probes that use this module, never pays for it.
+import type { Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ProbeIoError, classifyError } from './errors.js';
 import { safeUrl } from './mask.js';
@@ -74,6 +75,8 @@ export async function boundedRequest(io: HttpIo, req: BoundedRequest): Promise<B
     const shown = safeUrl(url);
     let res: Dispatcher.ResponseData;
     try {
+      // `.default`: undici is CommonJS, whose namespace in a code-split bundle holds module.exports as its default.
+      const { request } = (await import('undici')).default;
       res = await request(url, {
         dispatcher: io.dispatcher,
         method,

@@ -1,6 +1,7 @@
 // Judging one JSON Web Key Set, key by key: private material, kid uniqueness, algorithm,
 // RSA strength, and whether `jose` imports the key at all. Pure apart from jose's import.
-import { importJWK, type JWK } from 'jose';
+// jose is loaded when a key set is judged: a static check, which loads this module's probe, never pays for it.
+import type { JWK } from 'jose';
 import type { MessageData } from '../../engine/define.js';
 import { isRecord } from './http.js';
 
@@ -111,6 +112,7 @@ export async function judgeKeySet(
         problems.push({ messageId: 'importFailed', data: { kid: label, code: `unsupported key type ${String(raw.kty)}` } });
       } else {
         try {
+          const { importJWK } = await import('jose');
           await importJWK(publicPart(raw) as JWK, importAlg);
         } catch (err) {
           problems.push({ messageId: 'importFailed', data: { kid: label, code: errorCode(err) } });

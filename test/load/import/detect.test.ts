@@ -92,11 +92,14 @@ describe('importLoadResult format detection', () => {
     }
   });
 
-  it('reads `-` from standard input and dates it by the clock', async () => {
+  it('reads `-` from standard input, undated unless the user states when it ran', async () => {
     const { readFile } = await import('node:fs/promises');
     const text = await readFile(fixture('end-of-test-v1.k6.txt'));
     const r = await importLoadResult('-', { now: NOW, stdin: Readable.from([text.subarray(0, 100), text.subarray(100)]) });
-    expect(r).toMatchObject({ ok: true, result: { tool: 'k6', file: '-', started_at: NOW.toISOString(), started_at_source: 'clock' } });
+    expect(r).toMatchObject({ ok: true, result: { tool: 'k6', file: '-', started_at: null } });
+    const stated = new Date('2026-11-24T09:30:00Z');
+    const s = await importLoadResult('-', { now: NOW, stated, stdin: Readable.from([text]) });
+    expect(s).toMatchObject({ ok: true, result: { started_at: stated.toISOString(), started_at_source: 'stated' } });
   });
 
   it('marks the problems that are about reaching the file, not its content', async () => {

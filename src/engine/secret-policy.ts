@@ -1,0 +1,227 @@
+// The one secret policy: whatever a check or probe reports passes through here before it becomes a
+// finding, so no template has to remember to mask. What is secret is decided by how a value is
+// delivered, not by what its key is called:
+//   - every value delivered by a Secret (a rendered Secret, api.secrets, a secretKeyRef), whatever its key;
+//   - every value the catalogue marks secret, or whose unknown name looks like a secret's, wherever it is set;
+//   - every scalar under api.secrets, even when api.existingSecret means the chart ignores them;
+//   - passwords inside DSNs and URLs (userinfo, `?password=`, libpq `password=`), in any text;
+//   - key names that are not names but tokens (a secret pasted where its key should be).
+// A secret is shown as what supports a verdict about it: `[secret: 24 chars, from Secret recsys-api]`.
+// A DSN the catalogue types as one keeps its shape with the password masked, as DESIGN.md says.
+// Only what units report is masked (data, evidence, locations, skip reasons); message templates,
+// titles and remediation come from the rule pack and stay as written.
+import type { Collected } from './collector.js';
+import type { Report } from './define.js';
+import type { Location } from './types.js';
+import type { DeploymentModel, EnvDefinition } from '../model/types.js';
+
+const MASK = '****';
+/** Shorter forms are masked only where they stand whole or quoted: inside words they are not the secret. */
+const MIN_ANYWHERE = 6;
+
+/** Names of unknown variables that carry a secret (`GITHUB_TOKEN`, `STRIPE_SECRET_KEY`). */
+const SECRET_NAME = /(^|_)(SECRET|SALT|PASSWORD|PASSWD|PASS|TOKEN|PRIVATE_KEY|SECRET_KEY|ACCESS_KEY|API_KEY|CREDENTIALS?)(_|$)/i;
+
+
+/** Passwords in free text: URL userinfo, `?password=`/`&sslpassword=`, libpq `password='…'`. */
+export function maskCredentialsInText(text: string): string {
+  if (!text.includes('@') && !/pass|pwd/i.test(text)) return text;
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]*):[^\s"'<>]*@/gi, `$1:${MASK}@`)
+    // A quoted value runs to its closing quote, or to the end when it has none (libpq: \' and \\ escape).
+    .replace(/\b(password|sslpassword|passwd|pwd)(\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s&;"'<>]+)/gi, `$1$2${MASK}`);
+}
+
+/** The passwords a DSN or URL carries, in every form it is written: userinfo, query, key=value. */
+function passwordsIn(value: string): string[] {
+  const out: string[] = [];
+  const t = value.trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t)) {
+    try {
+      const url = new URL(t);
+      if (url.password) out.push(url.password);
+      for (const [k, v] of url.searchParams) if (/^(ssl)?password$/i.test(k) && v) out.push(v);
+    } catch {
+      // Not a URL after all: the key=value pattern below and the text masker still apply.
+    }
+    const userinfo = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:(.*)@/i.exec(t);
+    if (userinfo?.[1]) out.push(userinfo[1]);
+  }
+  for (const m of t.matchAll(/\b(?:ssl)?password\s*=\s*('(?:[^'\\]|\\.)*'|[^\s&;]+)/gi)) {
+    const raw = m[1]!;
+    out.push(raw.startsWith("'") && raw.endsWith("'") && raw.length >= 2 ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw);
+  }
+  return out;
+}
+
+/** The forms a value may be shown in: as is, trimmed, JSON-escaped, URL-encoded or decoded, base64, its list items. */
+function formsOf(value: string): string[] {
+  const forms = new Set<string>([value, value.trim()]);
+  forms.add(JSON.stringify(value).slice(1, -1));
+  forms.add(encodeURIComponent(value));
+  forms.add(Buffer.from(value).toString('base64').replace(/=+$/, ''));
+  try {
+    forms.add(decodeURIComponent(value));
+  } catch {
+    // Not URL-encoded.
+  }
+  // A list is judged item by item (CORS origins, allowed hosts): each item is part of the secret.
+  if (value.includes(',')) for (const item of value.split(',')) forms.add(item.trim());
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value.trim())) {
+    try {
+      const url = new URL(value.trim());
+      forms.add(url.href);
+      if (url.password) forms.add(url.password).add(decodeURIComponentSafe(url.password));
+    } catch {
+      // Not a URL.
+    }
+  }
+  forms.delete('');
+  return [...forms];
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function deliveryWords(def: EnvDefinition): string {
+  switch (def.delivery) {
+    case 'secret':
+    case 'existing-secret':
+      return `from Secret ${def.via ?? '?'}`;
+    case 'configmap':
+    case 'chart-configmap':
+      return `from ConfigMap ${def.via ?? '?'}`;
+    case 'literal':
+      return 'a literal in the pod spec';
+    case 'env-file':
+      return 'from an env file';
+  }
+}
+
+/**
+ * A key that is a token pasted where a name goes (`ghp_16C7e42F292c…`, `AKIAIOSFODNN7EXAMPLE`), not a
+ * name (`SENTRY_DSN`, `NEW_RELIC_LICENSE_KEY`): made of token characters, at least 16 of them, with a
+ * part no name has (longer than 16 characters, or mixing lower case, upper case and digits).
+ */
+export function looksLikeToken(key: string): boolean {
+  if (key.length < 16 || !/^[A-Za-z0-9_\-+/=.~:]+$/.test(key)) return false;
+  return key.split(/[_\-.:/]/).some((part) => part.length > 16 || (part.length >= 8 && /[a-z]/.test(part) && /[A-Z]/.test(part) && /\d/.test(part)));
+}
+
+interface Hidden {
+  form: string;
+  replacement: string;
+  /** The variable whose value this is, when it is one. */
+  variable?: string;
+}
+
+/** The secret texts this deployment holds, each with what is shown in its place. */
+function hiddenTexts(model: DeploymentModel): Hidden[] {
+  const hidden: Hidden[] = [];
+  const add = (value: string, replacement: string, variable?: string): void => {
+    for (const form of formsOf(value)) hidden.push({ form, replacement, ...(variable ? { variable } : {}) });
+  };
+  const keyName = (key: string): Hidden => ({ form: key, replacement: `[a key name of ${[...key].length} chars that looks like a secret]` });
+  for (const v of model.env.values()) {
+    const spec = model.catalogue.get(v.name);
+    if (!spec && looksLikeToken(v.name)) hidden.push(keyName(v.name));
+    for (const def of v.definitions) {
+      const value = def.value;
+      if (value === undefined || value.trim() === '') continue;
+      for (const pw of passwordsIn(value)) add(pw, MASK);
+      const secret =
+        def.delivery === 'secret' || def.delivery === 'existing-secret' || spec?.secret === true || (!spec && SECRET_NAME.test(v.name));
+      if (!secret) continue;
+      const isDsn = spec?.type === 'dsn' || /^postgres(ql)?:\/\//i.test(value.trim()) || /(^|\s)(host|dbname|user)\s*=/.test(value);
+      if (isDsn) {
+        // A DSN keeps its shape (host, sslmode) with its password, listed above, masked.
+        const masked = maskCredentialsInText(value.trim());
+        if (masked !== value.trim()) hidden.push({ form: value, replacement: masked }, { form: value.trim(), replacement: masked });
+        continue;
+      }
+      add(value, `[secret: ${[...value.trim()].length} chars, ${deliveryWords(def)}]`, v.name);
+    }
+  }
+  // api.secrets in the values, even when api.existingSecret makes the chart ignore them.
+  const apiSecrets = (model.values?.data.api as Record<string, unknown> | undefined)?.secrets;
+  if (apiSecrets && typeof apiSecrets === 'object') {
+    for (const [key, value] of Object.entries(apiSecrets as Record<string, unknown>)) {
+      if (!model.catalogue.has(key) && looksLikeToken(key)) hidden.push(keyName(key));
+      if (typeof value === 'string' && value.trim() !== '') add(value, `[secret: ${[...value.trim()].length} chars, in api.secrets]`, key);
+    }
+  }
+  return hidden;
+}
+
+/** Masks secrets in one text; `variable` is the variable the report is about, when it names one. */
+export type SecretMasker = (text: string, variable?: string) => string;
+
+function replaceAll(text: string, list: readonly Hidden[]): string {
+  let out = text;
+  for (const h of list) if (out.includes(h.form)) out = out.split(h.form).join(h.replacement);
+  return out;
+}
+
+/** The masker for one deployment: every secret it holds, then any password in a DSN or URL. */
+export function secretMasker(model: DeploymentModel): SecretMasker {
+  const hidden = hiddenTexts(model);
+  const anywhere: Hidden[] = [];
+  // A variable's own value, whatever its length, where a report about that variable carries it whole.
+  const own = new Map<string, Map<string, string>>();
+  for (const h of hidden) {
+    if (h.form.length >= MIN_ANYWHERE) anywhere.push({ form: JSON.stringify(h.form), replacement: h.replacement }, h);
+    if (h.variable === undefined) continue;
+    // Short values (`info`, `1`) only where they are shown as this variable's: `LOG_LEVEL="info"`.
+    anywhere.push(
+      { form: `${h.variable}=${JSON.stringify(h.form)}`, replacement: `${h.variable}=${h.replacement}` },
+      { form: `${h.variable}=${h.form}`, replacement: `${h.variable}=${h.replacement}` },
+    );
+    const mine = own.get(h.variable) ?? new Map<string, string>();
+    mine.set(h.form, h.replacement).set(JSON.stringify(h.form), h.replacement);
+    own.set(h.variable, mine);
+  }
+  // Longest first: a DSN is replaced whole before its password alone, a quoted value before the bare one.
+  anywhere.sort((a, b) => b.form.length - a.form.length);
+  return (text, variable) => {
+    const whole = variable !== undefined ? own.get(variable)?.get(text) : undefined;
+    if (whole !== undefined) return whole;
+    return maskCredentialsInText(replaceAll(text, anywhere));
+  };
+}
+
+function maskLocation(loc: Location, mask: SecretMasker): Location {
+  const out: Location = { ...loc };
+  if (loc.file !== undefined) out.file = mask(loc.file);
+  if (loc.path !== undefined) out.path = mask(loc.path);
+  if (loc.resource !== undefined) out.resource = mask(loc.resource);
+  if (loc.target !== undefined) out.target = mask(loc.target);
+  return out;
+}
+
+function maskReport(r: Report, mask: SecretMasker): Report {
+  // Templates name the variable a report is about `variable` (ESLint-style message data).
+  const variable = typeof r.data?.variable === 'string' ? r.data.variable : undefined;
+  return {
+    ...r,
+    ...(r.data
+      ? { data: Object.fromEntries(Object.entries(r.data).map(([k, v]) => [k, typeof v === 'string' && k !== 'variable' ? mask(v, variable) : typeof v === 'string' ? mask(v) : v])) }
+      : {}),
+    ...(r.location ? { location: maskLocation(r.location, mask) } : {}),
+    ...(r.evidence ? { evidence: r.evidence.map((e) => mask(e)) } : {}),
+  };
+}
+
+/** What one unit said, with the policy applied: the only form of it the engine renders into findings. */
+export function applySecretPolicy(c: Collected, mask: SecretMasker): Collected {
+  return {
+    failures: c.failures.map((r) => maskReport(r, mask)),
+    unknowns: c.unknowns.map((r) => maskReport(r, mask)),
+    evidence: c.evidence.map((e) => mask(e)),
+    ...(c.skipReason !== undefined ? { skipReason: mask(c.skipReason) } : {}),
+  };
+}
