@@ -32,6 +32,8 @@ export interface Directive {
   /** The line it speaks of (scope line), the object (scope object). */
   targetLine?: number;
   resource?: string;
+  /** Lines of the annotated object (scope object). */
+  objectLines?: { start: number; end: number };
   ruleId: string;
   reason: string;
   until?: string;
@@ -120,7 +122,7 @@ export function annotationDirectives(annotations: readonly ObjectAnnotation[]): 
     if (entries.length === 0) {
       out.push({ scope: 'object', at, resource: a.resource, ruleId: '', reason: '', problem: { messageId: 'malformed', detail: 'the annotation is empty' } });
     }
-    for (const e of entries) for (const p of parseBody(e)) out.push({ scope: 'object', at, resource: a.resource, ...p });
+    for (const e of entries) for (const p of parseBody(e)) out.push({ scope: 'object', at, resource: a.resource, objectLines: a.objectLines, ...p });
   }
   return out;
 }
@@ -132,7 +134,11 @@ function directiveMatches(d: Directive, f: Finding): boolean {
   const loc = f.location ?? {};
   if (loc.file !== d.at.file) return false;
   if (d.scope === 'file') return true;
-  if (d.scope === 'object') return loc.resource === d.resource;
+  // By position within the object: the finding's resource name may be shown masked by the secret policy.
+  if (d.scope === 'object') {
+    const r = d.objectLines;
+    return r !== undefined && loc.line !== undefined ? loc.line >= r.start && loc.line <= r.end : loc.resource === d.resource;
+  }
   return loc.line === d.targetLine;
 }
 

@@ -160,6 +160,8 @@ export interface ObjectAnnotation {
   column: number;
   /** `Kind/name` of the object it sits on. */
   resource: string;
+  /** Lines the object spans in its file: findings are matched to it by position (a name may be shown masked). */
+  objectLines: { start: number; end: number };
   key: string;
   value: string;
 }

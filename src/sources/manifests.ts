@@ -96,7 +96,9 @@ function addObject(set: ManifestSet, y: YamlDoc, base: Path, o: Record<string, u
   for (const [key, value] of Object.entries(strMap(meta.annotations))) {
     if (!key.startsWith(ANNOTATION_PREFIX)) continue;
     const l = keyAt(['metadata', 'annotations', key]);
-    set.annotations.push({ file: y.file, line: l.line ?? 1, column: l.column ?? 1, resource, key, value });
+    const whole = locateIn(y, base);
+    const start = whole?.line ?? 1;
+    set.annotations.push({ file: y.file, line: l.line ?? 1, column: l.column ?? 1, resource, key, value, objectLines: { start, end: whole?.endLine ?? start } });
   }
   if (kind === 'ConfigMap' || kind === 'Secret') {
     const entries = new Map<string, { value: string; location: Location }>();

@@ -88,7 +88,7 @@ describe('directives from comments', () => {
       'm.yaml',
       ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: cfg', '  annotations:', '    prodready.io/ignore: |', '      rule-a: one; rule-b: two', '      rule-c: three until 2020-01-01', '    other.io/x: y'].join('\n'),
     );
-    expect(set.annotations).toEqual([expect.objectContaining({ file: 'm.yaml', line: 6, resource: 'ConfigMap/cfg', key: 'prodready.io/ignore' })]);
+    expect(set.annotations).toEqual([expect.objectContaining({ file: 'm.yaml', line: 6, resource: 'ConfigMap/cfg', key: 'prodready.io/ignore', objectLines: { start: 1, end: 9 } })]);
     const ds = annotationDirectives(set.annotations);
     expect(ds.map((d) => [d.ruleId, d.reason, d.until ?? null, d.resource])).toEqual([
       ['rule-a', 'one', null, 'ConfigMap/cfg'],
