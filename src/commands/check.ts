@@ -6,7 +6,10 @@ import { pairFormatsWithOutputs } from '../reporters/output-pairs.js';
 import { useColor, writeReports } from '../reporters/write.js';
 import { createLiveSession, type LiveOptions } from '../engine/live.js';
 import { addTargetOptions } from '../engine/target.js';
-import { collect, commaList, judgeInputs, type CheckOptions } from './flags.js';
+import { checkFlagPairs, collect, commaList, judgeInputs, type CheckOptions } from './flags.js';
+import { baselineEntries, readFindingsBaseline, renderBaseline } from '../engine/findings-baseline.js';
+import type { Roots } from '../core/fingerprint.js';
+import { writeOutputFile } from '../reporters/lib/output-file.js';
 import { addReportOptions, resolveReportOptions } from './report-options.js';
 
 export function registerCheckCommand(program: Command): void {
@@ -36,6 +39,10 @@ export function registerCheckCommand(program: Command): void {
     )
     .option('--baseline <file>', 'with --load-results: a previous result to gate regressions against')
     .option('--max-regression <ratio>', 'with --baseline: largest allowed p95 rise / rps drop (default 20%)')
+    .option('--write-baseline <file>', 'record the failing findings by fingerprint in this file (JSON), to adopt the gate on what exists')
+    .option('--baseline-findings <file>', 'accept the findings recorded in this baseline: only new findings fail; entries that are gone are warned about')
+    .option('--max-warnings <n>', 'not ready when there are more than n warning findings')
+    .option('-q, --quiet', 'text and Markdown: only what fails the gate, and the verdict')
     .option('--each <glob>', 'fleet mode: check every matched file or folder as its own deployment (quote the glob)')
     .addHelpText(
       'after',
@@ -48,6 +55,7 @@ Examples:
   prodready check --values prod.yaml -f sarif -o out.sarif -f junit -o junit.xml`,
     )
     .action(async (opts: CheckOptions & LiveOptions & { each?: string }) => {
+      checkFlagPairs(opts);
       const config = await loadConfig(opts.config !== undefined ? { file: opts.config } : {});
       if (opts.each !== undefined) {
         const { runFleet } = await import('./fleet.js');
@@ -57,15 +65,25 @@ Examples:
       const pairs = pairFormatsWithOutputs(opts.format, opts.output);
       const report = resolveReportOptions(opts);
       const session = createLiveSession(opts, config, process.env, () => new Date());
+      const roots: Roots = { root: report.root, cwd: process.cwd() };
+      const findingsBaseline = opts.baselineFindings !== undefined ? { baseline: await readFindingsBaseline(opts.baselineFindings), roots } : undefined;
       let run: Judgement;
       try {
         const pack = await loadRunPack(config, opts.rules);
-        run = await judge(judgeInputs(opts, config), pack, { probes: (model) => session.executor(model), load: session.load });
+        run = await judge({ ...judgeInputs(opts, config), ...(findingsBaseline ? { findingsBaseline } : {}) }, pack, {
+          probes: (model) => session.executor(model),
+          load: session.load,
+        });
       } finally {
         await session.close();
       }
       const { result, units } = run;
-      await writeReports(result, pairs, units, { color: useColor(opts.color), verbose: opts.verbose === true, report });
+      if (opts.writeBaseline !== undefined) await writeOutputFile(opts.writeBaseline, renderBaseline(baselineEntries(result, roots)), '--write-baseline');
+      await writeReports(result, pairs, units, { color: useColor(opts.color), verbose: opts.verbose === true, report, quiet: opts.quiet === true });
+      if (result.summary.tooManyWarnings) {
+        const { count, max } = result.summary.tooManyWarnings;
+        process.stderr.write(`prodready: ${count} warnings, more than --max-warnings ${max}\n`);
+      }
       process.exitCode = exitCodeFor(result);
     });
 }

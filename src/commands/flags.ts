@@ -31,8 +31,37 @@ export interface CheckOptions {
   root?: string;
   sarifCategory?: string;
   docsUrl?: string;
+  /** Adoption: record the failing findings (`--write-baseline`), accept those recorded (`--baseline-findings`). */
+  writeBaseline?: string;
+  baselineFindings?: string;
+  /** More warning findings than this make the run not ready (`--max-warnings`). */
+  maxWarnings?: string;
+  /** Text and Markdown show only what fails the gate, and the verdict. */
+  quiet?: boolean;
   /** Seconds a pipe or FIFO given as an input may stay silent (default 30). */
   inputTimeout?: string;
+}
+
+export function parseMaxWarnings(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v.trim());
+  if (v.trim() === '' || !Number.isInteger(n) || n < 0) throw new UserError('invalid-option', `--max-warnings must be a whole number of 0 or more, not "${v}"`);
+  return n;
+}
+
+/**
+ * Flags that only mean something together: a load regression baseline without load results would be ignored
+ * silently, so it is refused. (The findings baseline is --baseline-findings.)
+ */
+export function checkFlagPairs(opts: CheckOptions & { loadResults?: string[]; baseline?: string; maxRegression?: string }): void {
+  if (opts.baseline !== undefined && (opts.loadResults ?? []).length === 0) {
+    throw new UserError(
+      'invalid-option',
+      '--baseline compares imported load results and needs --load-results; to accept the findings of a baseline file use --baseline-findings',
+    );
+  }
+  if (opts.maxRegression !== undefined && opts.baseline === undefined) throw new UserError('invalid-option', '--max-regression needs --baseline and --load-results');
+  parseMaxWarnings(opts.maxWarnings);
 }
 
 /** `--input-timeout` in ms: a positive number of seconds, at most an hour. */
@@ -68,6 +97,7 @@ export function judgeInputs(opts: CheckOptions, config: RunConfig): JudgeInputs 
     ...(opts.attestations !== undefined ? { attestations: opts.attestations } : {}),
     ...(opts.allowNoInputs ? { allowNoInputs: true } : {}),
     pipeDeadlineMs: inputTimeoutMs(opts.inputTimeout),
+    ...(opts.maxWarnings !== undefined ? { maxWarnings: parseMaxWarnings(opts.maxWarnings)! } : {}),
     liveFlags: { jwksUrl: opts.jwksUrl !== undefined, issuer: opts.issuer !== undefined },
   };
 }

@@ -16,6 +16,9 @@ import { judge, loadRunPack } from '../engine/run.js';
 import type { UnitMeta } from '../core/types.js';
 import { unitMetas, type Pack } from '../pack/pack.js';
 import { judgeInputs, type CheckOptions } from './flags.js';
+import { baselineEntries, BASELINE_META, readFindingsBaseline, renderBaseline, type BaselineEntry, type FindingsBaseline } from '../engine/findings-baseline.js';
+import { SUPPRESSION_META } from '../engine/suppressions.js';
+import { createProgress } from './progress.js';
 import { resolveReportOptions, type ReportOptions } from './report-options.js';
 
 const EXTENSIONS: Partial<Record<FormatName, string>> = {
@@ -82,19 +85,35 @@ export interface FleetEnv {
   units: UnitMeta[];
   reporters: Map<FormatName, Awaited<ReturnType<typeof loadReporter>>>;
   report: ReportOptions;
+  /** `--baseline-findings`, read once per thread; entries name their deployment. */
+  findingsBaseline?: FindingsBaseline;
 }
 
 export interface Judged {
   row: Row;
   /** What goes to stdout for this deployment (reports written to --output are already on disk). */
   out: string;
+  /** With --write-baseline: this deployment's entries. */
+  baseline?: BaselineEntry[];
 }
 
 export async function fleetEnv(opts: FleetOptions, config: RunConfig, formats: FormatName[], outDir: string | undefined, colorLevel: 0 | 1): Promise<FleetEnv> {
   const pack = await loadRunPack(config, opts.rules);
   const reporters = new Map<FormatName, Awaited<ReturnType<typeof loadReporter>>>();
   for (const f of formats) reporters.set(f, await loadReporter(f));
-  return { opts, config, formats, outDir, colorLevel, pack, units: unitMetas(pack.rules), reporters, report: resolveReportOptions(opts) };
+  const findingsBaseline = opts.baselineFindings !== undefined ? await readFindingsBaseline(opts.baselineFindings) : undefined;
+  return {
+    opts,
+    config,
+    formats,
+    outDir,
+    colorLevel,
+    pack,
+    units: [...unitMetas(pack.rules), SUPPRESSION_META, ...(findingsBaseline ? [BASELINE_META] : [])],
+    reporters,
+    report: resolveReportOptions(opts),
+    ...(findingsBaseline ? { findingsBaseline } : {}),
+  };
 }
 
 /**
@@ -113,9 +132,14 @@ export async function judgeDeployment(match: string, env: FleetEnv): Promise<Jud
   const { opts, config, pack, units, reporters, outDir } = env;
   const d = await deploymentOf(match);
   let result: RunResult;
+  const roots = { root: env.report.root, cwd: process.cwd() };
   try {
     ({ result } = await judge(
-      { ...judgeInputs({ ...opts, values: [...opts.values, ...d.values], env: [...opts.env, ...d.env], manifests: [...opts.manifests, ...d.manifests] }, config), deployment: d.name },
+      {
+        ...judgeInputs({ ...opts, values: [...opts.values, ...d.values], env: [...opts.env, ...d.env], manifests: [...opts.manifests, ...d.manifests] }, config),
+        deployment: d.name,
+        ...(env.findingsBaseline ? { findingsBaseline: { baseline: env.findingsBaseline, roots } } : {}),
+      },
       pack,
     ));
   } catch (e) {
@@ -128,7 +152,7 @@ export async function judgeDeployment(match: string, env: FleetEnv): Promise<Jud
     failuresBySection: SECTIONS.map((s) => result.summary.sections[s]!.counts.fail + result.summary.sections[s]!.counts.warn),
     fatal: result.summary.fatal,
   };
-  const ctx = { units, toolVersion: VERSION, cwd: process.cwd(), color: false, verbose: opts.verbose === true, ...env.report };
+  const ctx = { units, toolVersion: VERSION, cwd: process.cwd(), color: false, verbose: opts.verbose === true, ...(opts.quiet ? { quiet: true } : {}), ...env.report };
   let out = '';
   for (const [format, reporter] of reporters) {
     if (outDir) {
@@ -140,7 +164,7 @@ export async function judgeDeployment(match: string, env: FleetEnv): Promise<Jud
       out += compactText(result, new Chalk({ level: env.colorLevel }));
     }
   }
-  return { row, out };
+  return { row, out, ...(opts.writeBaseline !== undefined ? { baseline: baselineEntries(result, roots) } : {}) };
 }
 
 export async function runFleet(opts: FleetOptions, config: RunConfig = defaultConfig()): Promise<number> {
@@ -160,9 +184,14 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
   const env = await fleetEnv(opts, config, formats, outDir, !outDir && opts.color !== false && process.stdout.isTTY ? 1 : 0);
   const c = new Chalk({ level: env.colorLevel });
   const rows: Row[] = [];
+  const baseline: BaselineEntry[] = [];
+  const progress = createProgress(matches.length, process.stderr, process.env);
   const emit = (judged: Judged): void => {
     rows.push(judged.row);
+    if (judged.baseline) baseline.push(...judged.baseline);
+    progress.clear();
     if (judged.out) process.stdout.write(judged.out);
+    progress.tick(judged.row.deployment);
   };
   const workers = fleetWorkerCount(matches.length);
   if (workers > 0) {
@@ -172,6 +201,8 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
     for (const match of matches) emit(await judgeDeployment(match, env));
   }
 
+  progress.done();
+  if (opts.writeBaseline !== undefined) await writeOutputFile(opts.writeBaseline, renderBaseline(baseline), '--write-baseline');
   if (formats.includes('json') && !outDir) {
     process.stdout.write(`${JSON.stringify({ summary: rows })}\n`);
   } else {

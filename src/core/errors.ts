@@ -13,6 +13,7 @@ export type UserErrorCode =
   | 'invalid-config'
   | 'invalid-attestations'
   | 'invalid-load-results'
+  | 'invalid-baseline'
   | 'unknown-rule'
   | 'missing-input'
   | 'output-conflict'

@@ -137,6 +137,35 @@ export interface ParseProblem {
   code: string;
 }
 
+/**
+ * A comment in an input file (`# ...` in a .env or YAML file), kept with its position so the engine can read
+ * inline suppressions from it. `text` is what follows the `#`, bounded; a comment is never a setting.
+ */
+export interface SourceComment {
+  file: string;
+  line: number;
+  /** Column of the `#`. */
+  column: number;
+  text: string;
+  /** Alone on its line (it then speaks of the line below it); otherwise it trails a setting on the same line. */
+  ownLine: boolean;
+  /** Before anything but comments and blank lines in the file. */
+  leading: boolean;
+}
+
+/** An annotation a manifest object carries about prodready itself (`prodready.io/ignore`), with its position. */
+export interface ObjectAnnotation {
+  file: string;
+  line: number;
+  column: number;
+  /** `Kind/name` of the object it sits on. */
+  resource: string;
+  /** Lines the object spans in its file: findings are matched to it by position (a name may be shown masked). */
+  objectLines: { start: number; end: number };
+  key: string;
+  value: string;
+}
+
 export interface Duplicate {
   name: string;
   first: Location;
@@ -183,6 +212,10 @@ export interface DeploymentModel {
   problems: ParseProblem[];
   duplicates: Duplicate[];
   catalogue: Map<string, VariableSpec>;
+  /** Comments of the user's values and .env files (the chart's defaults have none worth reading). */
+  comments?: SourceComment[];
+  /** `prodready.io/*` annotations of the manifest objects. */
+  annotations?: ObjectAnnotation[];
 }
 
 /**

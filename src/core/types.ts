@@ -42,10 +42,15 @@ export interface Location {
 
 export type UnitKind = 'rule' | 'probe' | 'attestation';
 
+/** Why a failing finding is accepted: a config waiver, an inline suppression, or the findings baseline. */
 export interface WaiverInfo {
+  /** A person (config waiver), the comment or annotation (`values.yaml:12`), or the baseline file. */
   by: string;
   reason: string;
-  until: string;
+  /** YYYY-MM-DD; an inline suppression may have none, a baseline entry has none. */
+  until?: string;
+  /** Where the acceptance is written (default: the config file's waivers). */
+  source?: 'config' | 'inline' | 'baseline';
 }
 
 export interface AttestationInfo {
@@ -113,6 +118,8 @@ export interface RunSummary {
   counts: Record<Status, number>;
   sections: SectionSummary[];
   fatal: number;
+  /** `--max-warnings`: set when the run has more warnings than allowed, which makes it not ready. */
+  tooManyWarnings?: { max: number; count: number };
 }
 
 export interface InputDescription {
@@ -158,6 +165,8 @@ export interface ReportContext {
   color: boolean;
   /** Show evidence for passing results too. */
   verbose?: boolean;
+  /** Text and Markdown: only findings that fail the gate (at or above --fail-on), and the verdict. */
+  quiet?: boolean;
   /** Folder file URIs are relative to in SARIF and annotations (`--root`; default: the git top level, else cwd). */
   root?: string;
   /** SARIF `automationDetails` category (`--sarif-category`); fleet mode adds the deployment. */

@@ -15,6 +15,11 @@ import { anchorLiveFindings, type LiveFlags } from './anchor.js';
 import { evaluate, type ProbeExecutor } from './evaluate.js';
 import { configureRules, governCheck } from './governance.js';
 import { buildRunResult } from './result.js';
+import { applySuppressions, SUPPRESSION_META, type SuppressionOptions } from './suppressions.js';
+import { applyFindingsBaseline, BASELINE_META, type FindingsBaseline } from './findings-baseline.js';
+import { applyMaxWarnings } from './max-warnings.js';
+import type { Roots } from '../core/fingerprint.js';
+import type { LoadedRule } from '../pack/load-rules.js';
 
 /** The built-in pack and the user's rule directories, with the config's severities and params applied once. */
 export async function loadRunPack(config: RunConfig, extraDirs: string[] = []): Promise<Pack> {
@@ -47,6 +52,10 @@ export interface JudgeInputs {
   /** The deployment's name in fleet mode. */
   deployment?: string;
   now?: Date;
+  /** The findings baseline to accept (read once, also in fleet mode) and the root its file names start at. */
+  findingsBaseline?: { baseline: FindingsBaseline; roots: Roots };
+  /** More warning findings than this make the run not ready (`--max-warnings`). */
+  maxWarnings?: number;
 }
 
 /** The live half of a run: the probe executor for a model, and the load figures it measured or imported. */
@@ -132,15 +141,35 @@ export async function judge(inputs: JudgeInputs, pack: Pack, live: LiveHooks = {
     ...inputs.env.map((file) => ({ kind: 'env' as const, file })),
     ...governed.inputs,
   ];
-  const result = buildRunResult({
+  // Inline suppressions (src/engine/suppressions.ts): `# prodready-ignore` comments and prodready.io/ignore annotations.
+  const results =
+    inputs.governance === false ? governed.results : applySuppressions(governed.results, model, suppressionScope(rules, governed.units, config, inputs, now));
+  const built = buildRunResult({
     version: VERSION,
     model,
-    results: governed.results,
+    results,
     inputs: described,
     failOn,
     now,
     ...(inputs.deployment ? { deployment: inputs.deployment } : {}),
     ...(live.load ? { load: live.load } : {}),
   });
-  return { result, model, units: [...unitMetas(rules), ...governed.units] };
+  // Adoption (findings-baseline.ts, max-warnings.ts): findings in the baseline are accepted, then the warning
+  // limit applies to what is left.
+  const baselined = inputs.findingsBaseline ? applyFindingsBaseline(built, inputs.findingsBaseline.baseline, inputs.findingsBaseline.roots) : built;
+  const result = applyMaxWarnings(baselined, inputs.maxWarnings);
+  return {
+    result,
+    model,
+    units: [...unitMetas(rules), ...governed.units, ...(inputs.governance === false ? [] : [SUPPRESSION_META]), ...(inputs.findingsBaseline ? [BASELINE_META] : [])],
+  };
+}
+
+/** Which rule ids a suppression may name, and which of them did not run (their suppressions are left alone). */
+function suppressionScope(rules: LoadedRule[], extra: Array<{ id: string }>, config: RunConfig, inputs: JudgeInputs, now: Date): SuppressionOptions {
+  const off = Object.entries(config.severities).filter(([, s]) => s === 'off').map(([id]) => id);
+  const ids = [...rules.map((r) => r.rule.id), ...extra.map((u) => u.id)];
+  const notRun = new Set(off);
+  for (const id of ids) if ((inputs.only && !inputs.only.includes(id)) || (inputs.skip ?? []).includes(id)) notRun.add(id);
+  return { now, known: new Set([...ids, ...off]), notRun };
 }

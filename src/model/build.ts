@@ -110,6 +110,8 @@ export function buildModel(inputs: ModelInputs, pack: ModelPack): DeploymentMode
     problems: [],
     duplicates: [],
     catalogue,
+    comments: [],
+    annotations: [],
   };
 
   // Bytes that are not UTF-8 were read as U+FFFD: say where, instead of judging the replaced text silently.
@@ -126,6 +128,7 @@ export function buildModel(inputs: ModelInputs, pack: ModelPack): DeploymentMode
     model.values = values;
     model.problems.push(...values.problems);
     model.duplicates.push(...values.duplicates.filter((d) => d.first.file !== CHART_DEFAULTS_NAME));
+    model.comments!.push(...values.comments.filter((c) => c.file !== CHART_DEFAULTS_NAME));
     for (const f of inputs.valuesFiles) model.sources.push({ kind: 'helm-values', file: f.name });
     applyValues(values, env, model, pack.service);
   }
@@ -137,6 +140,8 @@ export function buildModel(inputs: ModelInputs, pack: ModelPack): DeploymentMode
       model.sources.push({ kind: 'manifests', file: f.name });
     }
     model.problems.push(...set.problems);
+    model.comments!.push(...set.comments);
+    model.annotations!.push(...set.annotations);
     applyManifests(set, env, model);
   }
 
@@ -145,6 +150,7 @@ export function buildModel(inputs: ModelInputs, pack: ModelPack): DeploymentMode
     const parsed = parseEnvFile(f.name, f.text);
     model.problems.push(...parsed.problems);
     model.duplicates.push(...parsed.duplicates);
+    model.comments!.push(...parsed.comments);
     for (const e of parsed.all) {
       env.set({
         name: e.key,

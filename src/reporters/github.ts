@@ -3,6 +3,7 @@ import type { Finding, Reporter, ReportContext, RunResult } from '../core/types.
 import { allFindings } from '../core/order.js';
 import { formatLocation, relativeFile } from './lib/location.js';
 import { countsLine } from './lib/status.js';
+import { waiverText } from './lib/waiver.js';
 
 // GitHub Actions workflow commands: the verdict first, then one annotation per finding that asks for attention,
 // as many as GitHub shows per step (10 errors, 10 warnings, 10 notices), then a notice counting the rest.
@@ -77,7 +78,8 @@ const github: Reporter = (result: RunResult, ctx: ReportContext): string => {
   const verdictText = [
     `${s.verdict === 'ready' ? 'READY' : 'NOT READY'}${result.deployment ? ` (${result.deployment})` : ''}: ${countsLine(s.counts)}`,
     ...(s.fatal ? [`${s.fatal} input file(s) did not parse`] : []),
-    ...waived.map((f) => `waived ${f.ruleId}: by ${f.waiver!.by} until ${f.waiver!.until}: ${f.waiver!.reason}`),
+    ...(s.tooManyWarnings ? [`${s.tooManyWarnings.count} warnings, more than --max-warnings ${s.tooManyWarnings.max}`] : []),
+    ...waived.map((f) => `waived ${f.ruleId}: ${waiverText(f.waiver!).replace(/^waived /, '')}`),
   ];
   const verdictCommand: Command = s.verdict === 'ready' ? 'notice' : 'error';
   // The verdict goes first, so it is among the annotations GitHub shows whatever follows.

@@ -6,6 +6,7 @@ import { allFindings, sortFindings, sortUnits } from '../core/order.js';
 import { formatLocation } from './lib/location.js';
 import { STATUS_LABEL, STATUS_ORDER, countsLine } from './lib/status.js';
 import { figure, loadFigureRows, loadResults, loadTitle } from './lib/load.js';
+import { waiverText } from './lib/waiver.js';
 
 // One self-contained HTML file a reviewer can archive: no network at all (inline CSS, SVG and JS,
 // a CSP that forbids anything else), every value from the result escaped, and readable with
@@ -144,7 +145,7 @@ function findingHtml(f: Finding, cwd: string, unitRemediation: string | undefine
   parts.push(`<div class="msg">${e(f.message)}</div>`);
   parts.push(evidenceList(f.evidence));
   if (f.waiver) {
-    parts.push(`<div><span class="label">Waived</span> by ${e(f.waiver.by)} until ${e(f.waiver.until)}: ${e(f.waiver.reason)}</div>`);
+    parts.push(`<div><span class="label">Waived</span> ${e(waiverText(f.waiver).replace(/^waived /, ''))}</div>`);
   }
   if (f.attestation) {
     const a = f.attestation;
@@ -379,7 +380,7 @@ const html: Reporter = (result: RunResult, ctx: ReportContext): string => {
     body.push('<table><thead><tr><th>Rule</th><th>Where</th><th>By</th><th>Why</th><th>Until</th></tr></thead><tbody>');
     for (const f of waived) {
       const w = f.waiver!;
-      body.push(`<tr><td>${e(f.ruleId)}</td><td><code>${e(formatLocation(f.location, ctx.cwd))}</code></td><td>${e(w.by)}</td><td>${e(w.reason)}</td><td>${e(w.until)}</td></tr>`);
+      body.push(`<tr><td>${e(f.ruleId)}</td><td><code>${e(formatLocation(f.location, ctx.cwd))}</code></td><td>${e(w.by)}</td><td>${e(w.reason)}</td><td>${e(w.until ?? '')}</td></tr>`);
     }
     body.push('</tbody></table>');
   } else body.push('<p>None.</p>');

@@ -2,6 +2,7 @@ import { SECTION_TITLES, SECTIONS } from '../core/types.js';
 import type { Finding, Reporter, ReportContext, RunResult, Severity, UnitResult } from '../core/types.js';
 import { sortFindings, sortUnits } from '../core/order.js';
 import { formatLocation } from './lib/location.js';
+import { waiverText } from './lib/waiver.js';
 
 // JUnit XML as CI test tabs read it (Jenkins, GitLab, Azure, dorny/test-reporter), valid against the common
 // JUnit schema (Jenkins' junit-4.xsd: no attributes beyond it): one <testsuite> per checklist section, one
@@ -40,7 +41,7 @@ function findingBlock(f: Finding, cwd: string): string {
   lines.push(where ? `${where}: ${f.message}` : f.message);
   for (const e of f.evidence) lines.push(`  evidence: ${e}`);
   if (f.remediation) lines.push(`  fix: ${f.remediation}`);
-  if (f.waiver) lines.push(`  waived by ${f.waiver.by} until ${f.waiver.until}: ${f.waiver.reason}`);
+  if (f.waiver) lines.push(`  ${waiverText(f.waiver)}`);
   return lines.join('\n');
 }
 
@@ -54,7 +55,7 @@ function skipMessage(u: UnitResult): string {
       return `manual: ${u.reason ?? 'needs an attestation'}`;
     case 'waived': {
       const w = u.findings.find((f) => f.waiver)?.waiver;
-      return w ? `waived by ${w.by} until ${w.until}: ${w.reason}` : 'waived';
+      return w ? waiverText(w) : 'waived';
     }
     default:
       return u.status;

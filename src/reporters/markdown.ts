@@ -3,8 +3,9 @@ import type { Finding, Reporter, ReportContext, RunResult, UnitResult } from '..
 import type { LoadResult } from '../core/load.js';
 import { allFindings, sortFindings, sortUnits } from '../core/order.js';
 import { formatLocation } from './lib/location.js';
-import { STATUS_EMOJI, STATUS_ORDER, countsLine } from './lib/status.js';
+import { STATUS_EMOJI, STATUS_ORDER, countsLine, gateFailures, warningLimitLine } from './lib/status.js';
 import { figure, loadFigureRows, loadResults, loadTitle } from './lib/load.js';
+import { waiverPhrase } from './lib/waiver.js';
 
 // GitHub-flavoured Markdown for a PR comment or an audit ticket. Every value from the result is
 // escaped: HTML-significant characters become entities (GitHub renders inline HTML), Markdown
@@ -63,7 +64,7 @@ function rows(u: UnitResult, cwd: string): string[] {
       const why = u.reason ?? f?.message ?? '';
       return cell(why);
     }
-    if (u.status === 'waived' && f?.waiver) return cell(`waived by ${f.waiver.by} until ${f.waiver.until}`);
+    if (u.status === 'waived' && f?.waiver) return cell(waiverPhrase(f.waiver));
     return cell(f?.remediation ?? u.remediation ?? '');
   };
   const ruleCell = `${link(u.id, u.helpUrl)}<br>${escapeMarkdown(u.title)}`;
@@ -121,8 +122,13 @@ const markdown: Reporter = (result: RunResult, ctx: ReportContext): string => {
       `Generated ${escapeMarkdown(result.generatedAt)} by prodready ${escapeMarkdown(result.tool.version)}.`,
     '',
   );
-  out.push(`| ${STATUS_ORDER.map((st) => statusCell(st)).join(' | ')} |`, `| ${STATUS_ORDER.map(() => '---').join(' | ')} |`);
-  out.push(`| ${STATUS_ORDER.map((st) => String(s.counts[st])).join(' | ')} |`, '');
+  const limit = warningLimitLine(s);
+  if (limit) out.push(`**Not ready: ${escapeMarkdown(limit)}.**`, '');
+  const quiet = ctx.quiet === true;
+  if (!quiet) {
+    out.push(`| ${STATUS_ORDER.map((st) => statusCell(st)).join(' | ')} |`, `| ${STATUS_ORDER.map(() => '---').join(' | ')} |`);
+    out.push(`| ${STATUS_ORDER.map((st) => String(s.counts[st])).join(' | ')} |`, '');
+  }
 
   const fatal = sortFindings(result.fatal);
   if (fatal.length) {
@@ -135,13 +141,16 @@ const markdown: Reporter = (result: RunResult, ctx: ReportContext): string => {
     out.push('');
   }
 
+  // --quiet: only what shuts the gate, then nothing but the verdict above.
+  const shown = quiet ? sortUnits(gateFailures(result)) : units;
   for (const section of SECTIONS) {
-    const inSection = units.filter((u) => u.section === section);
+    const inSection = shown.filter((u) => u.section === section);
     if (!inSection.length) continue;
     const summary = s.sections.find((x) => x.section === section);
-    out.push(`### ${section}. ${escapeMarkdown(SECTION_TITLES[section])}${summary ? ` — ${escapeMarkdown(countsLine(summary.counts))}` : ''}`, '');
+    out.push(`### ${section}. ${escapeMarkdown(SECTION_TITLES[section])}${summary && !quiet ? ` — ${escapeMarkdown(countsLine(summary.counts))}` : ''}`, '');
     out.push(...sectionTable(inSection, ctx.cwd), '');
   }
+  if (quiet) return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 
   const evidence = evidenceList(units, ctx.cwd);
   if (evidence.length) out.push('<details><summary>Evidence</summary>', '', ...evidence, '', '</details>', '');
@@ -160,7 +169,7 @@ const markdown: Reporter = (result: RunResult, ctx: ReportContext): string => {
     out.push('### Waivers', '', '| Rule | Where | By | Why | Until |', '| --- | --- | --- | --- | --- |');
     for (const f of waived) {
       const w = f.waiver!;
-      out.push(`| ${escapeMarkdown(f.ruleId)} | ${where(f, ctx.cwd)} | ${cell(w.by)} | ${cell(w.reason)} | ${cell(w.until)} |`);
+      out.push(`| ${escapeMarkdown(f.ruleId)} | ${where(f, ctx.cwd)} | ${cell(w.by)} | ${cell(w.reason)} | ${cell(w.until ?? '')} |`);
     }
     out.push('');
   }

@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { SECTION_TITLES } from '../core/types.js';
+import { waiverPhrase } from './lib/waiver.js';
 import type { Finding, Reporter, ReportContext, RunResult, Severity, UnitMeta } from '../core/types.js';
-import { allFindings, compareUnits } from '../core/order.js';
-import { isReportable } from './lib/status.js';
+import { compareUnits } from '../core/order.js';
+import { artifactOf, fallbackFile, fingerprintedFindings, type Roots } from '../core/fingerprint.js';
 
 // SARIF 2.1.0 for code-scanning tools (GitHub code scanning, Azure DevOps, VS Code SARIF viewer).
 // One result per finding that asks for attention; waived findings stay visible as suppressed results.
@@ -102,31 +100,7 @@ function levelOf(f: Finding): Level {
   return LEVEL[f.severity];
 }
 
-/** What stdin is called in SARIF: a fixed relative name, the same on every run. */
-export const STDIN_URI = 'stdin';
-
-/** Where artifact URIs start, and where the files named in findings are resolved from. */
-interface Roots {
-  root: string;
-  cwd: string;
-}
-
-/** A file as SARIF names it: relative to the root (with uriBaseId), or an absolute file URI when outside it. */
-function artifactOf(file: string, roots: Roots): { uri: string; uriBaseId?: string } {
-  if (file === '<stdin>' || file === '-') return { uri: STDIN_URI, uriBaseId: 'SRCROOT' };
-  const abs = path.resolve(roots.cwd, file);
-  const rel = path.relative(roots.root, abs);
-  if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) {
-    return { uri: rel.split(path.sep).map((seg) => encodeURIComponent(seg)).join('/'), uriBaseId: 'SRCROOT' };
-  }
-  return { uri: pathToFileURL(abs).href };
-}
-
-/** The file a finding with none points at: the first values file, else the first input (GitHub needs one). */
-function fallbackFile(result: RunResult): string | undefined {
-  const inputs = result.inputs.filter((i) => i.kind === 'helm-values' || i.kind === 'manifests' || i.kind === 'env');
-  return (inputs.find((i) => i.kind === 'helm-values') ?? inputs[0])?.file;
-}
+export { STDIN_URI } from '../core/fingerprint.js';
 
 function locationsOf(f: Finding, roots: Roots, fallback: string | undefined): unknown[] {
   const loc = f.location ?? {};
@@ -152,28 +126,6 @@ function locationsOf(f: Finding, roots: Roots, fallback: string | undefined): un
   return [out];
 }
 
-/**
- * What a finding is about: rule, message id, file, YAML or env path, manifest object, variable and live target.
- * Lines and wording are left out, so moving a setting or rewording a message keeps the alert (and its dismissal).
- */
-function fingerprintKey(f: Finding, roots: Roots, fallback: string | undefined): string {
-  const loc = f.location ?? {};
-  const file = loc.file ?? fallback;
-  const variable = typeof f.data.variable === 'string' ? f.data.variable : '';
-  return [f.ruleId, f.messageId, file ? artifactOf(file, roots).uri : '', loc.path ?? '', loc.resource ?? '', variable, loc.target ?? ''].join('\u0000');
-}
-
-/** One fingerprint per finding; findings about the same thing are told apart by their order. */
-function fingerprints(findings: Finding[], roots: Roots, fallback: string | undefined): string[] {
-  const seen = new Map<string, number>();
-  return findings.map((f) => {
-    const key = fingerprintKey(f, roots, fallback);
-    const n = seen.get(key) ?? 0;
-    seen.set(key, n + 1);
-    return createHash('sha256').update(`${key}\u0000${n}`).digest('hex').slice(0, 32);
-  });
-}
-
 /** The message, naming the live target when a live finding's text does not already. */
 function messageOf(f: Finding): string {
   const target = f.location?.target;
@@ -192,7 +144,9 @@ const sarif: Reporter = (result: RunResult, ctx: ReportContext): string => {
   const rules: SarifRule[] = units.map((u) => ruleDescriptor(u, ctx.docsUrl));
   const index = new Map<string, number>(rules.map((r, i) => [r.id, i]));
 
-  const findings = allFindings(result).filter((f) => isReportable(f.status));
+  // The fingerprints the findings baseline records too (src/core/fingerprint.ts).
+  const printed = fingerprintedFindings(result, roots);
+  const findings = printed.map((p) => p.finding);
   for (const f of findings) {
     if (!index.has(f.ruleId)) {
       index.set(f.ruleId, rules.length);
@@ -200,7 +154,6 @@ const sarif: Reporter = (result: RunResult, ctx: ReportContext): string => {
     }
   }
   const fallback = fallbackFile(result);
-  const prints = fingerprints(findings, roots, fallback);
 
   const results = findings.map((f, i) => {
     const properties: Record<string, unknown> = {
@@ -222,15 +175,16 @@ const sarif: Reporter = (result: RunResult, ctx: ReportContext): string => {
       kind: f.status === 'unknown' ? 'review' : 'fail',
       message: { text: messageOf(f) },
       locations: locationsOf(f, roots, fallback),
-      partialFingerprints: { 'prodready/v2': prints[i]! },
+      partialFingerprints: { 'prodready/v2': printed[i]!.fingerprint },
       ...(f.waiver
         ? {
             suppressions: [
               {
-                kind: 'external',
+                // A `# prodready-ignore` comment or annotation is in the source; config waivers and the baseline are not.
+                kind: f.waiver.source === 'inline' ? 'inSource' : 'external',
                 status: 'accepted',
-                justification: `${f.waiver.reason} (waived by ${f.waiver.by} until ${f.waiver.until})`,
-                properties: { by: f.waiver.by, until: f.waiver.until },
+                justification: `${f.waiver.reason} (${waiverPhrase(f.waiver)})`,
+                properties: { by: f.waiver.by, ...(f.waiver.until !== undefined ? { until: f.waiver.until } : {}), source: f.waiver.source ?? 'config' },
               },
             ],
           }

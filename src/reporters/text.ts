@@ -2,6 +2,8 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { describeLocation } from '../core/describe.js';
 import { orderResult } from '../core/order.js';
 import { SECTIONS, SECTION_TITLES, type Finding, type Reporter, type Status, type UnitResult } from '../core/types.js';
+import { waiverText } from './lib/waiver.js';
+import { gateFailures, warningLimitLine } from './lib/status.js';
 
 const MARK: Record<Status, string> = {
   pass: 'PASS',
@@ -55,7 +57,7 @@ function unitLines(c: ChalkInstance, r: UnitResult, verbose: boolean): string[] 
     const named = f.location?.file && f.location.line ? f.message.includes(`${f.location.file}:${f.location.line}`) : f.message.includes(loc);
     lines.push(`        ${paint(c, f.status, '•')} ${f.message}${loc && !named ? c.dim(`  [${loc}]`) : ''}`);
     for (const e of f.evidence) lines.push(c.dim(`          evidence: ${e}`));
-    if (f.waiver) lines.push(c.cyan(`          waived by ${f.waiver.by} until ${f.waiver.until}: ${f.waiver.reason}`));
+    if (f.waiver) lines.push(c.cyan(`          ${waiverText(f.waiver)}`));
     if (f.attestation) lines.push(c.cyan(`          attested by ${f.attestation.by} until ${f.attestation.expires}: ${f.attestation.evidence}`));
   }
   if ((r.status === 'fail' || r.status === 'warn') && r.remediation) lines.push(c.dim(`        fix: ${r.remediation}`));
@@ -68,21 +70,24 @@ const text: Reporter = (unordered, ctx) => {
   const c = new Chalk({ level: ctx.color ? 1 : 0 });
   const verbose = ctx.verbose === true;
   const out: string[] = [];
-  out.push(c.bold(`prodready ${result.tool.version}`) + c.dim(` · ${result.environment.production ? 'production' : 'not production'} (${result.environment.source})`));
+  const quiet = ctx.quiet === true;
+  // --quiet: what shuts the gate and the verdict, nothing else.
+  const shown = quiet ? gateFailures(result) : result.results;
+  if (!quiet) out.push(c.bold(`prodready ${result.tool.version}`) + c.dim(` · ${result.environment.production ? 'production' : 'not production'} (${result.environment.source})`));
   if (result.deployment) out.push(c.dim(`deployment: ${result.deployment}`));
   if (result.fatal.length > 0) {
     out.push('', c.red.bold('Files that could not be read'));
     for (const f of result.fatal) out.push(`  ${c.red('FATAL')} ${where(f)}  ${f.message}`);
   }
   for (const section of SECTIONS) {
-    const units = result.results.filter((r) => r.section === section);
+    const units = shown.filter((r) => r.section === section);
     if (units.length === 0) continue;
     const counts = result.summary.sections[section]!.counts;
     const tally = (['pass', 'fail', 'warn', 'unknown', 'manual', 'waived', 'skip'] as const)
       .filter((s) => counts[s] > 0)
       .map((s) => paint(c, s, `${counts[s]} ${s}`))
       .join(c.dim(', '));
-    out.push('', `${c.bold(`${section}) ${SECTION_TITLES[section]}`)}  ${tally}`);
+    out.push('', `${c.bold(`${section}) ${SECTION_TITLES[section]}`)}${quiet ? '' : `  ${tally}`}`);
     for (const r of units) out.push(...unitLines(c, r, verbose));
   }
   const s = result.summary.counts;
@@ -96,6 +101,9 @@ const text: Reporter = (unordered, ctx) => {
       (result.summary.fatal > 0 ? `, ${result.summary.fatal} unreadable file${result.summary.fatal === 1 ? '' : 's'}` : '') +
       c.dim(`  (fail on: ${result.summary.failOn})`),
   );
+  const limit = warningLimitLine(result.summary);
+  if (limit) out.push(c.red(`  not ready: ${limit}`));
+  if (quiet && out[0] === '') out.shift();
   return out.join('\n') + '\n';
 };
 

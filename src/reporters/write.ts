@@ -26,7 +26,7 @@ export async function writeReports(
   result: RunResult,
   pairs: Array<{ format: FormatName; output?: string }>,
   units: UnitMeta[],
-  opts: { color: boolean; verbose: boolean; report?: ReportOptions },
+  opts: { color: boolean; verbose: boolean; report?: ReportOptions; quiet?: boolean },
 ): Promise<void> {
   const summaryFile = jobSummaryFile(pairs, process.env);
   const ctx = (format: FormatName, output: string | undefined): ReportContext => ({
@@ -35,6 +35,7 @@ export async function writeReports(
     cwd: process.cwd(),
     color: output ? false : opts.color && format === 'text',
     verbose: opts.verbose,
+    ...(opts.quiet ? { quiet: true } : {}),
     ...opts.report,
     ...(summaryFile ? { jobSummary: true } : {}),
   });

@@ -1,6 +1,7 @@
 // .env files, parsed by dotenv's rules (quotes, `export `, comments, multi-line quoted values),
 // keeping a line and column for every key and value, which dotenv itself does not.
-import type { Duplicate, ParseProblem } from '../core/model.js';
+import type { Duplicate, ParseProblem, SourceComment } from '../core/model.js';
+import { commentText } from './comments.js';
 
 export interface EnvEntry {
   key: string;
@@ -19,6 +20,8 @@ export interface EnvFileResult {
   all: EnvEntry[];
   duplicates: Duplicate[];
   problems: ParseProblem[];
+  /** Every `#` comment: on a line of its own, or after a value (never inside a quoted value). */
+  comments: SourceComment[];
 }
 
 const KEY = /^[\w.-]+/;
@@ -27,7 +30,7 @@ const KEY = /^[\w.-]+/;
 export const MAX_LINE_PROBLEMS = 20;
 
 export function parseEnvFile(file: string, text: string): EnvFileResult {
-  const result: EnvFileResult = { file, entries: new Map(), all: [], duplicates: [], problems: [] };
+  const result: EnvFileResult = { file, entries: new Map(), all: [], duplicates: [], problems: [], comments: [] };
   if (text.includes('\0')) {
     const idx = text.indexOf('\0');
     const line = text.slice(0, idx).split('\n').length;
@@ -46,13 +49,23 @@ export function parseEnvFile(file: string, text: string): EnvFileResult {
   const src = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const lines = src.split('\n');
   let i = 0;
+  // Comments before the first setting (or unreadable line) are the file's header.
+  let seenContent = false;
+  const comment = (line: number, column: number, text: string, ownLine: boolean): void => {
+    result.comments.push({ file, line, column, text: commentText(text), ownLine, leading: ownLine && !seenContent });
+  };
   while (i < lines.length) {
     const lineNo = i + 1;
     const raw = lines[i]!;
     i += 1;
     const lead = raw.length - raw.trimStart().length;
     let rest = raw.trimStart();
-    if (rest === '' || rest.startsWith('#')) continue;
+    if (rest === '') continue;
+    if (rest.startsWith('#')) {
+      comment(lineNo, lead + 1, rest.slice(1), true);
+      continue;
+    }
+    seenContent = true;
     let col = lead + 1;
     const exp = /^export\s+/.exec(rest);
     if (exp) {
@@ -97,9 +110,15 @@ export function parseEnvFile(file: string, text: string): EnvFileResult {
         continue;
       }
       const last = parts.pop()!;
-      const tail = last.slice(closed + 1).trim();
+      const rawTail = last.slice(closed + 1);
+      const tail = rawTail.trim();
       if (tail !== '' && !tail.startsWith('#')) {
         report({ file, line: lineNo, column: valueCol, code: 'env-syntax', message: 'text after the closing quote' });
+      } else if (tail.startsWith('#')) {
+        // `last` ends the raw line the quote closes on, so the tail's column follows from its length.
+        const closeLine = lineNo + parts.length;
+        const closeRaw = lines[closeLine - 1]!;
+        comment(closeLine, closeRaw.length - rawTail.length + rawTail.indexOf('#') + 1, tail.slice(1), false);
       }
       parts.push(last.slice(0, closed));
       value = parts.join('\n');
@@ -108,7 +127,10 @@ export function parseEnvFile(file: string, text: string): EnvFileResult {
     } else {
       // dotenv ends an unquoted value at the first `#`, spaced or not.
       const hash = after.indexOf('#');
-      if (hash >= 0) after = after.slice(0, hash);
+      if (hash >= 0) {
+        comment(lineNo, valueCol + hash, after.slice(hash + 1), false);
+        after = after.slice(0, hash);
+      }
       value = after.trim();
       if (value === '') valueCol = col + key.length + sep[0].length;
     }

@@ -2,7 +2,7 @@
 // with the position of every value and the string the chart's `quote` would render for it.
 import { isScalar, type Node, type Pair, type Scalar } from 'yaml';
 import type { Location } from '../core/types.js';
-import type { Duplicate, HelmValues, ParseProblem } from '../core/model.js';
+import type { Duplicate, HelmValues, ParseProblem, SourceComment } from '../core/model.js';
 import { locateIn, mapPairs, pairKeyLocation, parseYamlFile, type YamlDoc, type YamlParseResult } from './yaml-doc.js';
 
 export interface ValuesFile {
@@ -14,6 +14,8 @@ export interface LoadedValues extends HelmValues {
   files: ValuesFile[];
   problems: ParseProblem[];
   duplicates: Duplicate[];
+  /** Comments of every values file, with positions. */
+  comments: SourceComment[];
 }
 
 export interface HelmScalar {
@@ -53,11 +55,13 @@ export function loadValues(inputs: ValuesInput[]): LoadedValues {
   const files: ValuesFile[] = [];
   const problems: ParseProblem[] = [];
   const duplicates: Duplicate[] = [];
+  const comments: SourceComment[] = [];
   let data: Record<string, unknown> = {};
   for (const input of inputs) {
     const parsed = input.parsed ?? parseYamlFile(input.name, input.text, '1.1');
     problems.push(...parsed.problems);
     duplicates.push(...parsed.duplicates);
+    comments.push(...parsed.comments);
     const doc = parsed.docs[0];
     files.push({ file: input.name, ...(doc ? { doc } : {}) });
     if (doc && isPlainObject(doc.data)) data = mergeDeep(data, doc.data);
@@ -77,6 +81,7 @@ export function loadValues(inputs: ValuesInput[]): LoadedValues {
     files,
     problems,
     duplicates,
+    comments,
     data,
     locate: (path) => {
       const d = owner(path);

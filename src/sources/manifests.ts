@@ -1,7 +1,7 @@
 // Rendered Kubernetes manifests (helm template output, kubectl get -o yaml Lists): workloads, ConfigMaps,
 // Secrets (decoded to be judged, never printed), ServiceMonitors, each with its position.
 import type { Location } from '../core/types.js';
-import type { Container, Duplicate, HttpProbeSpec, ParseProblem, ResourceRef, Workload, WorkloadKind } from '../core/model.js';
+import type { Container, Duplicate, HttpProbeSpec, ObjectAnnotation, ParseProblem, ResourceRef, SourceComment, Workload, WorkloadKind } from '../core/model.js';
 import { locateIn, locateKey, mapPairs, pairKeyLocation, parseYamlFile, type YamlDoc } from './yaml-doc.js';
 
 type Path = Array<string | number>;
@@ -38,7 +38,14 @@ export interface ManifestSet {
   problems: ParseProblem[];
   duplicates: Duplicate[];
   files: string[];
+  /** Comments of every manifest file, with positions. */
+  comments: SourceComment[];
+  /** `prodready.io/...` annotations of every object (any kind), with the annotation's position. */
+  annotations: ObjectAnnotation[];
 }
+
+/** Annotations under this prefix speak to prodready (`prodready.io/ignore`). */
+export const ANNOTATION_PREFIX = 'prodready.io/';
 
 const WORKLOAD_KINDS = new Set<WorkloadKind>(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod']);
 
@@ -61,13 +68,14 @@ function strMap(v: unknown): Record<string, string> {
 }
 
 export function emptyManifestSet(): ManifestSet {
-  return { workloads: [], configMaps: new Map(), secrets: new Map(), serviceMonitors: [], problems: [], duplicates: [], files: [] };
+  return { workloads: [], configMaps: new Map(), secrets: new Map(), serviceMonitors: [], problems: [], duplicates: [], files: [], comments: [], annotations: [] };
 }
 
 export function addManifestFile(set: ManifestSet, name: string, text: string): void {
   set.files.push(name);
   const parsed = parseYamlFile(name, text, '1.2');
   set.problems.push(...parsed.problems);
+  set.comments.push(...parsed.comments);
   for (const y of parsed.docs) {
     const root = obj(y.data);
     if (root.kind === 'List' || (typeof root.kind === 'string' && root.kind.endsWith('List') && Array.isArray(root.items))) {
@@ -85,6 +93,13 @@ function addObject(set: ManifestSet, y: YamlDoc, base: Path, o: Record<string, u
   const resource = `${kind}/${name}`;
   const at = (p: Path): Location => ({ ...(locateIn(y, [...base, ...p]) ?? { file: y.file }), resource });
   const keyAt = (p: Path): Location => ({ ...(locateKey(y, [...base, ...p]) ?? { file: y.file }), resource });
+  for (const [key, value] of Object.entries(strMap(meta.annotations))) {
+    if (!key.startsWith(ANNOTATION_PREFIX)) continue;
+    const l = keyAt(['metadata', 'annotations', key]);
+    const whole = locateIn(y, base);
+    const start = whole?.line ?? 1;
+    set.annotations.push({ file: y.file, line: l.line ?? 1, column: l.column ?? 1, resource, key, value, objectLines: { start, end: whole?.endLine ?? start } });
+  }
   if (kind === 'ConfigMap' || kind === 'Secret') {
     const entries = new Map<string, { value: string; location: Location }>();
     // Keys located through an index built once per map: one getIn per key is quadratic in the map's size.

@@ -1,7 +1,8 @@
 // Shared YAML handling for values files and manifests: parse with positions, never throw on a broken file.
 import { Composer, LineCounter, Parser, isAlias, isMap, isPair, isScalar, isSeq, type CST, type Document, type Node, type Pair } from 'yaml';
 import type { Location } from '../core/types.js';
-import type { Duplicate, ParseProblem } from '../core/model.js';
+import type { Duplicate, ParseProblem, SourceComment } from '../core/model.js';
+import { yamlComments } from './comments.js';
 
 /** Alias expansion is bounded: a "billion laughs" document becomes a problem, not an OOM. */
 export const MAX_ALIAS_COUNT = 100;
@@ -20,10 +21,12 @@ export interface YamlParseResult {
   docs: YamlDoc[];
   problems: ParseProblem[];
   duplicates: Duplicate[];
+  /** The file's comments with positions (none when it could not be tokenized). */
+  comments: SourceComment[];
 }
 
 export function parseYamlFile(file: string, text: string, version: '1.1' | '1.2'): YamlParseResult {
-  const out: YamlParseResult = { docs: [], problems: [], duplicates: [] };
+  const out: YamlParseResult = { docs: [], problems: [], duplicates: [], comments: [] };
   if (text.includes('\0')) {
     const line = text.slice(0, text.indexOf('\0')).split('\n').length;
     out.problems.push({ file, line, column: 1, code: 'binary-file', message: 'contains a NUL byte: not a YAML text file' });
@@ -44,6 +47,7 @@ export function parseYamlFile(file: string, text: string, version: '1.1' | '1.2'
       out.problems.push({ file, line: pos.line, column: pos.col, code: 'yaml-syntax', message: `nested more than ${MAX_NESTING_DEPTH} levels deep` });
       return out;
     }
+    out.comments = yamlComments(file, text, tokens, lines);
     const composer = new Composer({ version, uniqueKeys: false, strict: false, logLevel: 'error' });
     parsed = Array.from(composer.compose(tokens)) as Document.Parsed[];
   } catch (e) {

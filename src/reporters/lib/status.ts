@@ -1,4 +1,4 @@
-import type { Status } from '../../core/types.js';
+import type { RunResult, RunSummary, Status, UnitResult } from '../../core/types.js';
 
 /** Display order: what needs action first. */
 export const STATUS_ORDER: readonly Status[] = ['fail', 'warn', 'unknown', 'manual', 'waived', 'skip', 'pass'];
@@ -33,4 +33,22 @@ export function isReportable(status: Status): boolean {
 export function countsLine(counts: Record<Status, number>): string {
   const parts = STATUS_ORDER.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${STATUS_LABEL[s]}`);
   return parts.length ? parts.join(', ') : 'nothing checked';
+}
+
+/** A finding status that shuts the gate: fail, and warn when --fail-on warn or --max-warnings is exceeded. */
+export function failsGate(status: Status, summary: RunSummary): boolean {
+  return status === 'fail' || (status === 'warn' && (summary.failOn === 'warn' || summary.tooManyWarnings !== undefined));
+}
+
+/** `--quiet`: the units with a finding that shuts the gate, each with only those findings. */
+export function gateFailures(result: RunResult): UnitResult[] {
+  return result.results
+    .map((u) => ({ ...u, findings: u.findings.filter((f) => failsGate(f.status, result.summary)) }))
+    .filter((u) => u.findings.length > 0);
+}
+
+/** The verdict's reason when --max-warnings shut the gate. */
+export function warningLimitLine(summary: RunSummary): string | undefined {
+  const t = summary.tooManyWarnings;
+  return t ? `${t.count} warnings, more than --max-warnings ${t.max}` : undefined;
 }
