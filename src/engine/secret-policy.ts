@@ -18,6 +18,13 @@ import type { DeploymentModel, EnvDefinition } from '../core/model.js';
 const MASK = '****';
 /** Shorter forms are masked only where they stand whole or quoted: inside words they are not the secret. */
 const MIN_ANYWHERE = 6;
+/**
+ * Below this length a secret's bare text is not masked in free text, only quoted, as a variable's value or as a
+ * DSN's password: a short password is often a plain word (the chart's bundled `recsys`), and masking that word
+ * in `Job/recsys-migrate` or `charts/recsys/values.yaml` would garble the report and tell every reader what
+ * the password is. Credentials anyone would paste (tokens, keys) are longer.
+ */
+const MIN_BARE = 12;
 
 /** Names of unknown variables that carry a secret (`GITHUB_TOKEN`, `STRIPE_SECRET_KEY`). */
 const SECRET_NAME = /(^|_)(SECRET|SALT|PASSWORD|PASSWD|PASS|TOKEN|PRIVATE_KEY|SECRET_KEY|ACCESS_KEY|API_KEY|CREDENTIALS?)(_|$)/i;
@@ -174,7 +181,8 @@ export function secretMasker(model: DeploymentModel): SecretMasker {
   // A variable's own value, whatever its length, where a report about that variable carries it whole.
   const own = new Map<string, Map<string, string>>();
   for (const h of hidden) {
-    if (h.form.length >= MIN_ANYWHERE) anywhere.push({ form: JSON.stringify(h.form), replacement: h.replacement }, h);
+    if (h.form.length >= MIN_ANYWHERE) anywhere.push({ form: JSON.stringify(h.form), replacement: h.replacement });
+    if (h.form.length >= MIN_BARE) anywhere.push(h);
     if (h.variable === undefined) continue;
     // Short values (`info`, `1`) only where they are shown as this variable's: `LOG_LEVEL="info"`.
     anywhere.push(

@@ -133,6 +133,15 @@ describe('secret policy, one value at a time', () => {
     expect(mask('replicas below 1 dbg')).toBe('replicas below 1 dbg');
   });
 
+  it('a short password that is a plain word is masked as a value, quoted or in a DSN, not inside names', () => {
+    const mask = secretMasker(model({ DATABASE_URL: 'postgres://app:recsys@db:5432/app', RECSYS_DB_PASSWORD_HINT: 'recsys' }));
+    // Masking the word inside names would garble them and tell every reader what the password is.
+    expect(mask('Job/recsys-migrate (charts/recsys/values.yaml, recsys chart default)')).toBe('Job/recsys-migrate (charts/recsys/values.yaml, recsys chart default)');
+    expect(mask('DATABASE_URL=postgres://app:recsys@db:5432/app')).not.toContain(':recsys@');
+    expect(mask('the value "recsys" is weak')).not.toContain('"recsys"');
+    expect(mask('RECSYS_DB_PASSWORD_HINT=recsys')).toBe('RECSYS_DB_PASSWORD_HINT=[secret: 6 chars, from Secret recsys-api]');
+  });
+
   it('ENV delivered by a Secret: the header says whether it reads as production, not the value', () => {
     const m = model({ ENV: 'staging-Hq2Wm9Xv4Lp6' });
     expect(m.environmentSource).toBe('ENV set in Secret recsys-api, not production (m.yaml:5)');
