@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fnv1a32, parseShard, selectShard, shardKey, shardOf } from '../../src/engine/shard.js';
-import { UserError } from '../../src/engine/errors.js';
+import { UserError } from '../../src/core/errors.js';
 
 describe('shard', () => {
   it('reads I/N, 1-based, and refuses anything else with a coded error', () => {
