@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UserError } from '../core/errors.js';
 import { loadConfig } from '../engine/config.js';
 import { exitCodeFor } from '../engine/result.js';
 import { judge, loadRunPack, type Judgement } from '../engine/run.js';
@@ -44,6 +45,7 @@ export function registerCheckCommand(program: Command): void {
     .option('--max-warnings <n>', 'not ready when there are more than n warning findings')
     .option('-q, --quiet', 'text and Markdown: only what fails the gate, and the verdict')
     .option('--each <glob>', 'fleet mode: check every matched file or folder as its own deployment (quote the glob)')
+    .option('--shard <I/N>', 'with --each: judge only shard I of N (1-based), chosen by a hash of each path; join them with prodready merge')
     .addHelpText(
       'after',
       `
@@ -54,8 +56,9 @@ Examples:
   prodready check --each 'releases/*/values.yaml' --fail-on error
   prodready check --values prod.yaml -f sarif -o out.sarif -f junit -o junit.xml`,
     )
-    .action(async (opts: CheckOptions & LiveOptions & { each?: string }) => {
+    .action(async (opts: CheckOptions & LiveOptions & { each?: string; shard?: string }) => {
       checkFlagPairs(opts);
+      if (opts.shard !== undefined && opts.each === undefined) throw new UserError('invalid-option', '--shard needs --each');
       const config = await loadConfig(opts.config !== undefined ? { file: opts.config } : {});
       if (opts.each !== undefined) {
         const { runFleet } = await import('./fleet.js');

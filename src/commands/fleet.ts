@@ -11,6 +11,8 @@ import { isUserError, UserError } from '../core/errors.js';
 import { exitCodeFor } from '../engine/result.js';
 import { SECTIONS, type RunResult } from '../core/types.js';
 import { loadReporter, type FormatName } from '../reporters/index.js';
+import { fleetRecord } from '../reporters/fleet/record.js';
+import { parseShard, selectShard } from '../engine/shard.js';
 import { VERSION } from '../version.js';
 import { judge, loadRunPack } from '../engine/run.js';
 import type { UnitMeta } from '../core/types.js';
@@ -71,6 +73,8 @@ function slug(name: string): string {
 
 export interface FleetOptions extends CheckOptions {
   each: string;
+  /** `I/N`: judge only this job's share of the matches (src/engine/shard.ts). */
+  shard?: string;
 }
 
 /** What judging one deployment needs; built once per thread (the main one and each worker). */
@@ -159,7 +163,7 @@ export async function judgeDeployment(match: string, env: FleetEnv): Promise<Jud
       await writeOutputFile(join(outDir, `${slug(d.name)}.${EXTENSIONS[format] ?? 'txt'}`), reporter(result, ctx));
     } else if (format === 'json') {
       // One deployment per line (JSON Lines), so a consumer can stream a large fleet.
-      out += `${JSON.stringify(result)}\n`;
+      out += fleetRecord(result);
     } else {
       out += compactText(result, new Chalk({ level: env.colorLevel }));
     }
@@ -172,6 +176,9 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
     .map((m) => m.replace(/\/$/, ''))
     .sort();
   if (matches.length === 0) throw new UserError('missing-input', `--each '${opts.each}' matched nothing`);
+  // --shard I/N: this CI job's share, chosen by a hash of each path (src/engine/shard.ts); may be empty.
+  const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
+  const mine = shard ? selectShard(matches, shard, resolveReportOptions(opts).root) : matches;
   const formats = (opts.format.length > 0 ? opts.format : ['text']) as FormatName[];
   const outDir = opts.output[0];
   if (opts.output.length > 1) throw new UserError('invalid-option', 'with --each, --output names one directory for every report');
@@ -185,7 +192,7 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
   const c = new Chalk({ level: env.colorLevel });
   const rows: Row[] = [];
   const baseline: BaselineEntry[] = [];
-  const progress = createProgress(matches.length, process.stderr, process.env);
+  const progress = createProgress(mine.length, process.stderr, process.env);
   const emit = (judged: Judged): void => {
     rows.push(judged.row);
     if (judged.baseline) baseline.push(...judged.baseline);
@@ -193,18 +200,19 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
     if (judged.out) process.stdout.write(judged.out);
     progress.tick(judged.row.deployment);
   };
-  const workers = fleetWorkerCount(matches.length);
+  const workers = fleetWorkerCount(mine.length);
   if (workers > 0) {
     const { judgeInParallel } = await import('./fleet-workers.js');
-    await judgeInParallel(matches, env, workers, emit);
+    await judgeInParallel(mine, env, workers, emit);
   } else {
-    for (const match of matches) emit(await judgeDeployment(match, env));
+    for (const match of mine) emit(await judgeDeployment(match, env));
   }
 
   progress.done();
   if (opts.writeBaseline !== undefined) await writeOutputFile(opts.writeBaseline, renderBaseline(baseline), '--write-baseline');
   if (formats.includes('json') && !outDir) {
-    process.stdout.write(`${JSON.stringify({ summary: rows })}\n`);
+    // The shard is named on the summary line, so `prodready merge` can tell a missing shard.
+    process.stdout.write(`${JSON.stringify({ summary: rows, ...(shard ? { shard } : {}) })}\n`);
   } else {
     const table = summaryTable(rows, c);
     process.stdout.write(table);

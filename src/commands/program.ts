@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAttestCommand } from './attest.js';
 import { registerCheckCommand } from './check.js';
 import { registerLoadCommand } from './load.js';
+import { registerMergeCommand } from './merge.js';
 import { registerProbeCommand } from './probe.js';
 import { registerRulesCommands } from './rules.js';
 import { isUserError } from '../core/errors.js';
@@ -34,6 +35,7 @@ Exit codes: 0 ready, 1 findings at or above --fail-on, 2 usage or input error.`,
   registerAttestCommand(program);
   registerProbeCommand(program);
   registerLoadCommand(program);
+  registerMergeCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
   return program;
 }

@@ -15,6 +15,7 @@ export type UserErrorCode =
   | 'invalid-load-results'
   | 'invalid-baseline'
   | 'unknown-rule'
+  | 'invalid-merge-input'
   | 'missing-input'
   | 'output-conflict'
   | 'output-unwritable'

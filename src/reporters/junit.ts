@@ -19,12 +19,12 @@ function clean(text: string): string {
   return text.replace(INVALID_XML, '\uFFFD');
 }
 
-function escText(text: string): string {
+export function escText(text: string): string {
   return clean(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Attribute values: quotes escaped, and line breaks as references so attribute normalization keeps them. */
-function escAttr(text: string): string {
+export function escAttr(text: string): string {
   return escText(text).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 }
 
@@ -111,7 +111,7 @@ function testcase(u: UnitResult, cwd: string, indent: string, failOn: Severity):
   return `${head}>\n${inner.join('\n')}\n${indent}</testcase>`;
 }
 
-interface Counts {
+export interface Counts {
   tests: number;
   failures: number;
   errors: number;
@@ -127,7 +127,8 @@ function countUnits(units: UnitResult[], failOn: Severity): Counts {
   };
 }
 
-const junit: Reporter = (result: RunResult, ctx: ReportContext): string => {
+/** The run's <testsuite> elements and their totals; `prefix` goes before each suite's name (fleet reports). */
+export function junitSuites(result: RunResult, ctx: ReportContext, prefix = ''): { suites: string[]; total: Counts } {
   const units = sortUnits(result.results);
   const failOn = result.summary.failOn;
   const suites: string[] = [];
@@ -152,7 +153,7 @@ const junit: Reporter = (result: RunResult, ctx: ReportContext): string => {
       ].join('\n');
     });
     suites.push(
-      `  <testsuite${attrs([['name', 'Inputs'], ['tests', c.tests], ['failures', 0], ['errors', c.errors], ['skipped', 0], ['timestamp', result.generatedAt]])}>\n${cases.join('\n')}\n  </testsuite>`,
+      `  <testsuite${attrs([['name', `${prefix}Inputs`], ['tests', c.tests], ['failures', 0], ['errors', c.errors], ['skipped', 0], ['timestamp', result.generatedAt]])}>\n${cases.join('\n')}\n  </testsuite>`,
     );
   }
 
@@ -163,7 +164,7 @@ const junit: Reporter = (result: RunResult, ctx: ReportContext): string => {
     add(c);
     suites.push(
       `  <testsuite${attrs([
-        ['name', `${section} ${SECTION_TITLES[section]}`],
+        ['name', `${prefix}${section} ${SECTION_TITLES[section]}`],
         ['tests', c.tests],
         ['failures', c.failures],
         ['errors', c.errors],
@@ -173,6 +174,11 @@ const junit: Reporter = (result: RunResult, ctx: ReportContext): string => {
     );
   }
 
+  return { suites, total };
+}
+
+const junit: Reporter = (result: RunResult, ctx: ReportContext): string => {
+  const { suites, total } = junitSuites(result, ctx);
   const root = `<testsuites${attrs([
     ['name', result.deployment ? `prodready ${result.deployment}` : 'prodready'],
     ['tests', total.tests],
