@@ -238,6 +238,7 @@ function checklistPage(items, rules) {
     'Every item of the RecSys production readiness checklist is decided by exactly one kind of unit: **static rules**',
     '(from the env files, Helm values and rendered manifests), **live probes** (against the running service, its JWKS,',
     "its database), or a person's **attestation** (a dated, expiring statement with evidence: `prodready attest --template`).",
+    'An attestation of an item decided by rules decides only what those rules report unknown, never a failure.',
     'The map comes from `rules/recsys/checklist.yaml`; each rule names its items back in its own `checklist` field.',
     '',
   ];

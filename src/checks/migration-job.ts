@@ -302,9 +302,9 @@ export default defineCheck({
       noManifests: 'no rendered manifests were given, and Helm values alone do not render a migration Job: pass --manifests to decide',
       lookalike: '{{resource}} looks like a migration by name but its command does not apply migrations: it only prints, waits, checks, seeds or dumps (`{{command}}`)',
       unrecognised:
-        '{{resource}} is named as a migration step but its command is not one this rule recognises (`{{command}}`): to decide it, add a pattern that matches it under params.migration-job-present.extra.commands in .prodready.yaml (4.migration-job is decided by rules, so an attestation cannot)',
+        '{{resource}} is named as a migration step but its command is not one this rule recognises (`{{command}}`): to decide it, add a pattern that matches it under params.migration-job-present.extra.commands in .prodready.yaml, or attest item 4.migration-job (prodready attest --template), which decides only what the files cannot show',
       entrypoint:
-        "{{resource}} is named as a migration step but sets no command{{args}}: the entrypoint of its image ({{image}}) decides what it runs, and the manifests do not show it: to decide it, give the container a command this rule recognises, or add a pattern for its args under params.migration-job-present.extra.commands in .prodready.yaml",
+        "{{resource}} is named as a migration step but sets no command{{args}}: the entrypoint of its image ({{image}}) decides what it runs, and the manifests do not show it: to decide it, give the container a command this rule recognises, add a pattern for its args under params.migration-job-present.extra.commands in .prodready.yaml, or attest item 4.migration-job (prodready attest --template), which decides only what the files cannot show",
     },
     params: paramsSchema,
   },

@@ -1,6 +1,7 @@
-// Attestations: a person's dated, expiring statement with evidence, for the checklist items no machine can see.
-// Every attestable item becomes a result: manual without an entry, pass with a valid one, fail when expired or
-// dated in the future. Pure given the entries and the clock.
+// Attestations: a person's dated, expiring statement with evidence, for what no machine can see.
+// Every attestation item becomes a result: manual without an entry, pass with a valid one, fail when expired or
+// dated in the future. An entry may also name a rule item, for what its rules cannot decide (rule-attestations.ts).
+// Pure given the entries and the clock.
 import { basename, isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { readInput } from '../io/read-file.js';
@@ -78,7 +79,7 @@ export function parseAttestations(text: string, file: string, items: ChecklistIt
     const problems = zodProblems(file, parsed.error.issues, (path) => keysAt(attestationsFileSchema, path));
     throw new UserError('invalid-attestations', `attestations file ${file} is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems);
   }
-  const attestable = items.filter((i) => i.kind === 'attestation').map((i) => i.id);
+  const attestable = attestableIds(items);
   const problems: ProblemDetail[] = [];
   const seen = new Map<string, number>();
   const entries: AttestationEntry[] = parsed.data.attestations.map((a, i) => {
@@ -87,8 +88,8 @@ export function parseAttestations(text: string, file: string, items: ChecklistIt
     if (!item) {
       const guess = didYouMean(a.item, attestable);
       problems.push({ file, path, message: `unknown item "${a.item}"${guess ? `; did you mean "${guess}"?` : ''} (attestable items: ${attestable.join(', ')})` });
-    } else if (item.kind !== 'attestation') {
-      problems.push({ file, path, message: `item "${a.item}" is decided by ${item.kind}s (${(item.decidedBy ?? []).join(', ')}), not by attestation (attestable items: ${attestable.join(', ')})` });
+    } else if (!attestable.includes(item.id)) {
+      problems.push({ file, path, message: `item "${a.item}" is decided by ${item.kind}s (${(item.decidedBy ?? []).join(', ')}), which a person cannot attest for them (attestable items: ${attestable.join(', ')})` });
     } else if (seen.has(a.item)) {
       problems.push({ file, path, message: `item "${a.item}" is attested twice (also attestations[${seen.get(a.item)}]): keep one entry per item` });
     }
@@ -126,7 +127,46 @@ export async function loadAttestations(
   return parseAttestations(text, shown, items);
 }
 
-function info(a: AttestationEntry): AttestationInfo {
+/**
+ * The items an entry may name: attestation items, and rule items, for which an attestation decides only what their
+ * rules report `unknown` (src/engine/rule-attestations.ts). Probe items are not: a live system answers for itself.
+ */
+export function attestableIds(items: ChecklistItem[]): string[] {
+  return items.filter((i) => i.kind === 'attestation' || i.kind === 'rule').map((i) => i.id);
+}
+
+/** The evidence line of an entry, the same for every item it attests. */
+export function attestationFact(a: AttestationEntry): string {
+  return `attested by ${a.by} on ${a.date}, until ${a.expires}: ${a.evidence}`;
+}
+
+export type EntryState =
+  | { valid: true }
+  | { valid: false; messageId: 'expired' | 'futureDated'; message: string; data: Finding['data'] };
+
+/** Whether an entry counts today: not past `expires`, not dated after today. */
+export function entryState(entry: AttestationEntry, now: Date): EntryState {
+  const today = utcDay(now);
+  if (isBeforeToday(entry.expires, now)) {
+    return {
+      valid: false,
+      messageId: 'expired',
+      message: `the attestation of ${entry.item} by ${entry.by} expired on ${entry.expires}: check it again and renew the entry`,
+      data: { item: entry.item, by: entry.by, expires: entry.expires, today },
+    };
+  }
+  if (isAfterToday(entry.date, now)) {
+    return {
+      valid: false,
+      messageId: 'futureDated',
+      message: `the attestation of ${entry.item} by ${entry.by} is dated ${entry.date}, after today (${today}): an attestation records a check already done`,
+      data: { item: entry.item, by: entry.by, date: entry.date, today },
+    };
+  }
+  return { valid: true };
+}
+
+export function info(a: AttestationEntry): AttestationInfo {
   return { item: a.item, statement: a.statement, by: a.by, date: a.date, expires: a.expires, evidence: a.evidence };
 }
 
@@ -168,7 +208,7 @@ export function attestationResults(
       });
       continue;
     }
-    const fact = `attested by ${entry.by} on ${entry.date}, until ${entry.expires}: ${entry.evidence}`;
+    const fact = attestationFact(entry);
     const finding = (status: Status, messageId: string, message: string, data: Finding['data']): Finding => ({
       ruleId: item.id,
       checkId: 'attestation',
@@ -185,31 +225,19 @@ export function attestationResults(
       helpUrl: base.helpUrl,
       attestation: info(entry),
     });
-    const today = utcDay(now);
-    let f: Finding;
-    if (isBeforeToday(entry.expires, now)) {
-      f = finding('fail', 'expired', `the attestation of ${item.id} by ${entry.by} expired on ${entry.expires}: check it again and renew the entry`, {
-        item: item.id,
-        by: entry.by,
-        expires: entry.expires,
-        today,
-      });
-    } else if (isAfterToday(entry.date, now)) {
-      f = finding('fail', 'futureDated', `the attestation of ${item.id} by ${entry.by} is dated ${entry.date}, after today (${today}): an attestation records a check already done`, {
-        item: item.id,
-        by: entry.by,
-        date: entry.date,
-        today,
-      });
-    } else {
-      f = finding('pass', 'attested', `${item.id} attested by ${entry.by}, until ${entry.expires}`, { item: item.id, by: entry.by, expires: entry.expires });
-    }
+    const state = entryState(entry, now);
+    const f = state.valid
+      ? finding('pass', 'attested', `${item.id} attested by ${entry.by}, until ${entry.expires}`, { item: item.id, by: entry.by, expires: entry.expires })
+      : finding('fail', state.messageId, state.message, state.data);
     results.push({ ...base, status: f.status, findings: [f], evidence: f.status === 'pass' ? [fact] : [] });
   }
   return results;
 }
 
-/** A skeleton for every attestable item, its text as a comment, placeholders that do not validate until filled. */
+/**
+ * A skeleton for every attestation item, its text as a comment, placeholders that do not validate until filled; then
+ * the rule items, commented out, each marked as deciding only what its rules cannot.
+ */
 export function attestationTemplate(items: ChecklistItem[]): string {
   const q = (s: string): string => JSON.stringify(s);
   const out = [
@@ -235,6 +263,34 @@ export function attestationTemplate(items: ChecklistItem[]): string {
       `    evidence: ${q('<link or path to the proof>')}`,
       `    expires: ${q('YYYY-MM-DD')}`,
     );
+  }
+  // Rule items are decided by their rules; an entry only decides what those rules report unknown (a step the files
+  // cannot show), never a failure. Commented out: most deployments need none, and an entry nobody filled is refused.
+  const ruleItems = items.filter((i) => i.kind === 'rule');
+  if (ruleItems.length > 0) {
+    out.push(
+      '',
+      '  # Items decided by rules. An entry here decides ONLY what those rules report "unknown" (what the files',
+      '  # cannot show, e.g. a migration step whose image entrypoint runs it); a rule that fails on evidence still',
+      '  # fails, attested or not. Uncomment and fill in an entry only when its rules say unknown.',
+    );
+    section = undefined;
+    for (const item of ruleItems) {
+      if (item.section !== section) {
+        section = item.section;
+        out.push('', `  # ${section}) ${SECTION_TITLES[item.section]}`);
+      }
+      out.push(
+        `  # ${item.text.replace(/\s+/g, ' ')}`,
+        `  # Decides only what the rules cannot: ${(item.decidedBy ?? []).join(', ')}`,
+        `  # - item: ${item.id}`,
+        `  #   statement: ${q('<what the files cannot show, how it was checked>')}`,
+        `  #   by: ${q('<name and email, or team>')}`,
+        `  #   date: ${q('YYYY-MM-DD')}`,
+        `  #   evidence: ${q('<link or path to the proof>')}`,
+        `  #   expires: ${q('YYYY-MM-DD')}`,
+      );
+    }
   }
   return `${out.join('\n')}\n`;
 }

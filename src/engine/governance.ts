@@ -1,5 +1,6 @@
 // What the config file and the attestations change about a run, applied around evaluation:
-// before it, severities and params per unit; after it, the attestable items and the waivers.
+// before it, severities and params per unit; after it, the attestable items, the attested unknowns of rule items
+// and the waivers.
 import { utcDay } from '../core/dates.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { attestationResults, loadAttestations, type LoadedAttestations } from './attestations.js';
@@ -8,6 +9,7 @@ import type { RunConfig } from '../core/config-types.js';
 import { UserError, type ProblemDetail } from '../core/errors.js';
 import type { LoadedRule } from '../pack/load-rules.js';
 import type { InputDescription, Severity, UnitMeta, UnitResult } from '../core/types.js';
+import { applyRuleAttestations } from './rule-attestations.js';
 import { applyWaivers, STALE_WAIVER_ID } from './waivers.js';
 
 export interface ConfiguredRules {
@@ -74,8 +76,12 @@ export interface GovernOptions {
   notRun: ReadonlySet<string>;
 }
 
-/** The attestable items as results, then the waivers over everything: what check reports. */
-export function govern(results: UnitResult[], opts: GovernOptions): UnitResult[] {
+/**
+ * The attestation items as results, the entries of rule items over the unknowns of their rules, then the waivers
+ * over everything: what check reports.
+ */
+export function govern(evaluated: UnitResult[], opts: GovernOptions): UnitResult[] {
+  const results = applyRuleAttestations(evaluated, opts.items, opts.attestations, opts.now);
   const attested = attestationResults(opts.items, opts.attestations, opts.now, opts.config.severities).filter(
     (r) => (!opts.only || opts.only.includes(r.id)) && !(opts.skip ?? []).includes(r.id),
   );

@@ -106,9 +106,14 @@ describe('attestations', () => {
     expect(unitFor(entry({ by: '<dana@example.com>' })).status).toBe('pass');
   });
 
-  it('an item decided by rules cannot be attested', () => {
-    const e = userError(() => parseAttestations(entry({ item: '1.dev-headers-disabled' }), 'att.yaml', items));
-    expect(e.format()).toContain('is decided by rules (dev-auth-disabled), not by attestation');
+  it('an item decided by a probe cannot be attested; one decided by rules can, and makes no result of its own', () => {
+    const e = userError(() => parseAttestations(entry({ item: '4.migrations-applied' }), 'att.yaml', items));
+    expect(e.format()).toContain('att.yaml: attestations[0].item: item "4.migrations-applied" is decided by probes (migrations-applied), which a person cannot attest for them');
+    const loaded = parseAttestations(entry({ item: '4.migration-job' }), 'att.yaml', items);
+    expect(loaded.entries.map((a) => a.item)).toEqual(['4.migration-job']);
+    // The rule item's own rules carry the attestation (rule-attestations.ts); it adds no attestation result.
+    expect(attestationResults(items, loaded, NOW).map((r) => r.id)).not.toContain('4.migration-job');
+    expect(attestationResults(items, loaded, NOW).every((r) => r.status === 'manual')).toBe(true);
   });
 
   it('rejects placeholders, impossible dates, expiry before the date, duplicates and unknown keys, each at its path', () => {
@@ -141,6 +146,12 @@ describe('attestations', () => {
       expect(template).toContain(`# ${i.text}`);
     }
     expect(() => parseAttestations(template, 'tpl.yaml', items)).toThrow(UserError);
+    // Rule items follow, commented out, each saying it decides only what its rules cannot.
+    for (const i of items.filter((x) => x.kind === 'rule')) {
+      expect(template).toContain(`  # Decides only what the rules cannot: ${(i.decidedBy ?? []).join(', ')}\n  # - item: ${i.id}\n`);
+    }
+    expect(template).toContain('a rule that fails on evidence still');
+    for (const i of items.filter((x) => x.kind === 'probe')) expect(template).not.toContain(`item: ${i.id}\n`);
     const filled = template
       .replace(/"<what was checked or done, and how>"/g, '"Checked by walking through the runbook."')
       .replace(/"<name and email, or team>"/g, '"Platform team"')
