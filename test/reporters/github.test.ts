@@ -44,8 +44,8 @@ describe('github reporter', () => {
     const dev = commands.find((c) => c.props.title === 'prodready dev-auth-disabled')!;
     expect(dev.command).toBe('error');
     expect(dev.props).toMatchObject({ file: '.env.production', line: '3', col: '18' });
-    expect(dev.message.split('\n')[0]).toBe('DEV_AUTH_ENABLED is true: any caller can pick a tenant with X-Dev-* headers');
-    expect(dev.message).toContain('fix: Set DEV_AUTH_ENABLED=false, or remove it.');
+    expect(dev.message.split('\n')[0]).toBe('DEV_AUTH_ENABLED is "true" at .env.production:3: any caller can pick their user and tenant with X-Dev-* headers');
+    expect(dev.message).toContain('fix: Set DEV_AUTH_ENABLED to "false" (or remove it) in api.env of the production deployment.');
   });
 
   it('uses warning for warn findings and notice for unknown ones, none for pass, skip, manual, waived', () => {
@@ -54,7 +54,7 @@ describe('github reporter', () => {
     expect(by('database-tls')).toEqual(['warning']);
     expect(by('exposure-hash-salt')).toEqual(['notice']);
     expect(by('backup-marker-fresh')).toEqual(['notice']);
-    for (const quiet of ['auth-required', 'pipelines-scheduled', 'pii-stance-documented', 'cors-restricted']) expect(by(quiet)).toEqual([]);
+    for (const quiet of ['auth-required', 'pipelines-scheduled', '2.pii-stance', 'cors-restricted']) expect(by(quiet)).toEqual([]);
     // Three image-pinned failures, but the verdict and eight other errors come first: GitHub shows ten per step.
     expect(by('image-pinned')).toEqual(['error', 'error']);
     expect(commands.filter((c) => c.command === 'error')).toHaveLength(10);
@@ -66,7 +66,7 @@ describe('github reporter', () => {
     const result = makeRunResult();
     const commands = github(result, makeReportContext()).trimEnd().split('\n').map(parseLine);
     const exp = commands.find((c) => c.props.title === 'prodready experiment-config-valid')!;
-    expect(exp.message.split('\n')[0]).toBe('experiment "home,v2": traffic_percent 150% is outside 0..100, variants: a,b');
+    expect(exp.message.split('\n')[0]).toBe('EXPERIMENT_CONFIG_JSON at values.yaml:40: experiments[0] "home,v2": traffic_percent 150 is outside 0..100; the service will not start');
     const fatal = commands[1]!;
     expect(fatal.props.title).toBe('prodready: manifests/broken.yaml does not parse');
     expect(fatal.props.file).toBe('manifests/broken.yaml');

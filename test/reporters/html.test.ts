@@ -121,7 +121,7 @@ describe.skipIf(chromiumFound.path === undefined)(`html reporter in Chromium${ch
     await expect(page.locator('#shown').textContent()).resolves.toBe(String(result.results.length));
     const dev = page.locator('#rule-dev-auth-disabled');
     await expect(dev.locator('.where').textContent()).resolves.toBe('.env.production:3:18');
-    await expect(dev.textContent()).resolves.toContain('Set DEV_AUTH_ENABLED=false, or remove it.');
+    await expect(dev.textContent()).resolves.toContain('Set DEV_AUTH_ENABLED to "false" (or remove it) in api.env of the production deployment.');
     await expect(page.locator('#rule-api-key-hash-secret ul.evidence').textContent()).resolves.toContain('set, 43 chars, from Secret recsys-api');
     await expect(page.locator('#waivers td').allTextContents()).resolves.toEqual(expect.arrayContaining(['Alice Martin <alice@example.com>', '2026-12-31']));
     await expect(page.locator('#attestations td').allTextContents()).resolves.toEqual(expect.arrayContaining(['Bob Chen', '2027-05-01']));

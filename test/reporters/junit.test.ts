@@ -76,10 +76,10 @@ describe('junit reporter', () => {
     const cases = (doc.testsuites.testsuite as Node[]).flatMap((s) => s.testcase as Node[]);
     const dev = cases.find((c) => c.name === 'dev-auth-disabled')!;
     const failure = dev.failure[0];
-    expect(failure.message).toBe('.env.production:3:18: DEV_AUTH_ENABLED is true: any caller can pick a tenant with X-Dev-* headers');
+    expect(failure.message).toBe('.env.production:3:18: DEV_AUTH_ENABLED is "true" at .env.production:3: any caller can pick their user and tenant with X-Dev-* headers');
     expect(failure.type).toBe('error');
     expect(failure['#text']).toContain('.env.production:3:18');
-    expect(failure['#text']).toContain('fix: Set DEV_AUTH_ENABLED=false, or remove it.');
+    expect(failure['#text']).toContain('fix: Set DEV_AUTH_ENABLED to "false" (or remove it) in api.env of the production deployment.');
     const pinned = cases.find((c) => c.name === 'image-pinned')!;
     expect(pinned.failure[0].message).toMatch(/^3 findings, first manifests\/deployment.yaml:30:18/);
     const body: string = pinned.failure[0]['#text'];
@@ -94,7 +94,7 @@ describe('junit reporter', () => {
     const reason = (id: string) => String(cases.find((c) => c.name === id)!.skipped[0]);
     expect(reason('pipelines-scheduled')).toMatch(/^skipped: artifact mode is off/);
     expect(reason('exposure-hash-salt')).toMatch(/^unknown: EXPOSURE_HASH_SALT lives in existingSecret/);
-    expect(reason('pii-stance-documented')).toMatch(/^manual: needs an attestation/);
+    expect(reason('2.pii-stance')).toMatch(/^manual: needs an attestation/);
     expect(reason('cors-restricted')).toBe('waived by Alice Martin <alice@example.com> until 2026-12-31: public widget, no credentials; tracked in SEC-142');
     const pass = cases.find((c) => c.name === 'auth-required')!;
     expect(pass.failure).toBeUndefined();

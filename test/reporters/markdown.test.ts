@@ -49,7 +49,7 @@ describe('markdown reporter', () => {
     const dev = rows.find((r) => r[0]!.includes('dev-auth-disabled'))!;
     expect(dev[1]).toBe('❌ fail');
     expect(dev[2]).toBe('`.env.production:3:18`');
-    expect(dev[3]).toContain('**→** Set DEV\\_AUTH\\_ENABLED=false, or remove it.');
+    expect(dev[3]).toContain('**→** Set DEV\\_AUTH\\_ENABLED to "false" (or remove it) in api.env of the production deployment.');
     expect(dev[0]).toContain('(<https://prodready.dev/rules/dev-auth-disabled.md>)');
   });
 
@@ -57,7 +57,7 @@ describe('markdown reporter', () => {
     expect(md).toContain('API\\_KEY\\_HASH\\_SECRET set, 43 chars, from Secret recsys-api');
     const att = tableAfter(md, '### Attestations');
     expect(att[0]).toEqual(['Item', 'Statement', 'By', 'Date', 'Until', 'Evidence']);
-    expect(att[2]).toEqual(expect.arrayContaining(['key-rotation-process', 'Bob Chen', '2026-11-01', '2027-05-01']));
+    expect(att[2]).toEqual(expect.arrayContaining(['1.key-rotation', 'Bob Chen', '2026-11-01', '2027-05-01']));
     const w = tableAfter(md, '### Waivers');
     expect(w[2]).toEqual([
       'cors-restricted',

@@ -99,7 +99,7 @@ describe('sarif reporter', () => {
       ['fail', 'warn', 'unknown', 'waived'].includes(f.status),
     );
     expect(results).toHaveLength(expected.length);
-    expect(results.map((r) => r.ruleId)).not.toContain('key-rotation-process');
+    expect(results.map((r) => r.ruleId)).not.toContain('1.key-rotation');
     for (const r of results) expect(run0Rules()[r.ruleIndex]).toBe(r.ruleId);
   });
 
