@@ -9,7 +9,17 @@ import { BUILTIN_PACK_DIR } from './files.js';
 
 export interface PackCache {
   /** File name in rules/recsys → sha256 of its text and the value its schema produced (defaults applied). */
-  files: Record<string, { sha256: string; value: unknown }>;
+  files: Record<string, PackCacheEntry>;
+}
+
+export interface PackCacheEntry {
+  sha256: string;
+  value: unknown;
+  /**
+   * A rule's params as its template's schema parsed them (defaults applied), when that result is plain JSON: the
+   * templates are part of the same build, so a run need not parse them again.
+   */
+  params?: unknown;
 }
 
 export const PACK_CACHE_FILE = fileURLToPath(new URL('../pack.json', import.meta.url));
@@ -32,10 +42,15 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** The validated value of a built-in pack file, when the cache has it for exactly this text. */
-export function cachedPackValue(file: string, text: string): unknown | undefined {
+/** The cache's entry for a built-in pack file, when it has one for exactly this text. */
+export function cachedPackEntry(file: string, text: string): PackCacheEntry | undefined {
   if (join(dirname(file), '/') !== BUILTIN_PACK_DIR) return undefined;
   const entry = load()?.files[basename(file)];
   if (!entry || entry.sha256 !== sha256(text)) return undefined;
-  return entry.value;
+  return entry;
+}
+
+/** The validated value of a built-in pack file, when the cache has it for exactly this text. */
+export function cachedPackValue(file: string, text: string): unknown | undefined {
+  return cachedPackEntry(file, text)?.value;
 }

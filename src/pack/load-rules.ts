@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { CheckDefinition, ProbeDefinition } from '../core/define.js';
 import { UserError, type ProblemDetail } from '../core/errors.js';
-import { cachedPackValue } from './cache.js';
+import { cachedPackEntry } from './cache.js';
 import { ruleSchema, type RuleDef } from './rule-schema.js';
 import { didYouMean } from '../core/did-you-mean.js';
 
@@ -44,8 +44,9 @@ export async function loadRuleDirs(dirs: string[], templates: Templates, severit
     for (const name of names) {
       if (PACK_DATA_FILES.has(name)) continue;
       const file = join(dir, name);
-      const rule = await parseRuleFile(file, problems);
-      if (!rule) continue;
+      const parsedFile = await parseRuleFile(file, problems);
+      if (!parsedFile) continue;
+      const { rule, params } = parsedFile;
       const stem = basename(name).replace(/\.ya?ml$/, '');
       if (rule.id !== stem) problems.push({ file, path: 'id', message: `id "${rule.id}" must equal the file name "${stem}"` });
       const prev = seen.get(rule.id);
@@ -54,7 +55,7 @@ export async function loadRuleDirs(dirs: string[], templates: Templates, severit
         continue;
       }
       seen.set(rule.id, file);
-      const inst = await instantiate(rule, file, problems, templates);
+      const inst = await instantiate(rule, file, problems, templates, params);
       if (!inst) continue;
       const sev = severities[rule.id];
       if (sev === 'off') continue;
@@ -70,7 +71,13 @@ export async function loadRuleDirs(dirs: string[], templates: Templates, severit
 /** A rule is a screenful of YAML; a file far past this is not one. */
 const MAX_RULE_FILE_BYTES = 1024 * 1024;
 
-async function parseRuleFile(file: string, problems: ProblemDetail[]): Promise<RuleDef | undefined> {
+/** A rule file's rule, and its params already parsed by its template's schema when the pack cache holds them. */
+interface ParsedRuleFile {
+  rule: RuleDef;
+  params?: { value: unknown };
+}
+
+async function parseRuleFile(file: string, problems: ProblemDetail[]): Promise<ParsedRuleFile | undefined> {
   let text: string;
   try {
     // A FIFO or device named *.yaml in a rule directory would block the read or never end: a rule is a file.
@@ -88,8 +95,8 @@ async function parseRuleFile(file: string, problems: ProblemDetail[]): Promise<R
     problems.push({ file, message: 'cannot be read' });
     return undefined;
   }
-  const cached = cachedPackValue(file, text);
-  if (cached !== undefined) return cached as RuleDef;
+  const cached = cachedPackEntry(file, text);
+  if (cached !== undefined) return { rule: cached.value as RuleDef, ...('params' in cached ? { params: { value: cached.params } } : {}) };
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) {
     problems.push({ file, message: `YAML syntax: ${doc.errors[0]!.message.split('\n')[0]}` });
@@ -111,10 +118,21 @@ async function parseRuleFile(file: string, problems: ProblemDetail[]): Promise<R
     }
     return undefined;
   }
-  return parsed.data;
+  return { rule: parsed.data };
 }
 
-async function instantiate(rule: RuleDef, file: string, problems: ProblemDetail[], { checks: CHECKS, probes: PROBES }: Templates): Promise<Omit<LoadedRule, 'severity'> | undefined> {
+/** A rule's params parsed by its template's schema: `cached` when the build already did it (dist/pack.json). */
+function parseParams(schema: { safeParse(v: unknown): { success: true; data: unknown } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, rule: RuleDef, cached: { value: unknown } | undefined) {
+  return cached !== undefined ? { success: true as const, data: cached.value } : schema.safeParse(rule.params);
+}
+
+async function instantiate(
+  rule: RuleDef,
+  file: string,
+  problems: ProblemDetail[],
+  { checks: CHECKS, probes: PROBES }: Templates,
+  cachedParams?: { value: unknown },
+): Promise<Omit<LoadedRule, 'severity'> | undefined> {
   if (rule.check !== undefined) {
     const load = CHECKS[rule.check];
     if (!load) {
@@ -122,9 +140,9 @@ async function instantiate(rule: RuleDef, file: string, problems: ProblemDetail[
       return undefined;
     }
     const check = (await load()).default;
-    const params = check.meta.params.safeParse(rule.params);
+    const params = parseParams(check.meta.params, rule, cachedParams);
     if (!params.success) {
-      for (const issue of params.error.issues) problems.push({ file, path: ['params', ...issue.path].join('.'), message: issue.message });
+      for (const issue of params.error.issues) problems.push({ file, path: ['params', ...issue.path.map(String)].join('.'), message: issue.message });
       return undefined;
     }
     return { rule, file, check, params: params.data };
@@ -135,9 +153,9 @@ async function instantiate(rule: RuleDef, file: string, problems: ProblemDetail[
     return undefined;
   }
   const probe = (await load()).default;
-  const params = probe.meta.params.safeParse(rule.params);
+  const params = parseParams(probe.meta.params, rule, cachedParams);
   if (!params.success) {
-    for (const issue of params.error.issues) problems.push({ file, path: ['params', ...issue.path].join('.'), message: issue.message });
+    for (const issue of params.error.issues) problems.push({ file, path: ['params', ...issue.path.map(String)].join('.'), message: issue.message });
     return undefined;
   }
   return { rule, file, probe, params: params.data };

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { cachedPackValue } from './cache.js';
 import { UserError } from '../core/errors.js';
 import type { ChartRender, ServiceFacts } from '../core/model.js';
 import { zodProblems } from '../core/zod-problems.js';
@@ -11,7 +12,7 @@ import { zodProblems } from '../core/zod-problems.js';
 const dotted = z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'a dotted Helm values path, e.g. minio.enabled');
 const variable = z.string().regex(/^[A-Z][A-Z0-9_]*$/);
 
-const serviceSchema = z.strictObject({
+export const serviceSchema = z.strictObject({
   servingMode: z.strictObject({ variable }),
 });
 
@@ -23,7 +24,11 @@ export const chartRenderSchema = z.strictObject({
 });
 
 function readValidated<T>(file: string, schema: z.ZodType<T>, what: string): T {
-  const parsed = schema.safeParse(parse(readFileSync(file, 'utf8')));
+  const text = readFileSync(file, 'utf8');
+  // The built-in files, unchanged since the build, were validated then (dist/pack.json): no YAML parse at start.
+  const cached = cachedPackValue(file, text);
+  if (cached !== undefined) return cached as T;
+  const parsed = schema.safeParse(parse(text));
   if (!parsed.success) throw new UserError('invalid-rule-definition', `${file} is not a valid ${what}`, zodProblems(file, parsed.error.issues));
   return parsed.data;
 }

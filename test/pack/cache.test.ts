@@ -10,6 +10,9 @@ import { cachedPackValue, PACK_CACHE_FILE, type PackCache } from '../../src/pack
 import { checklistSchema } from '../../src/pack/checklist.js';
 import { ruleSchema } from '../../src/pack/rule-schema.js';
 import { catalogueSchema } from '../../src/pack/catalogue.js';
+import { chartRenderSchema, serviceSchema } from '../../src/pack/service.js';
+import { CHECKS } from '../../src/checks/index.js';
+import { PROBES } from '../../src/probes/index.js';
 import { BUILTIN_PACK_DIR, PACK_DATA_FILES } from '../helpers/pack.js';
 import { ROOT } from '../helpers/cli.js';
 import { bundleOptions, sourcePlugin } from '../../scripts/bundle-options.mjs';
@@ -17,16 +20,41 @@ import { bundleOptions, sourcePlugin } from '../../scripts/bundle-options.mjs';
 const distCache = JSON.parse(readFileSync(join(ROOT, 'dist/pack.json'), 'utf8')) as PackCache;
 
 describe('the built-in pack compiled at build time', () => {
-  it('has every rule file, the catalogue and the checklist, each equal to its YAML validated by the same zod schema', () => {
-    const names = readdirSync(BUILTIN_PACK_DIR).filter(
-      (n) => n.endsWith('.yaml') && (n === 'variables.yaml' || n === 'checklist.yaml' || !PACK_DATA_FILES.has(n)),
-    );
+  it('has every rule file and the catalogue, checklist and service facts, each equal to its YAML validated by the same zod schema', () => {
+    const data: Record<string, { parse(v: unknown): unknown }> = {
+      'variables.yaml': catalogueSchema,
+      'checklist.yaml': checklistSchema,
+      'service.yaml': serviceSchema,
+      'chart-render.yaml': chartRenderSchema,
+    };
+    const names = readdirSync(BUILTIN_PACK_DIR).filter((n) => n.endsWith('.yaml') && (n in data || !PACK_DATA_FILES.has(n)));
     expect(Object.keys(distCache.files).sort()).toEqual(names.sort());
     for (const name of names) {
       const text = readFileSync(join(BUILTIN_PACK_DIR, name), 'utf8');
-      const schema = name === 'variables.yaml' ? catalogueSchema : name === 'checklist.yaml' ? checklistSchema : ruleSchema;
+      const schema = data[name] ?? ruleSchema;
       expect(distCache.files[name]!.value, name).toEqual(schema.parse(parse(text)));
     }
+  });
+
+  it("holds each rule's params as its template parses them, or none when they are not plain data", async () => {
+    let stored = 0;
+    for (const [name, entry] of Object.entries(distCache.files)) {
+      if (name in { 'variables.yaml': 1, 'checklist.yaml': 1, 'service.yaml': 1, 'chart-render.yaml': 1 }) {
+        expect(entry.params, name).toBeUndefined();
+        continue;
+      }
+      const rule = ruleSchema.parse(parse(readFileSync(join(BUILTIN_PACK_DIR, name), 'utf8')));
+      const template = (await (rule.check !== undefined ? CHECKS[rule.check]! : PROBES[rule.probe!]!)()).default;
+      const params = template.meta.params.parse(rule.params);
+      if (!('params' in entry)) {
+        // Left out only when JSON would not carry them unchanged (a RegExp, a Set, a function, ...).
+        expect(JSON.parse(JSON.stringify(params)), name).not.toEqual(params);
+        continue;
+      }
+      stored++;
+      expect(entry.params, name).toEqual(params);
+    }
+    expect(stored).toBeGreaterThan(40);
   });
 
   it('is used only for the unchanged text of a built-in file', async () => {
