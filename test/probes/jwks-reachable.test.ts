@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwksProbe from '../../src/probes/jwks-reachable.js';
-import { json, startServer, type TestServer } from '../helpers/http-server.js';
+import { closedPort, json, startServer, type TestServer } from '../helpers/http-server.js';
 import { ecJwk, keySet, privateEcJwk, rsaJwk, weakRsaJwk } from '../helpers/jwks.js';
 import { allText, failureIds, render, runWith, unknownIds } from '../helpers/probe-context.js';
 import { makePki, startHttpsServer, type TestPki } from '../helpers/tls.js';
@@ -201,6 +201,75 @@ describe('jwks-reachable probe', () => {
     expect(c.failures).toEqual([]);
     expect(unknownIds(c)).toEqual(['discoveryUnreadable']);
     expect(c.unknowns[0]!.data!.reason).toBe('HTTP 404');
+  });
+
+  it('fails a JWKS that answers other than 200, with the status', async () => {
+    routes.set('/gone/jwks.json', (res) => json(res, 503, { error: 'down' }));
+    const c = await run({ jwksUrl: `${https.url}/gone/jwks.json` });
+    expect(failureIds(c)).toEqual(['jwksStatus']);
+    expect(c.failures[0]!.data).toMatchObject({ status: 503 });
+  });
+
+  it('fails a JWKS that is not a key set: not JSON, an array, an object without keys', async () => {
+    routes.set('/html/jwks.json', (res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>login</html>');
+    });
+    const notJson = await run({ jwksUrl: `${https.url}/html/jwks.json` });
+    expect(failureIds(notJson)).toEqual(['notAKeySet']);
+    expect(notJson.failures[0]!.data!.found).toBe('not JSON');
+
+    const array = await run({ jwksUrl: serveKeys('/array/jwks.json', good) });
+    expect(failureIds(array)).toEqual(['notAKeySet']);
+    expect(array.failures[0]!.data!.found).toBe('a JSON array');
+
+    const noKeys = await run({ jwksUrl: serveKeys('/nokeys/jwks.json', { jwks: good }) });
+    expect(failureIds(noKeys)).toEqual(['notAKeySet']);
+    expect(noKeys.failures[0]!.data!.found).toBe('no keys array');
+  });
+
+  it('fails an empty key set', async () => {
+    const c = await run({ jwksUrl: serveKeys('/empty/jwks.json', keySet()) });
+    expect(failureIds(c)).toEqual(['emptyKeySet']);
+  });
+
+  it('fails a JWKS URL or issuer that does not parse, without fetching', async () => {
+    const jwks = await run({ jwksUrl: 'https://' });
+    expect(failureIds(jwks)).toEqual(['invalidUrl']);
+    expect(jwks.failures[0]!.data).toEqual({ what: 'JWKS', url: 'https://' });
+
+    const issuer = await run({ issuer: 'not a url' });
+    expect(failureIds(issuer)).toEqual(['invalidUrl']);
+    expect(issuer.failures[0]!.data).toEqual({ what: 'issuer', url: 'not a url' });
+  });
+
+  it('fails a discovery document without jwks_uri when it is the only way to the keys', async () => {
+    const issuer = `${https.url}/nouri`;
+    routes.set('/nouri/.well-known/openid-configuration', (res) => json(res, 200, { issuer }));
+    const c = await run({ issuer });
+    expect(failureIds(c)).toEqual(['discoveryNoJwksUri']);
+    expect(c.failures[0]!.data!.url).toBe(`${issuer}/.well-known/openid-configuration`);
+  });
+
+  it('fails a missing kid when the set holds several keys', async () => {
+    const { kid: _kid, ...anonymous } = await rsaJwk('anon');
+    const c = await run({ jwksUrl: serveKeys('/nokid/jwks.json', keySet(good[1]!, anonymous)) });
+    expect(failureIds(c)).toEqual(['missingKid']);
+  });
+
+  it('classifies an https JWKS URL whose server speaks plain HTTP as a failed TLS handshake', async () => {
+    const plain = await startServer((_req, res) => json(res, 200, keySet(...good)));
+    servers.push(plain);
+    const c = await run({ jwksUrl: `https://127.0.0.1:${plain.port}/jwks.json` });
+    expect(failureIds(c)).toEqual(['tlsFailed']);
+    expect(String(c.failures[0]!.data!.code)).toMatch(/^(EPROTO|ERR_SSL_)/);
+  });
+
+  it('classifies a refused connection by its code', async () => {
+    const port = await closedPort();
+    const c = await run({ jwksUrl: `https://127.0.0.1:${port}/jwks.json` });
+    expect(failureIds(c)).toEqual(['connectionRefused']);
+    expect(c.failures[0]!.data!.code).toBe('ECONNREFUSED');
   });
 
   it('is unknown with nothing to probe', async () => {

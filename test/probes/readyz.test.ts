@@ -24,6 +24,12 @@ describe('readyz probe', () => {
     });
   });
 
+  it('classifies an https target whose server speaks plain HTTP as a failed TLS handshake', async () => {
+    const c = await runWith(readyz, { target: { baseUrl: `https://127.0.0.1:${healthy.port}` } });
+    expect(failureIds(c)).toContain('tlsFailed');
+    for (const f of c.failures) expect(String(f.data!.code)).toMatch(/^(EPROTO|ERR_SSL_)/);
+  });
+
   it('passes a healthy service and records status, latency and bytes', async () => {
     const c = await runWith(readyz, { target: { baseUrl: healthy.url } });
     expect(c.failures).toEqual([]);

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import probe from '../../src/probes/response-versions.js';
-import { json, startServer, type TestServer } from '../helpers/http-server.js';
+import { closedPort, json, startServer, type TestServer } from '../helpers/http-server.js';
 import { allText, failureIds, render, runWith, unknownIds } from '../helpers/probe-context.js';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.payload-of-a-real-token.signature-part';
@@ -27,6 +27,21 @@ describe('response-versions probe', () => {
     servers.push(s);
     return s;
   }
+
+  it('classifies an https target whose server speaks plain HTTP as a failed TLS handshake', async () => {
+    const s = await serve({ algo_version: 'a1', config_version: 'c1', rules_version: 'r1' });
+    const c = await runWith(probe, { target: { baseUrl: `https://127.0.0.1:${s.port}`, authHeaders: { Authorization: `Bearer ${TOKEN}` } } });
+    expect(failureIds(c)).toEqual(['tlsFailed']);
+    expect(String(c.failures[0]!.data!.code)).toMatch(/^(EPROTO|ERR_SSL_)/);
+    expect(s.requests).toHaveLength(0);
+  });
+
+  it('classifies a refused connection by its code', async () => {
+    const port = await closedPort();
+    const c = await runWith(probe, { target: { baseUrl: `http://127.0.0.1:${port}`, authHeaders: { Authorization: `Bearer ${TOKEN}` } } });
+    expect(failureIds(c)).toEqual(['connectionRefused']);
+    expect(c.failures[0]!.data!.code).toBe('ECONNREFUSED');
+  });
 
   it('passes when all three versions are set, sending tenant and auth headers as configured', async () => {
     const s = await serve({ algo_version: 'blend@2024-06-01', config_version: 'cfg-12', rules_version: 'rules-7' });
