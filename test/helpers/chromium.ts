@@ -35,3 +35,15 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): ChromiumLook
   }
   return { missing: 'no Chromium: set CHROMIUM_PATH or put chromium (apt-get install chromium) on the PATH', required };
 }
+
+/**
+ * A command-line tool the tests need from Debian (xmllint), found on the PATH. As with the browser: skipped with a
+ * notice on a machine without it, a failure under CI=true, where .ci/run installs it.
+ */
+export function findTool(name: string, env: NodeJS.ProcessEnv = process.env): ChromiumLookup {
+  const required = env.CI === 'true';
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    if (executable(join(dir, name))) return { path: join(dir, name), required };
+  }
+  return { missing: `no ${name} on the PATH`, required };
+}

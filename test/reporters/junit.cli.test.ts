@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findTool } from '../helpers/chromium.js';
 import { ROOT, run } from '../helpers/cli.js';
 
 const XSD = join(ROOT, 'test/fixtures/junit/jenkins-junit.xsd');
@@ -17,8 +18,13 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+// On a machine without xmllint the schema tests are skipped with a notice; under CI=true they fail instead.
+const XMLLINT = findTool('xmllint');
+const skipSchema = XMLLINT.path === undefined && !XMLLINT.required;
+if (skipSchema) process.stderr.write(`\nNOTICE: the JUnit schema tests are skipped: ${XMLLINT.missing} (Debian: apt-get install libxml2-utils)\n\n`);
+
 function xmllint(file: string): { code: number; stderr: string } {
-  const r = spawnSync('xmllint', ['--noout', '--schema', XSD, file], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(XMLLINT.path ?? 'xmllint', ['--noout', '--schema', XSD, file], { encoding: 'utf8', timeout: 60_000 });
   if (r.error) throw new Error(`xmllint is needed (Debian: apt-get install libxml2-utils): ${r.error.message}`);
   return { code: r.status ?? -1, stderr: r.stderr };
 }
@@ -37,7 +43,7 @@ function junitOf(name: string, args: string[]): { file: string; code: number } {
 }
 
 describe('junit through the CLI', () => {
-  it('is valid against the common JUnit schema, for failing, clean and unreadable inputs', () => {
+  it.skipIf(skipSchema)('is valid against the common JUnit schema, for failing, clean and unreadable inputs', () => {
     const broken = junitOf('broken.xml', BROKEN);
     const ready = junitOf('ready.xml', ['--values', 'fixtures/ready/values.yaml', '--env', 'fixtures/ready/prod.env', '--manifests', 'fixtures/ready/rendered.yaml']);
     writeFileSync(join(dir, 'bad.yaml'), 'api:\n  env: [unclosed\n');
@@ -47,7 +53,7 @@ describe('junit through the CLI', () => {
     for (const f of [broken.file, ready.file, unreadable.file]) expect(xmllint(f), f).toEqual({ code: 0, stderr: expect.stringContaining('validates') });
   }, 60_000);
 
-  it('the schema check can fail: an attribute outside the schema is refused', () => {
+  it.skipIf(skipSchema)('the schema check can fail: an attribute outside the schema is refused', () => {
     const { file } = junitOf('broken2.xml', BROKEN);
     const bad = join(dir, 'extra-attr.xml');
     spawnSync('sh', ['-c', `sed 's/<testcase /<testcase file="x" /' '${file}' > '${bad}'`]);
