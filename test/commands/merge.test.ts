@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT as root, run } from '../helpers/cli.js';
-import { compileSarifSchema } from '../helpers/sarif-validate.js';
+import { compileSarifSchema, multitoolValidate } from '../helpers/sarif-validate.js';
 
 /** Ready, broken and unreadable deployments in turn. */
 function fleet(n: number): string {
@@ -67,17 +67,25 @@ describe('check --each --shard and merge', () => {
     expect(text.stdout).toBe(run(['check', '--each', join(dir, '*')]).stdout);
   }, 120_000);
 
-  it('writes one SARIF log with a run per deployment, one JUnit file and a Markdown summary', () => {
+  it('writes one SARIF log with one run for the fleet (GitHub takes at most 20 runs a file), one JUnit file and a Markdown summary', () => {
     const dir = fleet(6);
     const files = shards(dir, 3);
     const out = mkdtempSync(join(tmpdir(), 'prodready-merged-'));
-    const r = run(['merge', ...files, '--sarif-category', 'fleet', '-f', 'sarif', '-o', join(out, 'f.sarif'), '-f', 'junit', '-o', join(out, 'f.xml'), '-f', 'markdown', '-o', join(out, 'f.md')]);
+    const r = run(['merge', ...files, '--sarif-category', 'fleet', '--docs-url', 'https://docs.example.com/prodready/rules/', '-f', 'sarif', '-o', join(out, 'f.sarif'), '-f', 'junit', '-o', join(out, 'f.xml'), '-f', 'markdown', '-o', join(out, 'f.md')]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
-    const log = JSON.parse(readFileSync(join(out, 'f.sarif'), 'utf8')) as { runs: Array<{ automationDetails: { id: string }; results: unknown[] }> };
+    const log = JSON.parse(readFileSync(join(out, 'f.sarif'), 'utf8')) as {
+      runs: Array<{ automationDetails: { id: string }; results: Array<{ ruleId: string; ruleIndex: number; properties: { deployment: string } }>; tool: { driver: { rules: Array<{ id: string }> } } }>;
+    };
     const validate = compileSarifSchema();
     expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
-    expect(log.runs.map((x) => x.automationDetails.id)).toEqual(['d00', 'd01', 'd02', 'd03', 'd04', 'd05'].map((d) => `fleet/${join(dir, d)}/`));
+    expect(multitoolValidate([join(out, 'f.sarif')])).toEqual([]);
+    expect(log.runs.map((x) => x.automationDetails.id)).toEqual(['fleet/']);
+    const [one] = log.runs;
+    // Every deployment's results are in the one run, each pointing at its rule in the run's single rule list.
+    expect([...new Set(one!.results.map((x) => x.properties.deployment))].sort()).toEqual(['d00', 'd01', 'd02', 'd03', 'd04', 'd05'].map((d) => join(dir, d)));
+    for (const x of one!.results) expect(one!.tool.driver.rules[x.ruleIndex]!.id).toBe(x.ruleId);
+    expect(new Set(one!.tool.driver.rules.map((x) => x.id)).size).toBe(one!.tool.driver.rules.length);
     const xml = readFileSync(join(out, 'f.xml'), 'utf8');
     expect(xml.match(/<testsuites /g)).toHaveLength(1);
     expect(xml).toContain(`<testsuite name="${join(dir, 'd01')}: 1 Tenancy and authentication"`);
