@@ -206,8 +206,6 @@ const UNPRODUCED = new Set<string>([
   'probes/migrations-applied:moreFailed',
   'probes/migrations-applied:tlsFailed',
   'probes/readyz:connectTimeout',
-  'probes/readyz:missingInput',
-  'probes/readyz:redirectRefused',
   'probes/response-versions:connectTimeout',
   'probes/rls-enforced:certificateInvalid',
   'probes/rls-enforced:connectTimeout',
