@@ -185,7 +185,6 @@ const UNPRODUCED = new Set<string>([
   'probes/load-burst-p95:headersTimeout',
   'probes/load-burst-p95:headersTooLarge',
   'probes/load-burst-p95:invalidHttp',
-  'probes/load-burst-p95:missingInput',
   'probes/load-burst-p95:redirectRefused',
   'probes/load-burst-p95:tlsFailed',
   'probes/load-burst-p95:tooManyRedirects',
