@@ -46,6 +46,8 @@ export interface ProbeHarnessOptions {
   config?: Partial<RunConfig>;
   now?: () => Date;
   timeoutMs?: number;
+  /** A whole-run signal (a run deadline, Ctrl-C) the probe's own deadline is joined with. */
+  signal?: AbortSignal;
 }
 
 /** Runs one probe with real I/O and returns what it reported; closes the I/O afterwards. */
@@ -62,6 +64,7 @@ export async function runWith(
     dispatcher: io.dispatcher,
     pg: io.pg,
     now: options.now ?? (() => new Date()),
+    ...(options.signal ? { signal: options.signal } : {}),
   };
   try {
     const collected = await runProbe(def, params, base);

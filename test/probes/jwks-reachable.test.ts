@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwksProbe from '../../src/probes/jwks-reachable.js';
-import { closedPort, json, startServer, type TestServer } from '../helpers/http-server.js';
+import { afterRequestHead, closedPort, json, startRawServer, startServer, type RawServer, type TestServer } from '../helpers/http-server.js';
 import { ecJwk, keySet, privateEcJwk, rsaJwk, weakRsaJwk } from '../helpers/jwks.js';
 import { allText, failureIds, render, runWith, unknownIds } from '../helpers/probe-context.js';
 import { makePki, startHttpsServer, type TestPki } from '../helpers/tls.js';
@@ -275,5 +275,72 @@ describe('jwks-reachable probe', () => {
   it('is unknown with nothing to probe', async () => {
     const c = await run({}, {});
     expect(unknownIds(c)).toEqual(['noJwksSource']);
+  });
+
+  describe('I/O failures over verified https, each classified by its code', () => {
+    const raws: RawServer[] = [];
+    afterAll(async () => {
+      await Promise.all(raws.map((r) => r.close()));
+    });
+    /** A TLS server presenting the test certificate that hands each connection to `onSocket` untouched. */
+    async function rawTls(onSocket: Parameters<typeof startRawServer>[0]) {
+      const r = await startRawServer(onSocket, { tls: { key: pki.serverKey, cert: pki.serverCert } });
+      raws.push(r);
+      return `${r.url}/jwks.json`;
+    }
+    const small = { requestTimeoutMs: 200 };
+
+    it('reports headers that never come as headersTimeout', { timeout: 5000 }, async () => {
+      const url = await rawTls(() => {}); // handshakes, then sends nothing
+      const c = await run({ jwksUrl: url }, ALLOW, small);
+      expect(failureIds(c)).toEqual(['headersTimeout']);
+      expect(c.failures[0]!.data).toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
+    });
+
+    it('reports a key set that stalls after the headers as bodyTimeout', { timeout: 5000 }, async () => {
+      const url = await rawTls(
+        afterRequestHead((socket) => socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{"keys":[')),
+      );
+      const c = await run({ jwksUrl: url }, ALLOW, small);
+      expect(failureIds(c)).toEqual(['bodyTimeout']);
+      expect(c.failures[0]!.data).toMatchObject({ code: 'UND_ERR_BODY_TIMEOUT' });
+    });
+
+    it('reports a connection closed before any answer as connectionReset', { timeout: 5000 }, async () => {
+      const url = await rawTls(afterRequestHead((socket) => socket.destroy()));
+      const c = await run({ jwksUrl: url }, ALLOW, small);
+      expect(failureIds(c)).toEqual(['connectionReset']);
+    });
+
+    it('reports a header flood as headersTooLarge', { timeout: 5000 }, async () => {
+      const url = await rawTls(
+        afterRequestHead((socket) => {
+          socket.write('HTTP/1.1 200 OK\r\n');
+          // Far past undici's default 16 KiB of headers, and never ended.
+          for (let i = 0; i < 64; i++) socket.write(`x-pad-${i}: ${'a'.repeat(1024)}\r\n`);
+        }),
+      );
+      const c = await run({ jwksUrl: url }, ALLOW, small);
+      expect(failureIds(c)).toEqual(['headersTooLarge']);
+    });
+
+    it('stops a same-host redirect loop as tooManyRedirects', { timeout: 5000 }, async () => {
+      routes.set('/loop/jwks.json', (res) => {
+        res.writeHead(302, { location: '/loop/jwks.json' });
+        res.end();
+      });
+      const before = https.requests.length;
+      const c = await run({ jwksUrl: `${https.url}/loop/jwks.json` });
+      expect(failureIds(c)).toEqual(['tooManyRedirects']);
+      expect(c.failures[0]!.data).toMatchObject({ limit: 3 });
+      // The first request and the three redirects followed, then no more.
+      expect(https.requests.length - before).toBe(4);
+    });
+
+    it('reports a key set slower than the run deadline as deadlineExceeded', { timeout: 5000 }, async () => {
+      const url = await rawTls(() => {}); // would time out only at the 3 s request timeout
+      const c = await runWith(jwksProbe, { target: { caPem: pki.caCert, jwksUrl: url }, env: ALLOW, signal: AbortSignal.timeout(150) });
+      expect(failureIds(c)).toEqual(['deadlineExceeded']);
+    });
   });
 });

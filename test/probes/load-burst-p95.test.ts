@@ -7,6 +7,7 @@ import type { ProbeContext, ProbeTarget } from '../../src/core/define.js';
 import type { DeploymentModel } from '../../src/core/model.js';
 import type { LoadResult } from '../../src/core/load.js';
 import { startDemoTarget, type DemoTarget, type DemoTargetOptions } from '../../src/demo/target.js';
+import { runWith, unknownIds } from '../helpers/probe-context.js';
 
 let target: DemoTarget | undefined;
 const agents: Agent[] = [];
@@ -154,5 +155,13 @@ describe('load-burst-p95 probe', () => {
     for (const id of ['p95Exceeded', 'p99Exceeded', 'errorRateExceeded', 'stalled', 'noAnswer', 'mostlyRateLimited', 'aborted']) {
       expect(probe.meta.messages[id]).toBeTruthy();
     }
+  });
+
+  it('is unknown with missingInput when run without a target, sending nothing', async () => {
+    // Through the real runner, which checks the probe's needs before running it.
+    const c = await runWith(probe, { target: {} });
+    expect(c.failures).toEqual([]);
+    expect(unknownIds(c)).toEqual(['missingInput']);
+    expect(c.unknowns[0]!.data).toEqual({ input: '--target' });
   });
 });

@@ -110,6 +110,23 @@ describe('readyz probe', () => {
 
   it('is unknown without a target', async () => {
     const c = await runWith(readyz, { target: {} });
+    expect(c.failures).toEqual([]);
+    expect(c.unknowns.map((u) => u.messageId)).toEqual(['missingInput']);
     expect(c.unknowns.map((u) => u.data)).toEqual([{ input: '--target' }]);
+  });
+
+  it('refuses a redirect to another origin without following it', { timeout: 5000 }, async () => {
+    const elsewhere = `http://127.0.0.1:${await closedPort()}/ready`;
+    const s = await serve((req, res) => {
+      if (req.url === '/readyz') {
+        res.writeHead(302, { location: elsewhere });
+        return res.end();
+      }
+      json(res, 200, { status: 'healthy' });
+    });
+    const c = await runWith(readyz, { target: { baseUrl: s.url } }, { detailedPath: null });
+    expect(failureIds(c)).toEqual(['redirectRefused']);
+    expect(c.failures[0]!.data).toMatchObject({ location: elsewhere });
+    expect(render(readyz, c.failures[0]!)).toContain(`redirects to ${elsewhere}`);
   });
 });

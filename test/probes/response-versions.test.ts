@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import probe from '../../src/probes/response-versions.js';
-import { closedPort, json, startServer, type TestServer } from '../helpers/http-server.js';
+import { afterRequestHead, closedPort, json, startRawServer, startServer, type RawServer, type TestServer } from '../helpers/http-server.js';
+import { makePki, startHttpsServer } from '../helpers/tls.js';
 import { allText, failureIds, render, runWith, unknownIds } from '../helpers/probe-context.js';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.payload-of-a-real-token.signature-part';
@@ -85,5 +86,109 @@ describe('response-versions probe', () => {
     expect(render(probe, c.failures[0]!)).toContain('(Bad Request: surface is required)');
     const limited = await serve(undefined, 429);
     expect(unknownIds(await runWith(probe, { target: { baseUrl: limited.url } }))).toEqual(['rateLimited']);
+  });
+
+  describe('I/O failures, each classified by its code', () => {
+    const raws: RawServer[] = [];
+    afterAll(async () => {
+      await Promise.all(raws.map((r) => r.close()));
+    });
+    async function raw(onSocket: Parameters<typeof startRawServer>[0]) {
+      const r = await startRawServer(onSocket);
+      raws.push(r);
+      return r;
+    }
+    const small = { requestTimeoutMs: 200 };
+
+    it('reports headers that never come as headersTimeout', { timeout: 5000 }, async () => {
+      const r = await raw(() => {}); // accepts, sends nothing
+      const c = await runWith(probe, { target: { baseUrl: r.url } }, small);
+      expect(failureIds(c)).toEqual(['headersTimeout']);
+      expect(c.failures[0]!.data).toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
+    });
+
+    it('reports a body that stalls after the headers as bodyTimeout', { timeout: 5000 }, async () => {
+      const r = await raw(
+        afterRequestHead((socket) => socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"meta":')),
+      );
+      const c = await runWith(probe, { target: { baseUrl: r.url } }, small);
+      expect(failureIds(c)).toEqual(['bodyTimeout']);
+      expect(c.failures[0]!.data).toMatchObject({ code: 'UND_ERR_BODY_TIMEOUT' });
+    });
+
+    it('reports a connection closed before any answer as connectionReset', { timeout: 5000 }, async () => {
+      const r = await raw(afterRequestHead((socket) => socket.destroy()));
+      const c = await runWith(probe, { target: { baseUrl: r.url } }, small);
+      expect(failureIds(c)).toEqual(['connectionReset']);
+    });
+
+    it('reports a header flood as headersTooLarge', { timeout: 5000 }, async () => {
+      const r = await raw(
+        afterRequestHead((socket) => {
+          socket.write('HTTP/1.1 200 OK\r\n');
+          // Far past undici's default 16 KiB of headers, and never ended.
+          for (let i = 0; i < 64; i++) socket.write(`x-pad-${i}: ${'a'.repeat(1024)}\r\n`);
+        }),
+      );
+      const c = await runWith(probe, { target: { baseUrl: r.url } }, small);
+      expect(failureIds(c)).toEqual(['headersTooLarge']);
+    });
+
+    it('reports bytes that are not HTTP as invalidHttp', { timeout: 5000 }, async () => {
+      const r = await raw(afterRequestHead((socket) => socket.end('\x00\x01garbage, not a status line\r\n\r\n')));
+      const c = await runWith(probe, { target: { baseUrl: r.url } }, small);
+      expect(failureIds(c)).toEqual(['invalidHttp']);
+    });
+
+    it('refuses a body past maxBytes as bodyTooLarge', { timeout: 5000 }, async () => {
+      const s = await serve({ algo_version: 'a'.repeat(4096), config_version: 'c1', rules_version: 'r1' });
+      const c = await runWith(probe, { target: { baseUrl: s.url } }, { maxBytes: 1024 });
+      expect(failureIds(c)).toEqual(['bodyTooLarge']);
+      expect(c.failures[0]!.data).toMatchObject({ limit: 1024 });
+    });
+
+    it('reports a certificate whose CA is not given as certificateInvalid', { timeout: 10_000 }, async () => {
+      const pki = await makePki();
+      const s = await startHttpsServer(pki, (_req, res) => json(res, 200, { meta: { algo_version: 'a', config_version: 'c', rules_version: 'r' } }));
+      servers.push(s);
+      const c = await runWith(probe, { target: { baseUrl: s.url } });
+      expect(failureIds(c)).toEqual(['certificateInvalid']);
+      expect(s.requests).toHaveLength(0);
+    });
+
+    it('does not replay its POST across a redirect: same origin is tooManyRedirects, another origin redirectRefused', { timeout: 5000 }, async () => {
+      const same = await startServer((_req, res) => {
+        res.writeHead(307, { location: '/v1/recommend' });
+        res.end();
+      });
+      servers.push(same);
+      const c = await runWith(probe, { target: { baseUrl: same.url } });
+      expect(failureIds(c)).toEqual(['tooManyRedirects']);
+      expect(c.failures[0]!.data).toMatchObject({ limit: 0 });
+      expect(same.requests).toHaveLength(1);
+
+      const elsewhere = `http://127.0.0.1:${await closedPort()}/v1/recommend`;
+      const away = await startServer((_req, res) => {
+        res.writeHead(308, { location: elsewhere });
+        res.end();
+      });
+      servers.push(away);
+      const d = await runWith(probe, { target: { baseUrl: away.url } });
+      expect(failureIds(d)).toEqual(['redirectRefused']);
+      expect(d.failures[0]!.data).toMatchObject({ location: elsewhere });
+    });
+
+    it('reports an answer slower than the run deadline as deadlineExceeded', { timeout: 5000 }, async () => {
+      const r = await raw(() => {}); // would answer only at the 3 s request timeout
+      const c = await runWith(probe, { target: { baseUrl: r.url }, signal: AbortSignal.timeout(150) });
+      expect(failureIds(c)).toEqual(['deadlineExceeded']);
+    });
+
+    it('is unknown with missingInput when no target is given', async () => {
+      const c = await runWith(probe, { target: {} });
+      expect(c.failures).toEqual([]);
+      expect(unknownIds(c)).toEqual(['missingInput']);
+      expect(c.unknowns[0]!.data).toEqual({ input: '--target' });
+    });
   });
 });
