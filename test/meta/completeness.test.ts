@@ -158,22 +158,7 @@ const UNREACHABLE_ON_LOOPBACK: Record<string, string> = {
  * it, or this test fails).
  */
 const UNPRODUCED = new Set<string>([
-  'probes/backup-marker-fresh:archiverUnreadable',
-  'probes/backup-marker-fresh:certificateInvalid',
-  'probes/backup-marker-fresh:connectTimeout',
-  'probes/backup-marker-fresh:connectionReset',
-  'probes/backup-marker-fresh:dbError',
-  'probes/backup-marker-fresh:dbNoPassword',
-  'probes/backup-marker-fresh:dbNotFound',
-  'probes/backup-marker-fresh:dbSslFile',
   'probes/backup-marker-fresh:dbStatementTimeout',
-  'probes/backup-marker-fresh:dbTlsRefused',
-  'probes/backup-marker-fresh:dbUnavailable',
-  'probes/backup-marker-fresh:deadlineExceeded',
-  'probes/backup-marker-fresh:dsnInvalid',
-  'probes/backup-marker-fresh:markerUnparseable',
-  'probes/backup-marker-fresh:missingInput',
-  'probes/backup-marker-fresh:tlsFailed',
   'probes/jwks-reachable:bodyTimeout',
   'probes/jwks-reachable:connectTimeout',
   'probes/jwks-reachable:connectionReset',
