@@ -209,11 +209,8 @@ const UNPRODUCED = new Set<string>([
   'probes/rls-enforced:dbTlsRefused',
   'probes/rls-enforced:dbUnavailable',
   'probes/rls-enforced:deadlineExceeded',
-  'probes/rls-enforced:dsnInvalid',
-  'probes/rls-enforced:missingInput',
   'probes/rls-enforced:socketMissing',
   'probes/rls-enforced:tlsFailed',
-  'probes/rls-enforced:unreadable',
 ]);
 
 describe('every declared message is produced by a fixture or a test', async () => {
