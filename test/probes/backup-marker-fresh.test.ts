@@ -1,7 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import probe from '../../src/probes/backup-marker-fresh.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { closedPort } from '../helpers/http-server.js';
+import { notTlsServer, resettingServer, silentServer, tlsServer, type LoopbackServer } from '../helpers/pg-loopback.js';
+import { makePki } from '../helpers/tls.js';
 import { allText, failureIds, render, runWith, unknownIds } from '../helpers/probe-context.js';
 import { DEFAULT_BACKUP_MARKER_QUERY } from '../../src/core/config-types.js';
 
@@ -161,5 +165,136 @@ describe('backup-marker-fresh probe (real PostgreSQL)', () => {
     expect(failureIds(failing)).toEqual(['archiverFailing']);
     expect(Number(failing.failures[0]!.data!.failedCount)).toBeGreaterThan(0);
     render(probe, failing.failures[0]!);
+  });
+
+  // Each way the database step can fail, against the real server or a loopback endpoint that fails as
+  // a broken one does: every one is a coded finding on the masked DSN (or unknown), never a stack.
+  describe('connection and reading failures', () => {
+    const servers: LoopbackServer[] = [];
+    const serve = async (s: Promise<LoopbackServer>) => {
+      const server = await s;
+      servers.push(server);
+      return server.port;
+    };
+    afterEach(async () => {
+      await Promise.all(servers.splice(0).map((s) => s.close()));
+    });
+    beforeAll(async () => {
+      // 53300 for this role at every connection attempt.
+      await db.sql(`CREATE ROLE probe_limited LOGIN PASSWORD 'limited-pw' CONNECTION LIMIT 0`);
+      // 55000 for every role, the superuser too.
+      await db.sql('CREATE DATABASE closed_db');
+      await db.sql('ALTER DATABASE closed_db ALLOW_CONNECTIONS false');
+      await db.sql(`CREATE ROLE probe_noarchiver LOGIN PASSWORD 'noarchiver-pw'`);
+    });
+    const url = (change: (u: string) => string) => change(db.url);
+
+    it('a wrong database name: dbNotFound (3D000)', async () => {
+      const c = await run(undefined, {}, { url: url((u) => u.replace('/postgres?', '/no_such_db?')) });
+      expect(failureIds(c)).toEqual(['dbNotFound']);
+      expect(c.failures[0]!.data!.code).toBe('3D000');
+      expect(allText(probe, c)).not.toContain(db.password);
+    });
+
+    it('a role over its connection limit: dbUnavailable (53300)', async () => {
+      const c = await run(undefined, {}, { url: db.urlFor('probe_limited', 'limited-pw') });
+      expect(failureIds(c)).toEqual(['dbUnavailable']);
+      expect(c.failures[0]!.data!.code).toBe('53300');
+    });
+
+    it('a database that allows no connections: dbError (55000)', async () => {
+      const c = await run(undefined, {}, { url: url((u) => u.replace('/postgres?', '/closed_db?')) });
+      expect(failureIds(c)).toEqual(['dbError']);
+      expect(c.failures[0]!.data!.code).toBe('55000');
+    });
+
+    it('no password in the DSN when the server asks for one: dbNoPassword', async () => {
+      const c = await run(undefined, {}, { url: `postgres://${db.user}@127.0.0.1:${db.port}/postgres?sslmode=disable` });
+      expect(failureIds(c)).toEqual(['dbNoPassword']);
+      expect(c.failures[0]!.data!.code).toBe('PRODREADY_DB_NO_PASSWORD');
+    });
+
+    it('sslmode=require against a server without TLS: dbTlsRefused, no plain fallback', async () => {
+      const c = await run(undefined, {}, { url: url((u) => u.replace('sslmode=disable', 'sslmode=require')) });
+      expect(failureIds(c)).toEqual(['dbTlsRefused']);
+      expect(c.failures[0]!.data!.code).toBe('PRODREADY_DB_TLS_REFUSED');
+    });
+
+    it('an sslrootcert file that does not exist: dbSslFile naming the keyword', async () => {
+      const missing = path.join(os.tmpdir(), 'prodready-no-such-dir', 'root.crt');
+      const c = await run(undefined, {}, { url: url((u) => u.replace('sslmode=disable', `sslmode=verify-full&sslrootcert=${encodeURIComponent(missing)}`)) });
+      expect(failureIds(c)).toEqual(['dbSslFile']);
+      expect(c.failures[0]!.data).toMatchObject({ code: 'PRODREADY_DB_SSL_FILE', keyword: 'sslrootcert', reason: 'ENOENT' });
+    });
+
+    it('a DSN with an unknown keyword: dsnInvalid, nothing sent, no password shown', async () => {
+      const c = await run(undefined, {}, { url: `host=127.0.0.1 port=${db.port} password=kv-secret-pw bogus_key=1` });
+      expect(failureIds(c)).toEqual(['dsnInvalid']);
+      expect(c.failures[0]!.data!.code).toBe('dsn-unknown-keyword');
+      expect(allText(probe, c)).not.toContain('kv-secret-pw');
+    });
+
+    it('no DSN at all: missingInput, unknown', async () => {
+      const c = await runWith(probe, { target: {} });
+      expect(c.failures).toEqual([]);
+      expect(unknownIds(c)).toEqual(['missingInput']);
+    });
+
+    it('a completed_at that is not a time: markerUnparseable, unknown rather than fresh or stale', async () => {
+      const c = await run(`SELECT 'last tuesday'::text AS completed_at`, { checkArchiver: false });
+      expect(c.failures).toEqual([]);
+      expect(unknownIds(c)).toEqual(['markerUnparseable']);
+      expect(c.unknowns[0]!.data!.value).toBe('last tuesday');
+    });
+
+    it('a role that may not read pg_stat_archiver: archiverUnreadable (42501), the marker still judged', async () => {
+      await db.sql('REVOKE SELECT ON pg_catalog.pg_stat_archiver FROM PUBLIC');
+      try {
+        const c = await run(`SELECT now() AS completed_at`, {}, { url: db.urlFor('probe_noarchiver', 'noarchiver-pw') });
+        expect(c.failures).toEqual([]);
+        expect(unknownIds(c)).toEqual(['archiverUnreadable']);
+        expect(render(probe, c.unknowns[0]!)).toContain('permission denied (42501)');
+        expect(render(probe, c.unknowns[0]!)).toContain('grant pg_monitor');
+        expect(c.evidence.join('\n')).toMatch(/newest backup marker .*, 0 h old/);
+      } finally {
+        await db.sql('GRANT SELECT ON pg_catalog.pg_stat_archiver TO PUBLIC');
+      }
+    });
+
+    it('an endpoint that accepts and never answers: connectTimeout', async () => {
+      const port = await serve(silentServer());
+      const c = await run(undefined, { statementTimeoutMs: 200 }, { url: `postgres://u:pw-silent@127.0.0.1:${port}/db?sslmode=disable` });
+      expect(failureIds(c)).toEqual(['connectTimeout']);
+      expect(c.failures[0]!.data!.code).toBe('PRODREADY_DB_CONNECT_TIMEOUT');
+    });
+
+    it('an endpoint that resets the connection: connectionReset', async () => {
+      const port = await serve(resettingServer());
+      const c = await run(undefined, {}, { url: `postgres://u:pw@127.0.0.1:${port}/db?sslmode=disable` });
+      expect(failureIds(c)).toEqual(['connectionReset']);
+      expect(['ECONNRESET', 'PRODREADY_DB_CONNECTION_LOST']).toContain(c.failures[0]!.data!.code);
+    });
+
+    it('an endpoint that agrees to TLS and then sends no TLS: tlsFailed', async () => {
+      const port = await serve(notTlsServer());
+      const c = await run(undefined, {}, { url: `postgres://u:pw@127.0.0.1:${port}/db?sslmode=require` });
+      expect(failureIds(c)).toEqual(['tlsFailed']);
+      expect(String(c.failures[0]!.data!.code)).toMatch(/^(EPROTO|ERR_SSL_)/);
+    });
+
+    it('a certificate from a CA nobody named, with sslmode=verify-full: certificateInvalid', async () => {
+      const pki = await makePki();
+      const port = await serve(tlsServer(pki.serverCert, pki.serverKey));
+      const c = await run(undefined, {}, { url: `postgres://u:pw@127.0.0.1:${port}/db?sslmode=verify-full` });
+      expect(failureIds(c)).toEqual(['certificateInvalid']);
+      expect(render(probe, c.failures[0]!)).toContain('--ca-file');
+    });
+
+    it('an endpoint still silent at the probe deadline (8 s, before the 20 s connect bound): deadlineExceeded', async () => {
+      const port = await serve(silentServer());
+      const c = await run(undefined, { statementTimeoutMs: 20_000 }, { url: `postgres://u:pw@127.0.0.1:${port}/db?sslmode=disable` });
+      expect(failureIds(c)).toEqual(['deadlineExceeded']);
+      expect(c.failures[0]!.data!.code).toBe('PRODREADY_DEADLINE');
+    }, 20_000);
   });
 });

@@ -1,13 +1,14 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import probe from '../../src/probes/migrations-applied.js';
 import { readMigrationsDir } from '../../src/engine/target.js';
 import { packData } from '../helpers/pack.js';
 import { migrationChecksum } from '../../src/probes/lib/migrations.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { notTlsServer, silentServer, type LoopbackServer } from '../helpers/pg-loopback.js';
 import { failureIds, modelWithEnv, render, runWith, unknownIds } from '../helpers/probe-context.js';
 
 describe('migrations-applied probe (real PostgreSQL)', () => {
@@ -73,6 +74,82 @@ describe('migrations-applied probe (real PostgreSQL)', () => {
 
   it('rejects a table param that is not an identifier before connecting', async () => {
     await expect(run({ table: 'x; DROP TABLE y' })).rejects.toMatchObject({ code: 'invalid-check-params' });
+  });
+
+  it('lists failed rows up to maxListed and counts the rest: moreFailed', async () => {
+    await db.sql(`CREATE SCHEMA manyfailed; CREATE TABLE manyfailed.schema_migrations (LIKE public.schema_migrations INCLUDING ALL)`);
+    await db.sql(`INSERT INTO manyfailed.schema_migrations (version, name, checksum, success) VALUES
+      (20240101000000, 'init', 'c1', false), (20240201000000, 'add_items', 'c2', false), (20240301000000, 'add_rules', 'c3', false)`);
+    const c = await run({ table: 'manyfailed.schema_migrations', maxListed: 1 });
+    expect(failureIds(c)).toEqual(['failedMigration', 'moreFailed']);
+    expect(c.failures.find((f) => f.messageId === 'failedMigration')!.data).toMatchObject({ version: '20240101000000' });
+    expect(render(probe, c.failures.find((f) => f.messageId === 'moreFailed')!)).toBe('2 more failed migration(s) not listed');
+  });
+
+  it('an expected migration that is not a version number: invalidExpected, unknown, nothing connected', async () => {
+    const c = await run({}, '2024-01-01');
+    expect(c.failures).toEqual([]);
+    expect(unknownIds(c)).toEqual(['invalidExpected']);
+    expect(c.unknowns[0]!.data).toEqual({ expected: '2024-01-01' });
+    expect(c.evidence.some((e) => e.startsWith('connected to'))).toBe(false);
+  });
+
+  it('no DSN at all: missingInput, unknown', async () => {
+    const c = await runWith(probe, { target: {} });
+    expect(c.failures).toEqual([]);
+    expect(unknownIds(c)).toEqual(['missingInput']);
+  });
+
+  describe('answers of the server before any query', () => {
+    beforeAll(async () => {
+      await db.sql(`CREATE ROLE mig_limited LOGIN PASSWORD 'mig-limited-pw' CONNECTION LIMIT 0`);
+      await db.sql('CREATE DATABASE mig_closed');
+      await db.sql('ALTER DATABASE mig_closed ALLOW_CONNECTIONS false');
+    });
+
+    it('a database that does not exist: dbNotFound (3D000)', async () => {
+      const c = await run({}, undefined, db.url.replace('/postgres?', '/no_such_db?'));
+      expect(failureIds(c)).toEqual(['dbNotFound']);
+      expect(c.failures[0]!.data!.code).toBe('3D000');
+    });
+
+    it('a role over its connection limit: dbUnavailable (53300)', async () => {
+      const c = await run({}, undefined, db.urlFor('mig_limited', 'mig-limited-pw'));
+      expect(failureIds(c)).toEqual(['dbUnavailable']);
+      expect(c.failures[0]!.data!.code).toBe('53300');
+    });
+
+    it('a database that allows no connections: dbError (55000)', async () => {
+      const c = await run({}, undefined, db.url.replace('/postgres?', '/mig_closed?'));
+      expect(failureIds(c)).toEqual(['dbError']);
+      expect(c.failures[0]!.data!.code).toBe('55000');
+    });
+  });
+
+  describe('endpoints that are not a working PostgreSQL', () => {
+    const servers: LoopbackServer[] = [];
+    afterEach(async () => {
+      await Promise.all(servers.splice(0).map((s) => s.close()));
+    });
+    const serve = async (s: Promise<LoopbackServer>) => {
+      const server = await s;
+      servers.push(server);
+      return server.port;
+    };
+
+    it('agrees to TLS, then sends no TLS: tlsFailed', async () => {
+      const port = await serve(notTlsServer());
+      const c = await run({}, undefined, `postgres://u:pw@127.0.0.1:${port}/db?sslmode=require`);
+      expect(failureIds(c)).toEqual(['tlsFailed']);
+      expect(String(c.failures[0]!.data!.code)).toMatch(/^(EPROTO|ERR_SSL_)/);
+    });
+
+    it('still silent at the probe deadline (8 s, before the 20 s connect bound): deadlineExceeded', async () => {
+      const port = await serve(silentServer());
+      const c = await run({ statementTimeoutMs: 20_000 }, undefined, `postgres://u:pw@127.0.0.1:${port}/db?sslmode=disable`);
+      expect(failureIds(c)).toEqual(['deadlineExceeded']);
+      expect(c.failures[0]!.data!.code).toBe('PRODREADY_DEADLINE');
+    }, 20_000);
   });
 });
 
@@ -153,6 +230,13 @@ describe('migrations-applied as migrate preflight, with the release files (real 
     const changed = c.failures.find((f) => f.messageId === 'checksumChanged')!;
     expect(changed.data).toMatchObject({ version: '20240201000000', recorded: 'ffffffffffff', actual: ITEMS.slice(0, 12) });
     expect(render(probe, c.failures.find((f) => f.messageId === 'missingFile')!)).toContain('applied migration 20240401000000 (add_exposures) has no file in the release');
+    expect(c.evidence.join('\n')).toContain('fails (0 failed, 1 missing file(s), 1 checksum mismatch(es))');
+  });
+
+  it('lists drift up to maxListed and counts the rest: moreDrift', async () => {
+    const c = await runWith(probe, { target: { databaseUrl: db.url, migrations: release } }, { ...rule.params, table: 'drifted.schema_migrations', maxListed: 1 });
+    expect(failureIds(c)).toEqual(['missingFile', 'moreDrift']);
+    expect(render(probe, c.failures.find((f) => f.messageId === 'moreDrift')!)).toBe('1 more drifted migration(s) not listed');
     expect(c.evidence.join('\n')).toContain('fails (0 failed, 1 missing file(s), 1 checksum mismatch(es))');
   });
 

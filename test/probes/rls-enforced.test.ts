@@ -1,12 +1,16 @@
 // The service's row-level security guard, run from outside against a real PostgreSQL: one database per
 // case, since the guard's query looks at pg_class across every schema.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import probe from '../../src/probes/rls-enforced.js';
 import { packData } from '../helpers/pack.js';
 import { startPostgres, freePort, type TestPostgres } from '../helpers/postgres.js';
-import { failureIds, modelWithEnv, render, runWith, unknownIds } from '../helpers/probe-context.js';
+import { notTlsServer, resettingServer, silentServer, tlsServer, type LoopbackServer } from '../helpers/pg-loopback.js';
+import { makePki } from '../helpers/tls.js';
+import { allText, failureIds, modelWithEnv, render, runWith, unknownIds } from '../helpers/probe-context.js';
 
 const rule = parse(readFileSync(new URL('../../rules/recsys/rls-enforced.yaml', import.meta.url), 'utf8')) as { params: { tables: string[] } };
 const TABLES = rule.params.tables;
@@ -49,6 +53,10 @@ beforeAll(async () => {
     'CREATE SCHEMA analytics',
     ...create('analytics.item_covisit_daily', true),
   ]);
+  // A database whose catalogue the probing role may not read: the guard's query is refused (42501).
+  await db.sql(`CREATE ROLE rls_reader LOGIN PASSWORD 'reader-pw'`);
+  await inDatabase('rls_revoked', ['REVOKE SELECT ON pg_catalog.pg_class FROM PUBLIC']);
+  await db.sql(`CREATE ROLE rls_limited LOGIN PASSWORD 'limited-pw' CONNECTION LIMIT 0`);
 }, 60_000);
 afterAll(async () => {
   await db?.stop();
@@ -130,4 +138,79 @@ describe('rls-enforced probe (real PostgreSQL)', () => {
     expect(failureIds(c)).toEqual(['databaseRefused']);
     expect(render(probe, c.failures[0]!)).toContain('SQLSTATE 3D000');
   });
+});
+
+describe('rls-enforced when the guard cannot be run', () => {
+  it('a role that may not read pg_class: unreadable (42501), unknown, not a missing-RLS verdict', async () => {
+    const c = await run('rls_revoked', { RECSYS_DB_REQUIRE_RLS: 'true' }, db.urlFor('rls_reader', 'reader-pw').replace('/postgres?', '/rls_revoked?'));
+    expect(c.failures).toEqual([]);
+    expect(unknownIds(c)).toEqual(['unreadable']);
+    expect(render(probe, c.unknowns[0]!)).toBe('cannot run the row-level security guard query: permission denied (42501)');
+    expect(c.unknowns[0]!.location).toMatchObject({ target: expect.stringContaining('rls_reader:****@') });
+  });
+
+  it('a DSN with an unknown keyword: dsnInvalid as it is, nothing sent, no password shown', async () => {
+    const c = await run('x', { RECSYS_DB_REQUIRE_RLS: 'true' }, `host=127.0.0.1 port=${db.port} password=kv-secret-pw bogus_key=1`);
+    expect(failureIds(c)).toEqual(['dsnInvalid']);
+    expect(c.failures[0]!.data!.code).toBe('dsn-unknown-keyword');
+    expect(allText(probe, c)).not.toContain('kv-secret-pw');
+  });
+
+  it('no DSN at all: missingInput, unknown', async () => {
+    const c = await runWith(probe, { target: {}, model: model({ RECSYS_DB_REQUIRE_RLS: 'true' }) }, rule.params);
+    expect(c.failures).toEqual([]);
+    expect(unknownIds(c)).toEqual(['missingInput']);
+  });
+});
+
+// The probe frames every connection failure as the database step: a finding only when the server itself
+// answered (the pod gets the same answer), unknown when it may be this machine's network, files or clock.
+describe('rls-enforced framing of connection failures', () => {
+  const servers: LoopbackServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  const serve = async (s: Promise<LoopbackServer>) => {
+    const server = await s;
+    servers.push(server);
+    return server.port;
+  };
+  const env = { RECSYS_DB_REQUIRE_RLS: 'true' };
+
+  it('a server without TLS under sslmode=require: refused by the server, a finding', async () => {
+    const c = await run('rls_all', env, urlOf('rls_all').replace('sslmode=disable', 'sslmode=require'));
+    expect(failureIds(c)).toEqual(['databaseRefused']);
+    expect(c.failures[0]!.data!.failure).toContain('does not offer TLS');
+  });
+
+  const undecided: Array<[string, () => Promise<string>, RegExp]> = [
+    ['a role over its connection limit (53300)', async () => db.urlFor('rls_limited', 'limited-pw'), /does not accept connections now \(SQLSTATE 53300\)/],
+    ['no password in the DSN', async () => `postgres://${db.user}@127.0.0.1:${db.port}/rls_all?sslmode=disable`, /asks for a password and the DSN gives none/],
+    [
+      'an sslrootcert file that does not exist',
+      async () => urlOf('rls_all').replace('sslmode=disable', `sslmode=verify-full&sslrootcert=${encodeURIComponent(path.join(os.tmpdir(), 'prodready-no-such-dir', 'root.crt'))}`),
+      /sslrootcert file named by the DSN cannot be read \(ENOENT\)/,
+    ],
+    ['a socket directory that does not exist', async () => 'host=/nonexistent/prodready-dir user=app password=sock-pw dbname=x', /no database socket at that path/],
+    ['an endpoint that never answers', async () => `postgres://u:pw@127.0.0.1:${await serve(silentServer())}/x?sslmode=disable`, /no connection within the connect timeout/],
+    ['an endpoint that resets the connection', async () => `postgres://u:pw@127.0.0.1:${await serve(resettingServer())}/x?sslmode=disable`, /the connection was closed mid-request/],
+    ['an endpoint that sends no TLS after agreeing to it', async () => `postgres://u:pw@127.0.0.1:${await serve(notTlsServer())}/x?sslmode=require`, /the TLS handshake failed/],
+    [
+      'a certificate from a CA nobody named (verify-full)',
+      async () => {
+        const pki = await makePki();
+        return `postgres://u:pw@127.0.0.1:${await serve(tlsServer(pki.serverCert, pki.serverKey))}/x?sslmode=verify-full`;
+      },
+      /the TLS certificate is not trusted/,
+    ],
+  ];
+  for (const [what, dsn, failure] of undecided) {
+    it(`${what}: unknown, saying the probe's network is not the pod's`, async () => {
+      const c = await runWith(probe, { target: { databaseUrl: await dsn() }, model: model(env) }, { ...rule.params, statementTimeoutMs: 500 });
+      expect(c.failures).toEqual([]);
+      expect(unknownIds(c)).toEqual(['databaseUnreachable']);
+      expect(String(c.unknowns[0]!.data!.failure)).toMatch(failure);
+      expect(render(probe, c.unknowns[0]!)).toContain("the probe's network is not the pod's");
+    });
+  }
 });
