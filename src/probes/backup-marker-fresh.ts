@@ -14,8 +14,8 @@ const params = z.strictObject({
 type Params = z.infer<typeof params>;
 
 const ARCHIVER_QUERY = `SELECT a.archived_count, a.last_archived_wal, a.last_archived_time,
-  a.failed_count, a.last_failed_wal, a.last_failed_time, current_setting('archive_mode') AS archive_mode
-  FROM pg_stat_archiver a`;
+  a.failed_count, a.last_failed_wal, a.last_failed_time, pg_catalog.current_setting('archive_mode') AS archive_mode
+  FROM pg_catalog.pg_stat_archiver a`;
 
 /** What would let the probe read what it could not, by SQLSTATE. */
 function fixFor(sqlstate: string, what: 'marker' | 'archiver'): string {

@@ -402,7 +402,7 @@ export async function withReadOnly<T>(
     const versionRow = await client.query<{ server_version: string }>('SHOW server_version');
     // What the server itself says about this session's encryption: the evidence for sslmode.
     const sslRow = await client
-      .query<{ ssl: boolean; version: string | null }>('SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()')
+      .query<{ ssl: boolean; version: string | null }>('SELECT ssl, version FROM pg_catalog.pg_stat_ssl WHERE pid = pg_catalog.pg_backend_pid()')
       .catch(() => undefined);
     const ssl = sslRow?.rows[0];
     const serverSays = ssl === undefined ? 'pg_stat_ssl unreadable' : ssl.ssl ? `pg_stat_ssl: encrypted, ${ssl.version ?? 'TLS'}` : 'pg_stat_ssl: not encrypted';
