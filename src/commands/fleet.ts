@@ -12,6 +12,8 @@ import { exitCodeFor } from '../engine/result.js';
 import { SECTIONS, type RunResult } from '../core/types.js';
 import { loadReporter, type FormatName } from '../reporters/index.js';
 import { fleetRecord } from '../reporters/fleet/record.js';
+import { compactText, summaryTable } from '../reporters/fleet/text.js';
+import type { FleetRow } from '../reporters/fleet/types.js';
 import { parseShard, selectShard } from '../engine/shard.js';
 import { VERSION } from '../version.js';
 import { judge, loadRunPack } from '../engine/run.js';
@@ -40,13 +42,8 @@ interface Deployment {
   manifests: string[];
 }
 
-export interface Row {
-  deployment: string;
-  verdict: 'ready' | 'not-ready' | 'error';
-  failuresBySection: number[];
-  fatal: number;
-  error?: string;
-}
+/** One deployment's summary row: the same shape `prodready merge` reads back from the JSON Lines. */
+export type Row = FleetRow;
 
 /** A folder is one deployment: values*.yaml are Helm values, *.env env files, other YAML rendered manifests. */
 async function deploymentOf(path: string): Promise<Deployment> {
@@ -222,30 +219,4 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
   return rows.some((r) => r.verdict === 'not-ready') ? 1 : 0;
 }
 
-/** A deployment in a few lines: its verdict and what failed, without the passes. */
-function compactText(result: RunResult, c: InstanceType<typeof Chalk>): string {
-  const lines = [`${c.bold(result.deployment ?? '')}  ${result.summary.verdict === 'ready' ? c.green('READY') : c.red('NOT READY')}`];
-  for (const f of result.fatal) lines.push(`  ${c.red('FATAL')} ${f.message}`);
-  for (const r of result.results) {
-    for (const f of r.findings) {
-      if (f.status !== 'fail' && f.status !== 'warn') continue;
-      lines.push(`  ${f.status === 'fail' ? c.red('FAIL') : c.yellow('WARN')} ${r.id}: ${f.message}`);
-    }
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-function summaryTable(rows: Row[], c: InstanceType<typeof Chalk>): string {
-  const width = Math.max(10, ...rows.map((r) => r.deployment.length));
-  const head = `${'deployment'.padEnd(width)}  verdict    ${SECTIONS.map((s) => `s${s}`.padStart(3)).join(' ')}`;
-  const lines = ['', c.bold(head)];
-  for (const r of rows) {
-    const verdict = r.verdict === 'ready' ? c.green('ready    ') : r.verdict === 'error' ? c.red('error    ') : c.red('not-ready');
-    const cells = r.verdict === 'error' ? (r.error ?? '').split('\n')[0]! : r.failuresBySection.map((n) => String(n).padStart(3)).join(' ');
-    lines.push(`${r.deployment.padEnd(width)}  ${verdict}  ${cells}${r.fatal > 0 ? c.red(`  ${r.fatal} unreadable`) : ''}`);
-  }
-  const ready = rows.filter((r) => r.verdict === 'ready').length;
-  lines.push('', `${rows.length} deployment${rows.length === 1 ? '' : 's'}: ${ready} ready, ${rows.length - ready} not ready`);
-  return `${lines.join('\n')}\n`;
-}
 

@@ -1,9 +1,9 @@
 import { Chalk } from 'chalk';
-import { SECTIONS } from '../../core/types.js';
+import { SECTIONS, type RunResult } from '../../core/types.js';
 import type { FleetFormat, FleetReporter, FleetRow } from './types.js';
 
-// The same text as `check --each` prints on one machine: each deployment in a few lines (what failed, not the
-// passes), then the summary table. Keep in step with compactText/summaryTable in src/commands/fleet.ts.
+// The text `check --each` prints, and `prodready merge` prints for sharded runs: each deployment in a few lines
+// (what failed, not the passes), then the summary table. Both commands use these two functions.
 
 const plain = new Chalk({ level: 0 });
 
@@ -21,20 +21,22 @@ export function summaryTable(rows: readonly FleetRow[], c: InstanceType<typeof C
   return `${lines.join('\n')}\n`;
 }
 
+/** A deployment in a few lines: its verdict and what failed, without the passes. */
+export function compactText(result: RunResult, c: InstanceType<typeof Chalk> = plain): string {
+  const lines = [`${c.bold(result.deployment ?? '')}  ${result.summary.verdict === 'ready' ? c.green('READY') : c.red('NOT READY')}`];
+  for (const f of result.fatal) lines.push(`  ${c.red('FATAL')} ${f.message}`);
+  for (const r of result.results) {
+    for (const f of r.findings) {
+      if (f.status !== 'fail' && f.status !== 'warn') continue;
+      lines.push(`  ${f.status === 'fail' ? c.red('FAIL') : c.yellow('WARN')} ${r.id}: ${f.message}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 const reporter: FleetReporter = {
   head: () => '',
-  deployment(result) {
-    const c = plain;
-    const lines = [`${c.bold(result.deployment ?? '')}  ${result.summary.verdict === 'ready' ? c.green('READY') : c.red('NOT READY')}`];
-    for (const f of result.fatal) lines.push(`  ${c.red('FATAL')} ${f.message}`);
-    for (const r of result.results) {
-      for (const f of r.findings) {
-        if (f.status !== 'fail' && f.status !== 'warn') continue;
-        lines.push(`  ${f.status === 'fail' ? c.red('FAIL') : c.yellow('WARN')} ${r.id}: ${f.message}`);
-      }
-    }
-    return `${lines.join('\n')}\n`;
-  },
+  deployment: (result) => compactText(result),
   tail: (rows) => summaryTable(rows),
 };
 
