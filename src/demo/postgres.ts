@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { importDevDependency } from './dev-dependency.js';
 import { migrationChecksum } from '../probes/lib/migrations.js';
+import { TENANT_SCOPED_TABLES } from '../probes/rls-enforced.js';
 
 export interface DemoPostgres {
   /** DSN with the password: handed to the probes through an environment variable only. */
@@ -49,20 +50,9 @@ const MIGRATIONS: Array<[string, string]> = [
   ['20251020101500', 'tenant_rls_policies'],
 ];
 
-/** recsys's tenant-scoped tables (api/internal/store/tenant_guard.go:12-24): the ready demo has RLS on all of them. */
-const TENANT_TABLES = [
-  'tenant_config_versions',
-  'tenant_configs_current',
-  'tenant_rule_versions',
-  'tenant_rules_current',
-  'audit_log',
-  'cache_invalidation_events',
-  'exposure_events',
-  'interaction_events',
-  'item_popularity_daily',
-  'item_covisit_daily',
-  'item_tags_current',
-];
+// recsys's tenant-scoped tables (api/internal/store/tenant_guard.go:12-24), the probe's list: the ready demo has
+// RLS on all of them.
+const TENANT_TABLES = TENANT_SCOPED_TABLES;
 
 const migrationSql = (version: string, name: string) => `-- ${version} ${name}\nSELECT 1;\n`;
 

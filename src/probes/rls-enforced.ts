@@ -9,7 +9,7 @@ import { describeSqlState, withTargetDatabase, type DatabaseProbeContext, type R
 import { databaseStoppers, stopperData, type DatabaseStopper } from './lib/stoppers.js';
 
 /** api/internal/store/tenant_guard.go:12-24 (tenantScopedTables). */
-const TENANT_SCOPED_TABLES = [
+export const TENANT_SCOPED_TABLES = [
   'tenant_config_versions',
   'tenant_configs_current',
   'tenant_rule_versions',
