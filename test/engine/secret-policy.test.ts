@@ -3,14 +3,14 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/core/config-types.js';
-import { judge, loadRunPack, type JudgeInputs } from '../../src/engine/run.js';
+import { loadRunPack } from '../../src/engine/run.js';
 import { looksLikeToken, maskCredentialsInText, secretMasker } from '../../src/engine/secret-policy.js';
 import type { Finding, RunResult } from '../../src/core/types.js';
 import { buildModel } from '../../src/model/build.js';
 import { FORMATS, loadReporter, type FormatName } from '../../src/reporters/index.js';
 import type { UnitMeta } from '../../src/core/types.js';
 import { ROOT } from '../helpers/cli.js';
-import { packData } from '../helpers/pack.js';
+import { judgeFiles, packData } from '../helpers/pack.js';
 
 const DIR = path.join(ROOT, 'fixtures/canary-delivery');
 
@@ -41,19 +41,8 @@ function pieces(text: string): string[] {
   return found;
 }
 
-type Inputs = Partial<JudgeInputs> & { rules?: string[] };
-
-function options(over: Inputs): Inputs {
-  return { rules: [path.join(DIR, 'rules')], ...over };
-}
-
-/** judge() over the built-in pack (and the options' rule directories), as `check` runs it. */
-async function runCheck(opts: Inputs, _config: undefined, extras: { now: Date }): ReturnType<typeof judge> {
-  const config = defaultConfig();
-  const { rules, ...inputs } = opts;
-  const pack = await loadRunPack(config, rules ?? []);
-  return judge({ env: [], values: [], manifests: [], config, failOn: 'error', chartDefaults: true, ...inputs, now: extras.now }, pack);
-}
+/** The built-in pack plus the fixture's user rules, which point templates at secret variables. */
+const withUserRules = () => loadRunPack(defaultConfig(), [path.join(DIR, 'rules')]);
 
 async function renderAll(result: RunResult, units: UnitMeta[]): Promise<Map<FormatName, string>> {
   const out = new Map<FormatName, string>();
@@ -70,7 +59,7 @@ function findings(result: RunResult, id: string): Finding[] {
 describe('secret policy, through the whole pipeline and every format', () => {
   it('(a)(b)(c)(d) a Secret delivers settings, a DSN with ?password=, a token as a key; user rules point templates at them', async () => {
     const now = new Date('2026-01-01T00:00:00Z');
-    const { result, units } = await runCheck(options({ manifests: [path.join(DIR, 'secret-delivery.yaml')] }), undefined, { now });
+    const { result, units } = await judgeFiles({ env: [], values: [], manifests: [path.join(DIR, 'secret-delivery.yaml')], now }, await withUserRules());
     // The rules did speak about these values: the policy is what keeps them out.
     expect(findings(result, 'user-log-level')[0]!.message).toContain('LOG_LEVEL is [secret: 25 chars, from Secret recsys-api] at');
     expect(findings(result, 'user-cors')[0]!.message).toContain('CORS_ALLOWED_ORIGINS is [secret: 49 chars, from Secret recsys-api]');
@@ -88,7 +77,7 @@ describe('secret policy, through the whole pipeline and every format', () => {
   });
 
   it('api.secrets stay secret when api.existingSecret shadows them; a key=value DSN in api.env has its password masked', async () => {
-    const { result, units } = await runCheck(options({ values: [path.join(DIR, 'secret-values.yaml')] }), undefined, { now: new Date('2026-01-01T00:00:00Z') });
+    const { result, units } = await judgeFiles({ env: [], values: [path.join(DIR, 'secret-values.yaml')], manifests: [], now: new Date('2026-01-01T00:00:00Z') }, await withUserRules());
     const json = JSON.stringify(result);
     expect(json).toContain('user=recsys password=**** dbname=recsys');
     expect(json).toContain('[a key name of 30 chars that looks like a secret]');

@@ -5,13 +5,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/core/config-types.js';
-import { judge, loadRunPack, type JudgeInputs } from '../../src/engine/run.js';
 import type { UnitMeta } from '../../src/core/types.js';
 import { UserError } from '../../src/core/errors.js';
 import type { RunResult } from '../../src/core/types.js';
 import { FORMATS, loadReporter, type FormatName } from '../../src/reporters/index.js';
 import { runAsync } from '../helpers/cli.js';
+import { judgeFiles } from '../helpers/pack.js';
 
 // Everything a terminal or viewer would act on; the layout's own newlines and tabs aside.
 // eslint-disable-next-line no-control-regex
@@ -23,20 +22,6 @@ const BIG = 10 * 1024 * 1024;
 
 let dir: string;
 let hostileEnv: string;
-
-type Inputs = Partial<JudgeInputs> & { rules?: string[] };
-
-function options(over: Inputs): Inputs {
-  return { rules: [], ...over };
-}
-
-/** judge() over the built-in pack (and the options' rule directories), as `check` runs it. */
-async function runCheck(opts: Inputs, _config: undefined, extras: { now: Date }): ReturnType<typeof judge> {
-  const config = defaultConfig();
-  const { rules, ...inputs } = opts;
-  const pack = await loadRunPack(config, rules ?? []);
-  return judge({ env: [], values: [], manifests: [], config, failOn: 'error', chartDefaults: true, ...inputs, now: extras.now }, pack);
-}
 
 async function renderAll(result: RunResult, units: UnitMeta[]): Promise<Map<FormatName, string>> {
   const out = new Map<FormatName, string>();
@@ -74,7 +59,7 @@ afterAll(async () => {
 
 describe('control characters from deployment files, in every format', () => {
   it('values, key names and file names arrive escaped; nothing a terminal acts on is left', async () => {
-    const { result, units } = await runCheck(options({ values: [path.join(dir, 'values.yaml')], env: [hostileEnv] }), undefined, { now: new Date('2026-01-01T00:00:00Z') });
+    const { result, units } = await judgeFiles({ values: [path.join(dir, 'values.yaml')], env: [hostileEnv], manifests: [], now: new Date('2026-01-01T00:00:00Z') });
     // The hostile parts were reported on: the key by unknown-variable, the file by its finding's location.
     const unknown = result.results.find((r) => r.id === 'unknown-variable')!.findings.map((f) => f.message).join('\n');
     expect(unknown).toContain('NOT_READ_BY_SERVICE');
@@ -107,7 +92,13 @@ describe('control characters from deployment files, in every format', () => {
 
 describe('a 10 MB scalar', () => {
   it('is quoted cut to a bound with its length, in every format', async () => {
-    const { result, units } = await runCheck(options({ values: [path.join(dir, 'big.yaml')], only: ['value-parses', 'unknown-variable'] }), undefined, { now: new Date('2026-01-01T00:00:00Z') });
+    const { result, units } = await judgeFiles({
+      values: [path.join(dir, 'big.yaml')],
+      env: [],
+      manifests: [],
+      only: ['value-parses', 'unknown-variable'],
+      now: new Date('2026-01-01T00:00:00Z'),
+    });
     const outs = await renderAll(result, units);
     for (const [format, text] of outs) {
       expect(text.length, format).toBeLessThan(512 * 1024);
