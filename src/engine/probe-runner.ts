@@ -128,30 +128,6 @@ export async function runProbes(list: readonly ProbeRun[], base: ProbeBase): Pro
   return new Map(ids.map((id, i) => [id, results[i]!]));
 }
 
-const SSL_PARAMS = ['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'ssl', 'uselibpqcompat'];
-
-/**
- * With --ca-file, a DSN that asks for TLS verifies against the system CAs plus that CA. pg reads
- * `sslrootcert` from a file and lets connection-string TLS settings override `ssl`, so the TLS
- * parameters are taken out of the string and given as `ssl`. Anything but sslmode=disable is
- * verified in full (pg treats require and verify-ca so too).
- */
-function withCa(config: ClientConfig, caPem: string): ClientConfig {
-  if (!config.connectionString) return config;
-  let url: URL;
-  try {
-    url = new URL(config.connectionString);
-  } catch {
-    return config;
-  }
-  const mode = url.searchParams.get('sslmode');
-  if (mode === null || mode === 'disable' || mode === 'allow') return config;
-  // Client certificates stay pg's business (it reads those files itself); the CA is then not added.
-  if (url.searchParams.has('sslcert') || url.searchParams.has('sslkey')) return config;
-  for (const p of SSL_PARAMS) url.searchParams.delete(p);
-  return { ...config, connectionString: url.toString(), ssl: { ca: [...tls.rootCertificates, caPem], rejectUnauthorized: true } };
-}
-
 export interface ProbeIO {
   dispatcher: Dispatcher;
   pg: (config: ClientConfig) => Client;
@@ -188,7 +164,8 @@ export function createProbeIO(options: ProbeIOOptions): ProbeIO {
   return {
     dispatcher,
     pg: (config) => {
-      const client = new pg.Client(secureContext ? withCa(config, options.caPem!) : config);
+      // The database probes build an explicit config from the parsed DSN and add --ca-file themselves.
+      const client = new pg.Client(config);
       clients.add(client);
       client.once('end', () => clients.delete(client));
       return client;
