@@ -4,7 +4,7 @@ import { meetsPrecondition } from './lib/precondition.js';
 import { describeLocation } from '../core/describe.js';
 import { splitCsv } from '../model/go-parse.js';
 import { effective, locationOf, valueEvidence } from '../model/query.js';
-import { maskDsn } from '../model/secrets.js';
+import { maskDsn } from '../io/mask.js';
 
 const VAR = z.string().regex(/^[A-Z][A-Z0-9_]*$/);
 

@@ -1,4 +1,5 @@
 // Judging secrets without ever repeating them: every verdict here carries facts about a value, never the value.
+import { parseDsn } from '../io/dsn.js';
 import type { Thresholds } from '../core/config-types.js';
 import type { DeploymentModel, EnvDefinition } from '../core/model.js';
 
@@ -98,13 +99,19 @@ export function judgeSecret(value: string | undefined, purpose: SecretPurpose, t
 
 const SECRET_NAME = /(^|_)(SECRET|SALT|PASSWORD|PASSWD|PASS|TOKEN|PRIVATE_KEY|SECRET_KEY|ACCESS_KEY|API_KEY|CREDENTIALS?)(_|$)/;
 
-/** The password inside a DSN (URL or key=value form), if it carries one. */
+/**
+ * The password inside a DSN (URL or key=value form), if it carries one: from libpq's own parse when the DSN
+ * parses (so `?password=` and quoted key=value passwords count), else from its shape.
+ */
 export function dsnPassword(dsn: string): string | undefined {
   const t = dsn.trim();
+  const parsed = parseDsn(t);
+  if (parsed.ok) return parsed.dsn.values.get('password') || undefined;
   if (/^postgres(ql)?:\/\//i.test(t)) {
     try {
       const u = new URL(t);
-      return u.password !== '' ? decodeURIComponent(u.password) : undefined;
+      if (u.password !== '') return decodeURIComponent(u.password);
+      return u.searchParams.get('password') || undefined;
     } catch {
       const m = /^[a-z]+:\/\/[^:/@]*:([^@]*)@/i.exec(t);
       return m?.[1] || undefined;
@@ -114,21 +121,6 @@ export function dsnPassword(dsn: string): string | undefined {
   if (!m) return undefined;
   const raw = m[1]!;
   return raw.startsWith("'") ? raw.slice(1, -1) : raw;
-}
-
-/** A DSN for messages: the password replaced with ***. */
-export function maskDsn(dsn: string): string {
-  const t = dsn.trim();
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t)) {
-    try {
-      const u = new URL(t);
-      if (u.password) u.password = '***';
-      return u.toString();
-    } catch {
-      return t.replace(/(:\/\/[^:/@]*:)[^@]*@/, '$1***@');
-    }
-  }
-  return t.replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi, '$1***');
 }
 
 export interface SecretLike {
