@@ -4,6 +4,7 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
+import { afterEach } from 'vitest';
 
 export interface LoopbackServer {
   port: number;
@@ -55,3 +56,19 @@ export const tlsServer = (cert: string, key: string) =>
       });
     }),
   );
+
+/**
+ * For a describe block: `serve(silentServer())` starts a server and gives its port; every server started this way
+ * is closed after each test.
+ */
+export function servedPerTest(): (server: Promise<LoopbackServer>) => Promise<number> {
+  const servers: LoopbackServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (pending) => {
+    const server = await pending;
+    servers.push(server);
+    return server.port;
+  };
+}

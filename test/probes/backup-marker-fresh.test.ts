@@ -1,10 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import probe from '../../src/probes/backup-marker-fresh.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { closedPort } from '../helpers/http-server.js';
-import { notTlsServer, resettingServer, silentServer, tlsServer, type LoopbackServer } from '../helpers/pg-loopback.js';
+import { notTlsServer, resettingServer, silentServer, tlsServer, servedPerTest } from '../helpers/pg-loopback.js';
 import { makePki } from '../helpers/tls.js';
 import { allText, failureIds, render, runWith, unknownIds } from '../helpers/probe-context.js';
 import { DEFAULT_BACKUP_MARKER_QUERY } from '../../src/core/config-types.js';
@@ -170,15 +170,7 @@ describe('backup-marker-fresh probe (real PostgreSQL)', () => {
   // Each way the database step can fail, against the real server or a loopback endpoint that fails as
   // a broken one does: every one is a coded finding on the masked DSN (or unknown), never a stack.
   describe('connection and reading failures', () => {
-    const servers: LoopbackServer[] = [];
-    const serve = async (s: Promise<LoopbackServer>) => {
-      const server = await s;
-      servers.push(server);
-      return server.port;
-    };
-    afterEach(async () => {
-      await Promise.all(servers.splice(0).map((s) => s.close()));
-    });
+    const serve = servedPerTest();
     beforeAll(async () => {
       // 53300 for this role at every connection attempt.
       await db.sql(`CREATE ROLE probe_limited LOGIN PASSWORD 'limited-pw' CONNECTION LIMIT 0`);

@@ -1,14 +1,14 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import probe from '../../src/probes/migrations-applied.js';
 import { readMigrationsDir } from '../../src/engine/target.js';
 import { packData } from '../helpers/pack.js';
 import { migrationChecksum } from '../../src/probes/lib/migrations.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
-import { notTlsServer, silentServer, type LoopbackServer } from '../helpers/pg-loopback.js';
+import { notTlsServer, silentServer, servedPerTest } from '../helpers/pg-loopback.js';
 import { failureIds, modelWithEnv, render, runWith, unknownIds } from '../helpers/probe-context.js';
 
 describe('migrations-applied probe (real PostgreSQL)', () => {
@@ -127,15 +127,7 @@ describe('migrations-applied probe (real PostgreSQL)', () => {
   });
 
   describe('endpoints that are not a working PostgreSQL', () => {
-    const servers: LoopbackServer[] = [];
-    afterEach(async () => {
-      await Promise.all(servers.splice(0).map((s) => s.close()));
-    });
-    const serve = async (s: Promise<LoopbackServer>) => {
-      const server = await s;
-      servers.push(server);
-      return server.port;
-    };
+    const serve = servedPerTest();
 
     it('agrees to TLS, then sends no TLS: tlsFailed', async () => {
       const port = await serve(notTlsServer());

@@ -3,12 +3,12 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import probe from '../../src/probes/rls-enforced.js';
 import { packData } from '../helpers/pack.js';
 import { startPostgres, freePort, type TestPostgres } from '../helpers/postgres.js';
-import { notTlsServer, resettingServer, silentServer, tlsServer, type LoopbackServer } from '../helpers/pg-loopback.js';
+import { notTlsServer, resettingServer, silentServer, tlsServer, servedPerTest } from '../helpers/pg-loopback.js';
 import { makePki } from '../helpers/tls.js';
 import { allText, failureIds, modelWithEnv, render, runWith, unknownIds } from '../helpers/probe-context.js';
 
@@ -166,15 +166,7 @@ describe('rls-enforced when the guard cannot be run', () => {
 // The probe frames every connection failure as the database step: a finding only when the server itself
 // answered (the pod gets the same answer), unknown when it may be this machine's network, files or clock.
 describe('rls-enforced framing of connection failures', () => {
-  const servers: LoopbackServer[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => s.close()));
-  });
-  const serve = async (s: Promise<LoopbackServer>) => {
-    const server = await s;
-    servers.push(server);
-    return server.port;
-  };
+  const serve = servedPerTest();
   const env = { RECSYS_DB_REQUIRE_RLS: 'true' };
 
   it('a server without TLS under sslmode=require: refused by the server, a finding', async () => {
