@@ -14,6 +14,8 @@ interface WorkerInit {
   formats: FormatName[];
   outDir: string | undefined;
   colorLevel: 0 | 1;
+  /** The main thread's `now`, so a deployment is judged as of the same instant on any thread. */
+  now: number;
 }
 
 type Reply = { chunk: number; judged: Judged[] } | { chunk: number; error: string };
@@ -31,7 +33,7 @@ export async function judgeInParallel(matches: string[], env: FleetEnv, workerCo
       next += 1;
     }
   };
-  const init: WorkerInit = { opts: env.opts, config: env.config, formats: env.formats, outDir: env.outDir, colorLevel: env.colorLevel };
+  const init: WorkerInit = { opts: env.opts, config: env.config, formats: env.formats, outDir: env.outDir, colorLevel: env.colorLevel, now: env.now.getTime() };
   const workers = Array.from({ length: workerCount }, () => new Worker(new URL(import.meta.url), { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 8 } }));
   let failed: Error | undefined;
   const pending = workers.map(
@@ -82,7 +84,7 @@ export async function judgeInParallel(matches: string[], env: FleetEnv, workerCo
 if (!isMainThread && parentPort) {
   const port = parentPort;
   const init = workerData as WorkerInit;
-  const ready = fleetEnv(init.opts, init.config, init.formats, init.outDir, init.colorLevel);
+  const ready = fleetEnv(init.opts, init.config, init.formats, init.outDir, init.colorLevel, new Date(init.now));
   port.on('message', async (msg: { chunk: number; matches: string[] }) => {
     try {
       const env = await ready;

@@ -17,6 +17,7 @@ import type { FleetRow } from '../reporters/fleet/types.js';
 import { parseShard, selectShard } from '../engine/shard.js';
 import { VERSION } from '../version.js';
 import { judge, loadRunPack } from '../engine/run.js';
+import type { GovernanceMemo } from '../engine/governance.js';
 import type { UnitMeta } from '../core/types.js';
 import { unitMetas, type Pack } from '../pack/pack.js';
 import { judgeInputs, type CheckOptions } from './flags.js';
@@ -88,6 +89,10 @@ export interface FleetEnv {
   report: ReportOptions;
   /** `--baseline-findings`, read once per thread; entries name their deployment. */
   findingsBaseline?: FindingsBaseline;
+  /** One instant for the whole run, on every thread: every deployment is judged as of the same time. */
+  now: Date;
+  /** The attestations file and the attestable items' results, computed once per thread. */
+  governanceMemo: GovernanceMemo;
 }
 
 export interface Judged {
@@ -98,7 +103,14 @@ export interface Judged {
   baseline?: BaselineEntry[];
 }
 
-export async function fleetEnv(opts: FleetOptions, config: RunConfig, formats: FormatName[], outDir: string | undefined, colorLevel: 0 | 1): Promise<FleetEnv> {
+export async function fleetEnv(
+  opts: FleetOptions,
+  config: RunConfig,
+  formats: FormatName[],
+  outDir: string | undefined,
+  colorLevel: 0 | 1,
+  now: Date = new Date(),
+): Promise<FleetEnv> {
   const pack = await loadRunPack(config, opts.rules);
   const reporters = new Map<FormatName, Awaited<ReturnType<typeof loadReporter>>>();
   for (const f of formats) reporters.set(f, await loadReporter(f));
@@ -114,6 +126,8 @@ export async function fleetEnv(opts: FleetOptions, config: RunConfig, formats: F
     reporters,
     report: resolveReportOptions(opts),
     ...(findingsBaseline ? { findingsBaseline } : {}),
+    now,
+    governanceMemo: {},
   };
 }
 
@@ -139,6 +153,8 @@ export async function judgeDeployment(match: string, env: FleetEnv): Promise<Jud
       {
         ...judgeInputs({ ...opts, values: [...opts.values, ...d.values], env: [...opts.env, ...d.env], manifests: [...opts.manifests, ...d.manifests] }, config),
         deployment: d.name,
+        now: env.now,
+        governanceMemo: env.governanceMemo,
         ...(env.findingsBaseline ? { findingsBaseline: { baseline: env.findingsBaseline, roots } } : {}),
       },
       pack,

@@ -80,11 +80,14 @@ export interface GovernOptions {
  * The attestation items as results, the entries of rule items over the unknowns of their rules, then the waivers
  * over everything: what check reports.
  */
-export function govern(evaluated: UnitResult[], opts: GovernOptions): UnitResult[] {
+export function govern(evaluated: UnitResult[], opts: GovernOptions, memo?: GovernanceMemo): UnitResult[] {
   const results = applyRuleAttestations(evaluated, opts.items, opts.attestations, opts.now);
-  const attested = attestationResults(opts.items, opts.attestations, opts.now, opts.config.severities).filter(
-    (r) => (!opts.only || opts.only.includes(r.id)) && !(opts.skip ?? []).includes(r.id),
-  );
+  const attested =
+    memo?.attested ??
+    attestationResults(opts.items, opts.attestations, opts.now, opts.config.severities).filter(
+      (r) => (!opts.only || opts.only.includes(r.id)) && !(opts.skip ?? []).includes(r.id),
+    );
+  if (memo) memo.attested = attested;
   const notRun = new Set(opts.notRun);
   for (const i of opts.items) if (i.kind === 'attestation' && !attested.some((r) => r.id === i.id)) notRun.add(i.id);
   return applyWaivers([...results, ...attested], opts.config.waivers, {
@@ -150,6 +153,17 @@ export function checkExpiryHorizon(config: RunConfig, attestations: LoadedAttest
   }
 }
 
+/**
+ * What governance computes the same way for every deployment of a fleet run (one config, one attestations file,
+ * one `now`): kept by the caller for one run and handed to every governCheck of it. The results are never
+ * modified downstream (every later step copies what it changes), so sharing them is safe.
+ */
+export interface GovernanceMemo {
+  attestations?: Promise<LoadedAttestations | undefined>;
+  attested?: UnitResult[];
+  metas?: UnitMeta[];
+}
+
 export interface GovernedCheck {
   results: UnitResult[];
   /** The config and attestations files read, for RunResult.inputs. */
@@ -166,27 +180,38 @@ export interface GovernedCheck {
 export async function governCheck(
   evaluated: UnitResult[],
   args: { config: RunConfig; items: ChecklistItem[]; ruleIds: string[]; only?: string[]; skip?: string[]; attestationsFile?: string; now: Date; cwd?: string },
+  memo?: GovernanceMemo,
 ): Promise<GovernedCheck> {
   const items = args.items;
-  const attestations = await loadAttestations(items, {
-    ...(args.attestationsFile !== undefined ? { file: args.attestationsFile } : {}),
-    ...(args.cwd !== undefined ? { cwd: args.cwd } : {}),
-  });
+  const loading =
+    memo?.attestations ??
+    loadAttestations(items, {
+      ...(args.attestationsFile !== undefined ? { file: args.attestationsFile } : {}),
+      ...(args.cwd !== undefined ? { cwd: args.cwd } : {}),
+    });
+  if (memo) memo.attestations = loading;
+  const attestations = await loading;
   checkExpiryHorizon(args.config, attestations, args.now);
   const notRun = new Set(Object.entries(args.config.severities).filter(([, s]) => s === 'off').map(([id]) => id));
   for (const id of args.ruleIds) if ((args.only && !args.only.includes(id)) || (args.skip ?? []).includes(id)) notRun.add(id);
-  const results = govern(evaluated, {
-    config: args.config,
-    items,
-    attestations,
-    now: args.now,
-    ...(args.only ? { only: args.only } : {}),
-    ...(args.skip ? { skip: args.skip } : {}),
-    notRun,
-  });
+  const results = govern(
+    evaluated,
+    {
+      config: args.config,
+      items,
+      attestations,
+      now: args.now,
+      ...(args.only ? { only: args.only } : {}),
+      ...(args.skip ? { skip: args.skip } : {}),
+      notRun,
+    },
+    memo,
+  );
   const inputs: InputDescription[] = [
     ...(args.config.file !== undefined ? [{ kind: 'config' as const, file: args.config.file }] : []),
     ...(attestations ? [{ kind: 'attestations' as const, file: attestations.file }] : []),
   ];
-  return { results, inputs, units: governanceMetas(items, args.config) };
+  const units = memo?.metas ?? governanceMetas(items, args.config);
+  if (memo) memo.metas = units;
+  return { results, inputs, units };
 }

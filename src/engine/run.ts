@@ -13,7 +13,7 @@ import { PROBES } from '../probes/index.js';
 import { VERSION } from '../version.js';
 import { anchorLiveFindings, type LiveFlags } from './anchor.js';
 import { evaluate, type ProbeExecutor } from './evaluate.js';
-import { configureRules, governCheck } from './governance.js';
+import { configureRules, governCheck, type GovernanceMemo } from './governance.js';
 import { buildRunResult } from './result.js';
 import { applySuppressions, SUPPRESSION_META, type SuppressionOptions } from './suppressions.js';
 import { applyFindingsBaseline, BASELINE_META, type FindingsBaseline } from './findings-baseline.js';
@@ -56,6 +56,11 @@ export interface JudgeInputs {
   findingsBaseline?: { baseline: FindingsBaseline; roots: Roots };
   /** More warning findings than this make the run not ready (`--max-warnings`). */
   maxWarnings?: number;
+  /**
+   * Fleet mode: what governance reads and computes once for every deployment of the run (the attestations file,
+   * the attestable items' results). Needs the same `now`, config and attestations for every deployment.
+   */
+  governanceMemo?: GovernanceMemo;
 }
 
 /** The live half of a run: the probe executor for a model, and the load figures it measured or imported. */
@@ -134,7 +139,7 @@ export async function judge(inputs: JudgeInputs, pack: Pack, live: LiveHooks = {
     ...(inputs.skip ? { skip: inputs.skip } : {}),
     ...(inputs.attestations !== undefined ? { attestationsFile: inputs.attestations } : {}),
     now,
-  });
+  }, inputs.governanceMemo);
   const described: InputDescription[] = [
     ...inputs.values.map((file) => ({ kind: 'helm-values' as const, file })),
     ...inputs.manifests.map((file) => ({ kind: 'manifests' as const, file: file === '-' ? '<stdin>' : file })),

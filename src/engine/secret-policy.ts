@@ -43,6 +43,9 @@ export function maskCredentialsInText(text: string): string {
 function passwordsIn(value: string): string[] {
   const out: string[] = [];
   const t = value.trim();
+  // Userinfo needs an `@`, a password parameter names itself (or is percent-encoded): most values have neither,
+  // and parsing every URL-shaped value of every deployment (JWKS URLs, issuers) was most of this function's cost.
+  if (!t.includes('@') && !/pass|%/i.test(t)) return out;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t)) {
     try {
       const url = new URL(t);
@@ -195,10 +198,17 @@ export function secretMasker(model: DeploymentModel): SecretMasker {
   }
   // Longest first: a DSN is replaced whole before its password alone, a quoted value before the bare one.
   anywhere.sort((a, b) => b.form.length - a.form.length);
+  // The same texts recur across a deployment's results (file names, paths, values named by several rules).
+  const seen = new Map<string, string>();
   return (text, variable) => {
     const whole = variable !== undefined ? own.get(variable)?.get(text) : undefined;
     if (whole !== undefined) return whole;
-    return maskCredentialsInText(replaceAll(text, anywhere));
+    let masked = seen.get(text);
+    if (masked === undefined) {
+      masked = maskCredentialsInText(replaceAll(text, anywhere));
+      if (seen.size < 4096) seen.set(text, masked);
+    }
+    return masked;
   };
 }
 
