@@ -66,7 +66,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<UnitResult[]> {
       continue;
     }
     const { reporting, collected: c } = createCollector();
-    lr.check!.run({ ...reporting, model, config }, lr.params);
+    // Built field by field: spreading `reporting` into a fresh object per rule showed in profiles of fleet runs.
+    lr.check!.run({ report: reporting.report, unknown: reporting.unknown, skip: reporting.skip, evidence: reporting.evidence, model, config }, lr.params);
     collected.set(lr.rule.id, c);
   }
   if (probeRules.length > 0) {
