@@ -45,6 +45,7 @@ export function registerCheckCommand(program: Command): void {
     .option('--max-warnings <n>', 'not ready when there are more than n warning findings')
     .option('-q, --quiet', 'text and Markdown: only what fails the gate, and the verdict')
     .option('--each <glob>', 'fleet mode: check every matched file or folder as its own deployment (quote the glob)')
+    .option('--jobs <n>', 'with --each: threads that judge (default: one per core, up to 4, from 128 deployments)')
     .option('--shard <I/N>', 'with --each: judge only shard I of N (1-based), chosen by a hash of each path; join them with prodready merge')
     .addHelpText(
       'after',
@@ -56,9 +57,10 @@ Examples:
   prodready check --each 'releases/*/values.yaml' --fail-on error
   prodready check --values prod.yaml -f sarif -o out.sarif -f junit -o junit.xml`,
     )
-    .action(async (opts: CheckOptions & LiveOptions & { each?: string; shard?: string }) => {
+    .action(async (opts: CheckOptions & LiveOptions & { each?: string; shard?: string; jobs?: string }) => {
       checkFlagPairs(opts);
       if (opts.shard !== undefined && opts.each === undefined) throw new UserError('invalid-option', '--shard needs --each');
+      if (opts.jobs !== undefined && opts.each === undefined) throw new UserError('invalid-option', '--jobs needs --each');
       const config = await loadConfig(opts.config !== undefined ? { file: opts.config } : {});
       if (opts.each !== undefined) {
         const { runFleet } = await import('./fleet.js');

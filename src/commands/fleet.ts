@@ -1,6 +1,7 @@
 // Fleet mode: `check --each GLOB` audits every matched deployment in one process. Rules are loaded once;
 // each deployment is read, judged, reported and dropped, so memory stays flat however large the fleet.
 import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { readdir } from 'node:fs/promises';
 import { makeOutputDir, writeOutputFile } from '../reporters/lib/output-file.js';
 import { extname, isAbsolute, join } from 'node:path';
@@ -65,12 +66,31 @@ async function deploymentOf(path: string): Promise<Deployment> {
   return d;
 }
 
+/**
+ * Writes to stdout and, when the stream's buffer is full (a pipe read more slowly than the fleet is judged), waits
+ * for it to drain before the next deployment is judged: otherwise every unread report would pile up in memory.
+ */
+function writeStdout(text: string): Promise<void> {
+  if (process.stdout.write(text)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      process.stdout.off('drain', done);
+      process.stdout.off('close', done);
+      process.stdout.off('error', done);
+      resolve();
+    };
+    process.stdout.once('drain', done).once('close', done).once('error', done);
+  });
+}
+
 function slug(name: string): string {
   return name.replace(/^\.\//, '').replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'deployment';
 }
 
 export interface FleetOptions extends CheckOptions {
   each: string;
+  /** `--jobs N`: threads that judge (default: one per core, up to 4, for fleets of 128 deployments or more). */
+  jobs?: string;
   /** `I/N`: judge only this job's share of the matches (src/engine/shard.ts). */
   shard?: string;
 }
@@ -131,16 +151,27 @@ export async function fleetEnv(
   };
 }
 
+/** Deployments per message to a worker: enough to make the message's cost small beside judging them, few enough to spread evenly. */
+export const CHUNK = 16;
+/** Below this many deployments a worker's start-up (the modules and the pack loaded again) costs more than it saves. */
+export const MIN_PARALLEL_DEPLOYMENTS = 128;
+/** Past this many threads the output writer and the memory budget, not the cores, limit the run. */
+const MAX_JOBS = 4;
+
 /**
- * Worker threads, opt-in with PRODREADY_FLEET_WORKERS=N (N workers beside the main thread): each loads the modules
- * and the pack again, which costs about 70 MiB of RSS per worker, so one thread stays the default.
+ * How many threads judge: `--jobs N` (1 = the main thread alone), else one per core when the fleet is large enough
+ * to pay for their start-up. With more than one, N worker threads judge and the main thread writes.
  * Only from the built JavaScript: the worker is a .js module beside this one.
  */
-function fleetWorkerCount(deployments: number): number {
-  const n = Number(process.env.PRODREADY_FLEET_WORKERS ?? '0');
-  if (!import.meta.url.endsWith('.js') || !Number.isInteger(n) || n <= 0) return 0;
-  // Fewer chunks than threads would leave workers idle after paying their start-up.
-  return Math.min(n, 8, Math.floor(deployments / 25));
+export function fleetJobs(jobs: string | undefined, deployments: number, cores: number): number {
+  if (jobs !== undefined) {
+    if (!/^\d+$/.test(jobs.trim()) || Number(jobs) < 1 || Number(jobs) > 64) {
+      throw new UserError('invalid-option', `--jobs must be a whole number from 1 to 64, got ${JSON.stringify(jobs.slice(0, 40))}`);
+    }
+    return Math.min(Number(jobs), Math.max(1, Math.ceil(deployments / CHUNK)));
+  }
+  if (deployments < MIN_PARALLEL_DEPLOYMENTS) return 1;
+  return Math.max(1, Math.min(cores, MAX_JOBS));
 }
 
 export async function judgeDeployment(match: string, env: FleetEnv): Promise<Judged> {
@@ -201,24 +232,28 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
   if (!outDir && formats.length > 1) throw new UserError('invalid-option', 'with --each and no --output, give one --format (text or json)');
   if (outDir) await makeOutputDir(outDir);
 
-  const env = await fleetEnv(opts, config, formats, outDir, !outDir && opts.color !== false && process.stdout.isTTY ? 1 : 0);
-  const c = new Chalk({ level: env.colorLevel });
+  const colorLevel = !outDir && opts.color !== false && process.stdout.isTTY ? 1 : 0;
+  const now = new Date();
+  // Built on the main thread in any case: a bad rule directory or baseline file is a usage error before any work.
+  const env = await fleetEnv(opts, config, formats, outDir, colorLevel, now);
+  const c = new Chalk({ level: colorLevel });
   const rows: Row[] = [];
   const baseline: BaselineEntry[] = [];
   const progress = createProgress(mine.length, process.stderr, process.env);
-  const emit = (judged: Judged): void => {
+  const emit = async (judged: Judged): Promise<void> => {
     rows.push(judged.row);
     if (judged.baseline) baseline.push(...judged.baseline);
     progress.clear();
-    if (judged.out) process.stdout.write(judged.out);
+    if (judged.out) await writeStdout(judged.out);
     progress.tick(judged.row.deployment);
   };
-  const workers = fleetWorkerCount(mine.length);
-  if (workers > 0) {
+  const asked = fleetJobs(opts.jobs, mine.length, availableParallelism());
+  const jobs = import.meta.url.endsWith('.js') ? asked : 1;
+  if (jobs > 1) {
     const { judgeInParallel } = await import('./fleet-workers.js');
-    await judgeInParallel(mine, env, workers, emit);
+    await judgeInParallel(mine, { opts, config, formats, outDir, colorLevel, now: now.getTime() }, jobs, emit);
   } else {
-    for (const match of mine) emit(await judgeDeployment(match, env));
+    for (const match of mine) await emit(await judgeDeployment(match, env));
   }
 
   progress.done();

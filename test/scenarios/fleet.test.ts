@@ -50,9 +50,9 @@ describe('check --each', () => {
 });
 
 describe('check --each on worker threads', () => {
-  it('PRODREADY_FLEET_WORKERS=2 gives the same reports, in the same order, as one thread', () => {
+  it('--jobs 3 gives the same reports, in the same order, as one thread', () => {
     const dir = mkdtempSync(join(tmpdir(), 'prodready-fleet-workers-'));
-    // 60 deployments (ready, broken, unreadable in turn) make 3 chunks: one for the main thread, one per worker.
+    // 60 deployments (ready, broken, unreadable in turn) make 4 chunks of 16, shared by three workers.
     for (let i = 0; i < 60; i += 1) {
       const name = join(dir, `d${String(i).padStart(3, '0')}`);
       mkdirSync(name);
@@ -60,14 +60,26 @@ describe('check --each on worker threads', () => {
       else cpSync(join(root, i % 3 === 0 ? 'fixtures/ready' : 'fixtures/broken', 'values.yaml'), join(name, 'values.yaml'));
     }
     const strip = (s: string) => s.replace(/"generatedAt":"[^"]*"/g, '');
-    const one = run(['check', '--each', join(dir, '*'), '--format', 'json'], undefined, { PRODREADY_FLEET_WORKERS: '0' });
-    const three = run(['check', '--each', join(dir, '*'), '--format', 'json'], undefined, { PRODREADY_FLEET_WORKERS: '2' });
+    const one = run(['check', '--each', join(dir, '*'), '--format', 'json', '--jobs', '1']);
+    const three = run(['check', '--each', join(dir, '*'), '--format', 'json', '--jobs', '3']);
     expect(one.code).toBe(1);
     expect(three.code).toBe(one.code);
     expect(three.stderr).toBe('');
     expect(strip(three.stdout)).toBe(strip(one.stdout));
     expect(one.stdout.split('\n').filter(Boolean)).toHaveLength(61);
-    const text = run(['check', '--each', join(dir, '*')], undefined, { PRODREADY_FLEET_WORKERS: '2' });
-    expect(text.stdout).toBe(run(['check', '--each', join(dir, '*')], undefined, { PRODREADY_FLEET_WORKERS: '0' }).stdout);
+    const text = run(['check', '--each', join(dir, '*'), '--jobs', '3']);
+    expect(text.stdout).toBe(run(['check', '--each', join(dir, '*'), '--jobs', '1']).stdout);
   }, 120_000);
+
+  it('--jobs must be a whole number, and only with --each', () => {
+    const dir = fleet();
+    for (const bad of ['0', 'two', '1.5', '-3', '65']) {
+      const r = run(['check', '--each', join(dir, '*'), '--jobs', bad]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^prodready: error\[invalid-option\]: --jobs must be a whole number from 1 to 64/m);
+    }
+    const alone = run(['check', '--values', join(root, 'fixtures/ready/values.yaml'), '--jobs', '2']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/--jobs needs --each/);
+  });
 });
