@@ -8,6 +8,7 @@
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { CHUNK, fleetEnv, judgeDeployment, type FleetOptions, type Judged } from './fleet.js';
 import type { RunConfig } from '../core/config-types.js';
+import { isUserError, UserError, type ProblemDetail, type UserErrorCode } from '../core/errors.js';
 import type { FormatName } from '../reporters/index.js';
 
 /**
@@ -26,7 +27,11 @@ export interface WorkerInit {
   now: number;
 }
 
-type Reply = { chunk: number; judged: Judged[] } | { chunk: number; error: string };
+type Reply =
+  | { chunk: number; judged: Judged[] }
+  | { chunk: number; error: string }
+  /** A usage error (a bad rule directory or baseline file): the run ends as it would on one thread. */
+  | { chunk: number; userError: { code: UserErrorCode; message: string; details: ProblemDetail[] } };
 
 export async function judgeInParallel(matches: string[], init: WorkerInit, workerCount: number, emit: (j: Judged) => Promise<void>): Promise<void> {
   const chunks: string[][] = [];
@@ -56,6 +61,7 @@ export async function judgeInParallel(matches: string[], init: WorkerInit, worke
     w.on('message', (r: Reply) => {
       busy.set(w, busy.get(w)! - 1);
       if ('error' in r) failed ??= new Error(r.error);
+      else if ('userError' in r) failed ??= new UserError(r.userError.code, r.userError.message, r.userError.details);
       else done.set(r.chunk, r.judged);
       notify();
     });
@@ -95,6 +101,7 @@ if (!isMainThread && parentPort) {
   const port = parentPort;
   const init = workerData as WorkerInit;
   const ready = fleetEnv(init.opts, init.config, init.formats, init.outDir, init.colorLevel, new Date(init.now));
+  const encoder = new TextEncoder();
   // Chunks are judged one after another, in the order they arrive.
   let queue = Promise.resolve();
   port.on('message', (msg: { chunk: number; matches: string[] }) => {
@@ -102,10 +109,16 @@ if (!isMainThread && parentPort) {
       try {
         const env = await ready;
         const judged: Judged[] = [];
-        for (const m of msg.matches) judged.push(await judgeDeployment(m, env));
-        port.postMessage({ chunk: msg.chunk, judged } satisfies Reply);
+        for (const m of msg.matches) {
+          // Encoded here, in parallel, and moved to the main thread without a copy: a fleet's reports are most of
+          // what crosses, and as strings they would be copied into the main thread's heap and encoded there again.
+          const j = await judgeDeployment(m, env);
+          judged.push(j.out ? { ...j, out: '', bytes: encoder.encode(j.out) } : j);
+        }
+        port.postMessage({ chunk: msg.chunk, judged } satisfies Reply, judged.flatMap((j) => (j.bytes ? [j.bytes.buffer as ArrayBuffer] : [])));
       } catch (e) {
-        port.postMessage({ chunk: msg.chunk, error: (e as Error)?.stack ?? String(e) } satisfies Reply);
+        if (isUserError(e)) port.postMessage({ chunk: msg.chunk, userError: { code: e.code, message: e.message, details: e.details } } satisfies Reply);
+        else port.postMessage({ chunk: msg.chunk, error: (e as Error)?.stack ?? String(e) } satisfies Reply);
       }
     });
   });

@@ -70,7 +70,7 @@ async function deploymentOf(path: string): Promise<Deployment> {
  * Writes to stdout and, when the stream's buffer is full (a pipe read more slowly than the fleet is judged), waits
  * for it to drain before the next deployment is judged: otherwise every unread report would pile up in memory.
  */
-function writeStdout(text: string): Promise<void> {
+function writeStdout(text: string | Uint8Array): Promise<void> {
   if (process.stdout.write(text)) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
@@ -119,6 +119,8 @@ export interface Judged {
   row: Row;
   /** What goes to stdout for this deployment (reports written to --output are already on disk). */
   out: string;
+  /** From a worker thread: `out` as UTF-8, its buffer moved rather than copied, so the main thread only writes it. */
+  bytes?: Uint8Array;
   /** With --write-baseline: this deployment's entries. */
   baseline?: BaselineEntry[];
 }
@@ -234,8 +236,6 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
 
   const colorLevel = !outDir && opts.color !== false && process.stdout.isTTY ? 1 : 0;
   const now = new Date();
-  // Built on the main thread in any case: a bad rule directory or baseline file is a usage error before any work.
-  const env = await fleetEnv(opts, config, formats, outDir, colorLevel, now);
   const c = new Chalk({ level: colorLevel });
   const rows: Row[] = [];
   const baseline: BaselineEntry[] = [];
@@ -244,7 +244,7 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
     rows.push(judged.row);
     if (judged.baseline) baseline.push(...judged.baseline);
     progress.clear();
-    if (judged.out) await writeStdout(judged.out);
+    if (judged.bytes ? judged.bytes.length > 0 : judged.out) await writeStdout(judged.bytes ?? judged.out);
     progress.tick(judged.row.deployment);
   };
   const asked = fleetJobs(opts.jobs, mine.length, availableParallelism());
@@ -253,6 +253,9 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
     const { judgeInParallel } = await import('./fleet-workers.js');
     await judgeInParallel(mine, { opts, config, formats, outDir, colorLevel, now: now.getTime() }, jobs, emit);
   } else {
+    // With workers the main thread does not load the pack at all: each worker loads its own, and reports a bad rule
+    // directory or baseline file as the usage error it is here.
+    const env = await fleetEnv(opts, config, formats, outDir, colorLevel, now);
     for (const match of mine) await emit(await judgeDeployment(match, env));
   }
 
