@@ -71,6 +71,24 @@ describe('check --each on worker threads', () => {
     expect(text.stdout).toBe(run(['check', '--each', join(dir, '*'), '--jobs', '1']).stdout);
   }, 120_000);
 
+  it('a rule directory that does not load is the same usage error on worker threads as on one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prodready-fleet-badrules-'));
+    for (let i = 0; i < 20; i += 1) {
+      mkdirSync(join(dir, `d${i}`));
+      cpSync(join(root, 'fixtures/ready/values.yaml'), join(dir, `d${i}`, 'values.yaml'));
+    }
+    const rules = join(dir, 'rules');
+    mkdirSync(rules);
+    writeFileSync(join(rules, 'broken.yaml'), 'rules: [\n');
+    const one = run(['check', '--each', join(dir, 'd*'), '--rules', rules, '--jobs', '1']);
+    const two = run(['check', '--each', join(dir, 'd*'), '--rules', rules, '--jobs', '2']);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(/^prodready: error\[invalid-rule-definition\]/);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toBe(one.stderr);
+    expect(two.stdout).toBe('');
+  }, 60_000);
+
   it('--jobs must be a whole number, and only with --each', () => {
     const dir = fleet();
     for (const bad of ['0', 'two', '1.5', '-3', '65']) {
