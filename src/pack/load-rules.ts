@@ -5,7 +5,8 @@ import { basename, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { CheckDefinition, ProbeDefinition } from '../core/define.js';
 import { UserError, type ProblemDetail } from '../core/errors.js';
-import { cachedPackEntry } from './cache.js';
+import { cachedPackEntry, cachedProbeMeta } from './cache.js';
+import { deferProbe } from './deferred-probe.js';
 import { ruleSchema, type RuleDef } from './rule-schema.js';
 import { didYouMean } from '../core/did-you-mean.js';
 
@@ -152,6 +153,9 @@ async function instantiate(
     problems.push({ file, path: 'probe', message: `unknown probe "${rule.probe}" (known: ${Object.keys(PROBES).join(', ')})` });
     return undefined;
   }
+  // Params the build already parsed need no schema: the probe's implementation waits until it runs.
+  const meta = cachedParams !== undefined ? cachedProbeMeta(rule.probe!) : undefined;
+  if (meta !== undefined) return { rule, file, probe: deferProbe(meta, load), params: cachedParams!.value };
   const probe = (await load()).default;
   const params = parseParams(probe.meta.params, rule, cachedParams);
   if (!params.success) {
