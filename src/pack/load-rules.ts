@@ -1,6 +1,7 @@
 // Load and instantiate rule packs: every rule file validated, every check and params resolved, before anything runs.
 // All problems are gathered and thrown together as one UserError, so a user fixes a pack in one pass.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { CheckDefinition, ProbeDefinition } from '../core/define.js';
@@ -82,7 +83,9 @@ async function parseRuleFile(file: string, problems: ProblemDetail[]): Promise<P
   let text: string;
   try {
     // A FIFO or device named *.yaml in a rule directory would block the read or never end: a rule is a file.
-    const st = await stat(file);
+    // Read synchronously: some sixty small files, each a handful of round trips through the thread pool when
+    // read asynchronously one after the other, which a start paid for in waiting.
+    const st = statSync(file);
     if (!st.isFile()) {
       problems.push({ file, message: 'is not a regular file' });
       return undefined;
@@ -91,7 +94,7 @@ async function parseRuleFile(file: string, problems: ProblemDetail[]): Promise<P
       problems.push({ file, message: `is ${st.size} bytes, over the ${MAX_RULE_FILE_BYTES}-byte limit for a rule file` });
       return undefined;
     }
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch {
     problems.push({ file, message: 'cannot be read' });
     return undefined;
