@@ -125,9 +125,12 @@ async function parseRuleFile(file: string, problems: ProblemDetail[]): Promise<P
   return { rule: parsed.data };
 }
 
-/** A rule's params parsed by its template's schema: `cached` when the build already did it (dist/pack.json). */
-function parseParams(schema: { safeParse(v: unknown): { success: true; data: unknown } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, rule: RuleDef, cached: { value: unknown } | undefined) {
-  return cached !== undefined ? { success: true as const, data: cached.value } : schema.safeParse(rule.params);
+/**
+ * A rule's params parsed by its template's schema: `cached` when the build already did it (dist/pack.json). The
+ * schema is read only when needed: a template builds it on first use (defineCheck).
+ */
+function parseParams(unit: { meta: { params: { safeParse(v: unknown): { success: true; data: unknown } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } } } }, rule: RuleDef, cached: { value: unknown } | undefined) {
+  return cached !== undefined ? { success: true as const, data: cached.value } : unit.meta.params.safeParse(rule.params);
 }
 
 async function instantiate(
@@ -144,7 +147,7 @@ async function instantiate(
       return undefined;
     }
     const check = (await load()).default;
-    const params = parseParams(check.meta.params, rule, cachedParams);
+    const params = parseParams(check, rule, cachedParams);
     if (!params.success) {
       for (const issue of params.error.issues) problems.push({ file, path: ['params', ...issue.path.map(String)].join('.'), message: issue.message });
       return undefined;
@@ -160,7 +163,7 @@ async function instantiate(
   const meta = cachedParams !== undefined ? cachedProbeMeta(rule.probe!) : undefined;
   if (meta !== undefined) return { rule, file, probe: deferProbe(meta, load), params: cachedParams!.value };
   const probe = (await load()).default;
-  const params = parseParams(probe.meta.params, rule, cachedParams);
+  const params = parseParams(probe, rule, cachedParams);
   if (!params.success) {
     for (const issue of params.error.issues) problems.push({ file, path: ['params', ...issue.path.map(String)].join('.'), message: issue.message });
     return undefined;
