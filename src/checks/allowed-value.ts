@@ -14,7 +14,7 @@ export default defineCheck({
       unset: '{{variable}} is not set ({{because}}), not one of {{allowed}}: {{why}}',
       unseen: '{{variable}} cannot be seen: {{because}}',
     },
-    params: z.strictObject({
+    params: () => z.strictObject({
       variable: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
       allowed: z.array(z.string()).min(1),
       why: z.string().min(1),

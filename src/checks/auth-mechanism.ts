@@ -12,7 +12,7 @@ export default defineCheck({
       none: 'no production auth mechanism: JWT is {{jwt}} and API keys are {{apiKeys}}',
       undecidable: 'the auth mechanism cannot be told: {{because}}',
     },
-    params: z.strictObject({}),
+    params: () => z.strictObject({}),
   },
   run(ctx) {
     const { model } = ctx;

@@ -18,7 +18,7 @@ export default defineCheck({
       rendered: '{{resource}} is in the rendered manifests ({{where}}), i.e. {{path}} is on: {{why}}',
       noInputs: 'neither Helm values nor manifests with workloads were given: pass --values or --manifests to decide',
     },
-    params: z.strictObject({
+    params: () => z.strictObject({
       toggles: z
         .array(z.strictObject({ path: z.string().regex(/^[\w-]+(\.[\w-]+)*$/), workload: z.string().min(1), why: z.string().min(1) }))
         .min(1),

@@ -16,7 +16,7 @@ export default defineCheck({
         'CORS_ALLOWED_ORIGINS is {{value}} ({{where}}) and CORS_ALLOW_CREDENTIALS is true: any web page may call the API with the user\'s credentials',
       unseen: '{{variable}} cannot be seen: {{because}}',
     },
-    params: z.strictObject({}),
+    params: () => z.strictObject({}),
   },
   run(ctx) {
     const { model } = ctx;

@@ -6,9 +6,14 @@ import { describeLocation } from '../core/describe.js';
 import { splitCsv } from '../model/go-parse.js';
 import { effective, locationOf, valueEvidence } from '../model/query.js';
 
-const VAR = z.string().regex(/^[A-Z][A-Z0-9_]*$/);
-/** Matches nothing: stands in for a pattern that did not compile (its issue already fails the params). */
-const NEVER = RE2JS.compile('[^\\x00-\\x{10FFFF}]');
+const VAR = () => z.string().regex(/^[A-Z][A-Z0-9_]*$/);
+/** Each forbidden pattern compiled once per params value (the params are plain data, so dist/pack.json holds them). */
+const compiled = new WeakMap<object, RE2JS[]>();
+function matchers(forbidden: ReadonlyArray<{ pattern: string }>): RE2JS[] {
+  let res = compiled.get(forbidden);
+  if (!res) compiled.set(forbidden, (res = forbidden.map((f) => RE2JS.compile(f.pattern, RE2JS.CASE_INSENSITIVE))));
+  return res;
+}
 
 /** A CSV variable that must list something, and none of a few forbidden entries (`none`, `HS256` for JWT algorithms). */
 export default defineCheck({
@@ -22,9 +27,9 @@ export default defineCheck({
       unseen: '{{variable}} cannot be seen: {{because}}',
       conditionUnknown: 'whether this applies cannot be told: {{because}}',
     },
-    params: z.strictObject({
-      variable: VAR,
-      onlyIf: z.strictObject({ variable: VAR, is: z.boolean() }).optional(),
+    params: () => z.strictObject({
+      variable: VAR(),
+      onlyIf: z.strictObject({ variable: VAR(), is: z.boolean() }).optional(),
       /** Set to fail an empty list, with this reason. */
       emptyWhy: z.string().min(1).optional(),
       // A pattern may come from a user's own rule file: it runs on RE2 (linear time, no backreferences or
@@ -32,13 +37,12 @@ export default defineCheck({
       forbidden: z
         .array(z.strictObject({ pattern: z.string().min(1).max(1000), why: z.string().min(1) }))
         .default([])
-        .transform((list, c) =>
-          list.map((f, i) => {
+        .superRefine((list, c) =>
+          list.forEach((f, i) => {
             try {
-              return { re: RE2JS.compile(f.pattern, RE2JS.CASE_INSENSITIVE), why: f.why };
+              RE2JS.compile(f.pattern, RE2JS.CASE_INSENSITIVE);
             } catch {
               c.addIssue({ code: 'custom', path: [i, 'pattern'], message: `not a regular expression RE2 accepts (no backreferences or lookarounds): ${JSON.stringify(f.pattern)}` });
-              return { re: NEVER, why: f.why };
             }
           }),
         ),
@@ -62,8 +66,9 @@ export default defineCheck({
     }
     const where = e.def ? describeLocation(e.def.location) : 'the default';
     let failed = false;
+    const res = matchers(p.forbidden);
     for (const item of items) {
-      const hit = p.forbidden.find((f) => f.re.matcher(item).find());
+      const hit = p.forbidden.find((_f, i) => res[i]!.matcher(item).find());
       if (!hit) continue;
       failed = true;
       ctx.report({ messageId: 'forbiddenItem', data: { variable: p.variable, where, item: e.spec?.secret ? 'a forbidden entry' : item, why: hit.why }, ...loc, evidence });

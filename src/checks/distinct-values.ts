@@ -17,7 +17,7 @@ export default defineCheck({
       empty: '{{variable}} is empty at {{where}}: {{emptyWhy}}',
       unseen: '{{variable}} cannot be seen: {{because}}',
     },
-    params: z.strictObject({
+    params: () => z.strictObject({
       variables: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/)).min(2),
       /** Variables allowed to be empty on purpose (listed here = explicit). */
       mayBeEmpty: z.array(z.string()).default([]),

@@ -11,7 +11,7 @@ export default defineCheck({
     messages: {
       duplicate: '{{key}} is set twice, at {{first}} and at {{second}}; {{winner}}',
     },
-    params: z.strictObject({}),
+    params: () => z.strictObject({}),
   },
   run(ctx) {
     for (const d of ctx.model.duplicates) {

@@ -18,7 +18,7 @@ export default defineCheck({
       shadowed:
         'api.existingSecret is {{secret}} ({{whereSecret}}), so the chart ignores the {{count}} key{{plural}} of api.secrets ({{keys}}, {{where}}): the pod reads Secret {{secret}} instead',
     },
-    params: z.strictObject({}),
+    params: () => z.strictObject({}),
   },
   run(ctx) {
     const values = ctx.model.values;

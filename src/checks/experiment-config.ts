@@ -14,7 +14,7 @@ export default defineCheck({
       invalid: '{{variable}} at {{where}}: {{path}}: {{problem}}; the service will not start',
       unseen: '{{variable}} cannot be seen: {{because}}',
     },
-    params: z.strictObject({ variable: z.string().regex(/^[A-Z][A-Z0-9_]*$/).default('EXPERIMENT_CONFIG_JSON') }),
+    params: () => z.strictObject({ variable: z.string().regex(/^[A-Z][A-Z0-9_]*$/).default('EXPERIMENT_CONFIG_JSON') }),
   },
   run(ctx, p) {
     const e = effective(ctx.model, p.variable);

@@ -15,7 +15,7 @@ export default defineCheck({
       unparsable: '{{variable}} does not parse, so its effect cannot be judged (value-parses reports it)',
       unseen: '{{variable}} cannot be seen: {{because}}',
     },
-    params: z.strictObject({
+    params: () => z.strictObject({
       variable: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
       /** true/false for bools; a list of words (compared trimmed, case-insensitive) for strings. */
       forbidden: z.union([z.boolean(), z.array(z.string()).min(1)]),

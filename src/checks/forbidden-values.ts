@@ -4,7 +4,7 @@ import { meetsPrecondition } from './lib/precondition.js';
 import { describeLocation } from '../core/describe.js';
 import { effective, locationOf, shownValue, valueEvidence } from '../model/query.js';
 
-const VAR = z.string().regex(/^[A-Z][A-Z0-9_]*$/);
+const VAR = () => z.string().regex(/^[A-Z][A-Z0-9_]*$/);
 
 /**
  * Several variables that must each stay away from a value (bypass flags, a debug level, a zero that disables a
@@ -22,11 +22,11 @@ export default defineCheck({
       unseen: '{{variable}} cannot be seen: {{because}}',
       conditionUnknown: 'whether this applies cannot be told: {{because}}',
     },
-    params: z.strictObject({
+    params: () => z.strictObject({
       variables: z
         .array(
           z.strictObject({
-            variable: VAR,
+            variable: VAR(),
             /** true/false for bools; words (trimmed, case-insensitive) or numbers (compared parsed) otherwise. */
             forbidden: z.union([z.boolean(), z.array(z.union([z.string(), z.number()])).min(1)]),
             why: z.string().min(1),
@@ -34,9 +34,9 @@ export default defineCheck({
         )
         .min(1),
       /** The rule applies only while this bool has this value (AUTH_REQUIRE_TENANT_CLAIM matters while JWT is on). */
-      onlyIf: z.strictObject({ variable: VAR, is: z.boolean() }).optional(),
+      onlyIf: z.strictObject({ variable: VAR(), is: z.boolean() }).optional(),
       /** The rule applies only while this variable is set (USE_SSL matters only with an S3 endpoint). */
-      onlyIfSet: VAR.optional(),
+      onlyIfSet: VAR().optional(),
     }),
   },
   run(ctx, p) {

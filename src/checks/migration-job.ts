@@ -15,49 +15,52 @@ const MAX_WORDS = 256;
 const MAX_DEPTH = 4;
 const MAX_SHOWN = 160;
 
-const glob = z
-  .string()
-  .min(1)
-  .max(120)
-  .regex(/^[^\s\u0000-\u001f\u007f]+$/, 'one word: no spaces or control characters');
-const pattern = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[^\s\u0000-\u001f\u007f]+( [^\s\u0000-\u001f\u007f]+){0,7}$/, 'up to 8 words separated by single spaces, no control characters');
-const entry = z.union([pattern, z.strictObject({ match: pattern, what: z.string().max(300).optional() })]);
-const entries = z.array(entry).max(500);
+/** Built on first use (see defineCheck). */
+function paramsSchema() {
+  const glob = z
+    .string()
+    .min(1)
+    .max(120)
+    .regex(/^[^\s\u0000-\u001f\u007f]+$/, 'one word: no spaces or control characters');
+  const pattern = z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^\s\u0000-\u001f\u007f]+( [^\s\u0000-\u001f\u007f]+){0,7}$/, 'up to 8 words separated by single spaces, no control characters');
+  const entry = z.union([pattern, z.strictObject({ match: pattern, what: z.string().max(300).optional() })]);
+  const entries = z.array(entry).max(500);
 
-const paramsSchema = z.strictObject({
-  /** Commands that apply migrations: a tool word then verbs that must follow it in order (other words may sit between). */
-  commands: entries,
-  /** Prefixes that run the next word as the command (`bundle exec`, `python -m`, `uv run`, `exec`, `env`). */
-  runners: entries,
-  /** Prefixes that run a named script or target (`npm run`, `yarn`, `make`). */
-  scriptRunners: entries,
-  /** Script or target names that apply migrations when a script runner runs them. */
-  scripts: z.array(glob).max(200),
-  /** Commands that only report (status, check, history, dry runs) or roll back: never a migration, whatever the tool. */
-  readOnly: entries,
-  /** Commands that print, wait, sleep, seed or dump: never a migration. */
-  inert: entries,
-  /** Globs over Job, container and image names that mark a step as meant to migrate. */
-  names: z.array(glob).max(50),
-  /** The user's additions, kept apart so adding a pattern never drops the pack's own. */
-  extra: z
-    .strictObject({
-      commands: entries.default([]),
-      runners: entries.default([]),
-      scriptRunners: entries.default([]),
-      scripts: z.array(glob).max(200).default([]),
-      readOnly: entries.default([]),
-      inert: entries.default([]),
-      names: z.array(glob).max(50).default([]),
-    })
-    .default({ commands: [], runners: [], scriptRunners: [], scripts: [], readOnly: [], inert: [], names: [] }),
-});
-type Params = z.infer<typeof paramsSchema>;
-type Entry = z.infer<typeof entry>;
+  return z.strictObject({
+    /** Commands that apply migrations: a tool word then verbs that must follow it in order (other words may sit between). */
+    commands: entries,
+    /** Prefixes that run the next word as the command (`bundle exec`, `python -m`, `uv run`, `exec`, `env`). */
+    runners: entries,
+    /** Prefixes that run a named script or target (`npm run`, `yarn`, `make`). */
+    scriptRunners: entries,
+    /** Script or target names that apply migrations when a script runner runs them. */
+    scripts: z.array(glob).max(200),
+    /** Commands that only report (status, check, history, dry runs) or roll back: never a migration, whatever the tool. */
+    readOnly: entries,
+    /** Commands that print, wait, sleep, seed or dump: never a migration. */
+    inert: entries,
+    /** Globs over Job, container and image names that mark a step as meant to migrate. */
+    names: z.array(glob).max(50),
+    /** The user's additions, kept apart so adding a pattern never drops the pack's own. */
+    extra: z
+      .strictObject({
+        commands: entries.default([]),
+        runners: entries.default([]),
+        scriptRunners: entries.default([]),
+        scripts: z.array(glob).max(200).default([]),
+        readOnly: entries.default([]),
+        inert: entries.default([]),
+        names: z.array(glob).max(50).default([]),
+      })
+      .default({ commands: [], runners: [], scriptRunners: [], scripts: [], readOnly: [], inert: [], names: [] }),
+  });
+}
+type Params = z.infer<ReturnType<typeof paramsSchema>>;
+type Entry = Params['commands'][number];
 
 /** Does a glob (`*` any run, `?` one character) match the whole word? Case-insensitive, O(word × glob), no regex. */
 export function globMatch(globText: string, wordText: string): boolean {

@@ -5,7 +5,7 @@ import type { Thresholds } from '../core/config-types.js';
 import { describeLocation } from '../core/describe.js';
 import { effective, locationOf, shownValue, valueEvidence } from '../model/query.js';
 
-const VAR = z.string().regex(/^[A-Z][A-Z0-9_]*$/);
+const VAR = () => z.string().regex(/^[A-Z][A-Z0-9_]*$/);
 /** Thresholds that are plain numbers, usable as a bound. */
 const NUMERIC_THRESHOLDS = ['exposureRetentionMaxDays', 'manifestTtlMaxSeconds', 'replicasMin', 'backupMaxAgeHours', 'loadResultMaxAgeDays'] as const;
 
@@ -36,15 +36,15 @@ export default defineCheck({
       unseen: '{{variable}} cannot be seen: {{because}}',
       conditionUnknown: 'whether this applies cannot be told: {{because}}',
     },
-    params: z.strictObject({
-      variables: z.array(VAR).min(1),
+    params: () => z.strictObject({
+      variables: z.array(VAR()).min(1),
       min: z.number().optional(),
       max: z.number().optional(),
       /** Take the maximum from the run config's thresholds (config can tighten it per deployment). */
       maxThreshold: z.enum(NUMERIC_THRESHOLDS).optional(),
       /** Fail when the variable is unset, even if the default is within bounds. */
       explicit: z.boolean().default(false),
-      onlyIf: z.strictObject({ variable: VAR, is: z.boolean() }).optional(),
+      onlyIf: z.strictObject({ variable: VAR(), is: z.boolean() }).optional(),
       why: z.string().min(1),
     }),
   },

@@ -14,7 +14,7 @@ export default defineCheck({
       noSchedule: '{{resource}} has no schedule ({{where}}): set pipelines.schedule',
       noInputs: 'neither Helm values nor manifests were given: pass --values or --manifests to see whether a pipelines CronJob is scheduled',
     },
-    params: z.strictObject({}),
+    params: () => z.strictObject({}),
   },
   run(ctx) {
     const { model } = ctx;

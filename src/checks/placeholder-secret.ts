@@ -13,7 +13,7 @@ export default defineCheck({
     messages: {
       placeholder: '{{label}} at {{where}} is {{reason}}',
     },
-    params: z.strictObject({}),
+    params: () => z.strictObject({}),
   },
   run(ctx) {
     let judged = 0;

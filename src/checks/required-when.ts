@@ -3,7 +3,7 @@ import { defineCheck } from '../core/define.js';
 import { describeLocation } from '../core/describe.js';
 import { conditionHolds, effective, locationOf, valueEvidence } from '../model/query.js';
 
-const VAR = z.string().regex(/^[A-Z][A-Z0-9_]*$/);
+const VAR = () => z.string().regex(/^[A-Z][A-Z0-9_]*$/);
 
 /**
  * Variables that must be non-empty (and may have to contain some markers) while a bool condition holds:
@@ -23,12 +23,12 @@ export default defineCheck({
       unseen: '{{variable}} cannot be seen: {{because}}',
       conditionUnknown: 'whether this applies cannot be told: {{because}}',
     },
-    params: z.strictObject({
-      when: z.strictObject({ variable: VAR, is: z.boolean() }).optional(),
+    params: () => z.strictObject({
+      when: z.strictObject({ variable: VAR(), is: z.boolean() }).optional(),
       /** Set to fail (with this reason) when the condition does not hold, instead of skipping. */
       failWhenOff: z.string().min(1).optional(),
       required: z
-        .array(z.union([VAR, z.strictObject({ variable: VAR, contains: z.array(z.string().min(1)).min(1) })]))
+        .array(z.union([VAR(), z.strictObject({ variable: VAR(), contains: z.array(z.string().min(1)).min(1) })]))
         .min(1),
       why: z.string().min(1),
     }),

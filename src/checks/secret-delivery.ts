@@ -18,7 +18,7 @@ export default defineCheck({
       unset: '{{variable}} is not in the given files ({{because}}): pass the values or manifests that set it',
       unseen: '{{variable}} cannot be seen: {{because}}',
     },
-    params: z.strictObject({
+    params: () => z.strictObject({
       variable: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
       fileVariable: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
     }),

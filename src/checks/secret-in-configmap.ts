@@ -15,7 +15,7 @@ export default defineCheck({
     messages: {
       exposed: '{{label}} is delivered {{delivery}} ({{where}}) instead of by a Secret',
     },
-    params: z.strictObject({}),
+    params: () => z.strictObject({}),
   },
   run(ctx) {
     for (const s of secretLikeVars(ctx.model)) {

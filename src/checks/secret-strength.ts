@@ -19,7 +19,7 @@ export default defineCheck({
       unseen: '{{variable}} cannot be judged: {{because}}; pass the manifest of that Secret (kubectl get secret -o yaml) to decide',
       conditionUnknown: 'whether {{variable}} is needed cannot be told: {{because}}',
     },
-    params: z.strictObject({
+    params: () => z.strictObject({
       variable: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
       purpose: z.enum(['hash', 'salt', 'password', 'default']),
       /** The secret matters only while this bool is effectively true (API_KEY_ENABLED, EXPOSURE_LOG_ENABLED). */

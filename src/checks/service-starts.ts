@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazy } from '../core/lazy.js';
 import { defineCheck, type Report } from '../core/define.js';
 import { describeLocation } from '../core/describe.js';
 import { validateExperimentConfig } from '../model/experiments.js';
@@ -41,18 +42,20 @@ type StopperId = (typeof STOPPER_IDS)[number];
 
 const camel = (id: string): string => id.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());
 
-export const stopperSchema = z.strictObject({
-  id: z.enum(STOPPER_IDS),
-  step: z.enum(['config load', 'database', 'security stack', 'app dependencies', 'server']),
-  /** The variables it concerns; "*" for every typed variable. */
-  variables: z.array(z.string().regex(/^([A-Z][A-Z0-9_]*|\*)$/)).min(1),
-  /** Production only, decided by the pod's ENV (never by --environment). */
-  production: z.boolean().default(false),
-  reason: z.string().min(1),
-  /** Upstream file:line in aatuh/recsys (api/... and charts/...) or aatuh/api-toolkit (toolkit: ...). */
-  upstream: z.array(z.string().regex(/:\d+(-\d+)?$/)).min(1),
-});
-export type Stopper = z.infer<typeof stopperSchema>;
+export const stopperSchema = lazy(() =>
+  z.strictObject({
+    id: z.enum(STOPPER_IDS),
+    step: z.enum(['config load', 'database', 'security stack', 'app dependencies', 'server']),
+    /** The variables it concerns; "*" for every typed variable. */
+    variables: z.array(z.string().regex(/^([A-Z][A-Z0-9_]*|\*)$/)).min(1),
+    /** Production only, decided by the pod's ENV (never by --environment). */
+    production: z.boolean().default(false),
+    reason: z.string().min(1),
+    /** Upstream file:line in aatuh/recsys (api/... and charts/...) or aatuh/api-toolkit (toolkit: ...). */
+    upstream: z.array(z.string().regex(/:\d+(-\d+)?$/)).min(1),
+  }),
+);
+export type Stopper = z.infer<ReturnType<typeof stopperSchema>>;
 
 const MESSAGE = '{{step}}: {{what}}: {{reason}} ({{upstream}}); the pod exits at start-up';
 
@@ -67,7 +70,7 @@ export default defineCheck({
     description:
       'Fails for each reason any start-up step of the service (config load, security stack, app dependencies) would exit, naming the step, the variables, the upstream reason and its file:line.',
     messages: { ...Object.fromEntries(STOPPER_IDS.map((id) => [camel(id), MESSAGE])), unseen: '{{what}} cannot be judged: {{because}}' },
-    params: z.strictObject({ stoppers: z.array(stopperSchema).min(1) }),
+    params: () => z.strictObject({ stoppers: z.array(stopperSchema()).min(1) }),
   },
   run(ctx, p) {
     const { model } = ctx;

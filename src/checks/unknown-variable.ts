@@ -13,7 +13,7 @@ export default defineCheck({
       unknownWithSuggestion: '{{variable}} at {{where}} is not read by recsys-service; did you mean {{suggestion}}?',
       unknown: '{{variable}} at {{where}} is not read by recsys-service',
     },
-    params: z.strictObject({
+    params: () => z.strictObject({
       /** Names other programs in the pod read on purpose (TZ, GOMAXPROCS, …). */
       ignore: z.array(z.string()).default(['TZ', 'GOMAXPROCS', 'GOMEMLIMIT', 'GODEBUG', 'TMPDIR', 'HOME', 'PATH', 'HOSTNAME']),
     }),

@@ -17,7 +17,7 @@ export default defineCheck({
       coercedBroken:
         '{{variable}} at {{where}} is written {{written}} without quotes: Helm reads it as a YAML {{yamlType}}, the pod sees {{rendered}}, which is not {{expected}}: the service will not start',
     },
-    params: z.strictObject({}),
+    params: () => z.strictObject({}),
   },
   run(ctx) {
     let looked = 0;

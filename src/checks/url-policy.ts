@@ -6,7 +6,7 @@ import { splitCsv } from '../model/go-parse.js';
 import { effective, locationOf, valueEvidence } from '../model/query.js';
 import { maskDsn } from '../io/mask.js';
 
-const VAR = z.string().regex(/^[A-Z][A-Z0-9_]*$/);
+const VAR = () => z.string().regex(/^[A-Z][A-Z0-9_]*$/);
 
 /** A query parameter of a URL or of a key=value DSN (`host=db sslmode=require`). */
 function queryParam(raw: string, param: string): string | undefined {
@@ -50,19 +50,19 @@ export default defineCheck({
       unseen: '{{variable}} cannot be seen: {{because}}',
       conditionUnknown: 'whether this applies cannot be told: {{because}}',
     },
-    params: z.strictObject({
-      variable: VAR,
-      onlyIf: z.strictObject({ variable: VAR, is: z.boolean() }).optional(),
+    params: () => z.strictObject({
+      variable: VAR(),
+      onlyIf: z.strictObject({ variable: VAR(), is: z.boolean() }).optional(),
       schemes: z.array(z.string().min(1)).optional(),
       /** A CSV variable listing the hosts the URL may point at; empty fails. */
-      hostAllowlist: VAR.optional(),
+      hostAllowlist: VAR().optional(),
       query: z
         .strictObject({ param: z.string().min(1), allowed: z.array(z.string()).min(1), driverDefault: z.string().min(1) })
         .optional(),
       /** What an unset variable means: another rule's business (skip), or a gap in the inputs (unknown). */
       whenUnset: z.enum(['skip', 'unknown']).default('skip'),
       /** Another variable that can supply the value instead (DATABASE_URL_FILE): unknown when it is set. */
-      alternative: VAR.optional(),
+      alternative: VAR().optional(),
       why: z.string().min(1),
     }),
   },

@@ -13,7 +13,7 @@ export default defineCheck({
       wontStart: '{{variable}}={{shown}} at {{where}} is not {{expected}}: the service will not start',
       ignored: '{{variable}}={{shown}} at {{where}} is not {{expected}}: the service silently ignores it',
     },
-    params: z.strictObject({}),
+    params: () => z.strictObject({}),
   },
   run(ctx) {
     let parsed = 0;

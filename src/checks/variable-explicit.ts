@@ -17,7 +17,7 @@ export default defineCheck({
       chartDefault: "{{variable}}={{value}} comes only from the recsys chart's own values.yaml, not from this deployment: {{why}}",
       unseen: '{{variable}} cannot be seen: {{because}}',
     },
-    params: z.strictObject({
+    params: () => z.strictObject({
       variable: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
       why: z.string().min(1),
     }),

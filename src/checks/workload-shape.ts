@@ -29,25 +29,26 @@ function secCtx(w: Workload, c: Container, key: string): unknown {
 type Api = NonNullable<DeploymentModel['api']>;
 type Ctx = CheckContext;
 
-const aspects = z.discriminatedUnion('aspect', [
-  z.strictObject({ aspect: z.literal('resources'), need: z.array(z.enum(['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'])).min(1) }),
-  z.strictObject({ aspect: z.literal('replicas') }),
-  z.strictObject({ aspect: z.literal('image-pinned') }),
-  z.strictObject({
-    aspect: z.literal('numeric-user'),
-    /** The image's USER is a name (recsys-service runs as `app`), so runAsNonRoot needs a numeric runAsUser. */
-    imageUserIsName: z.boolean().default(true),
-  }),
-  z.strictObject({ aspect: z.literal('health-probes'), liveness: z.string().min(1), readiness: z.string().min(1) }),
-  z.strictObject({ aspect: z.literal('metrics'), annotation: z.string().min(1) }),
-  z.strictObject({
-    aspect: z.literal('writable-paths'),
-    /** Variables holding file paths the service writes; their folder must be on a volume. */
-    variables: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/)),
-    /** The image sets TMPDIR to this; a read-only root needs a volume there too. */
-    tmpdir: z.string().min(1).optional(),
-  }),
-]);
+const aspects = () =>
+  z.discriminatedUnion('aspect', [
+    z.strictObject({ aspect: z.literal('resources'), need: z.array(z.enum(['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'])).min(1) }),
+    z.strictObject({ aspect: z.literal('replicas') }),
+    z.strictObject({ aspect: z.literal('image-pinned') }),
+    z.strictObject({
+      aspect: z.literal('numeric-user'),
+      /** The image's USER is a name (recsys-service runs as `app`), so runAsNonRoot needs a numeric runAsUser. */
+      imageUserIsName: z.boolean().default(true),
+    }),
+    z.strictObject({ aspect: z.literal('health-probes'), liveness: z.string().min(1), readiness: z.string().min(1) }),
+    z.strictObject({ aspect: z.literal('metrics'), annotation: z.string().min(1) }),
+    z.strictObject({
+      aspect: z.literal('writable-paths'),
+      /** Variables holding file paths the service writes; their folder must be on a volume. */
+      variables: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/)),
+      /** The image sets TMPDIR to this; a read-only root needs a volume there too. */
+      tmpdir: z.string().min(1).optional(),
+    }),
+  ]);
 
 /** The api workload's shape as Kubernetes will run it: resources, replicas, image, user, probes, scraping, volumes. */
 export default defineCheck({

@@ -193,7 +193,7 @@ export function resolveLoadOptions(o: LoadCommandOptions, env: NodeJS.ProcessEnv
     const durationMs = params.durationMs ?? LOAD_DEFAULTS.durationMs;
     params.requests = Math.max(1, Math.min(LOAD_CAPS.requests, Math.ceil((params.rate * durationMs) / 1000)));
   }
-  const checked = burstParamsSchema.safeParse(params);
+  const checked = burstParamsSchema().safeParse(params);
   if (!checked.success) throw bad(`invalid load parameters: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
 
   const gates: LoadGates = {};

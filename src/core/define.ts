@@ -5,6 +5,7 @@ import type { Location, Severity } from './types.js';
 import type { DeploymentModel } from './model.js';
 import type { RunConfig } from './config-types.js';
 import type { LoadResult } from './load.js';
+import { lazy } from './lazy.js';
 
 export type MessageData = Record<string, string | number | boolean>;
 
@@ -47,8 +48,21 @@ export interface CheckDefinition<S extends z.ZodType = z.ZodType> {
   run(ctx: CheckContext, params: z.infer<S>): void;
 }
 
-export function defineCheck<S extends z.ZodType>(def: CheckDefinition<S>): CheckDefinition<S> {
-  return def;
+/** A check as its file states it: the params schema as a function, built the first time `meta.params` is read. */
+export interface CheckSpec<S extends z.ZodType> {
+  meta: Omit<CheckMeta<S>, 'params'> & { params: () => S };
+  run(ctx: CheckContext, params: z.infer<S>): void;
+}
+
+/**
+ * The schema is built on first use: a static check of the built-in pack takes every rule's params as the build
+ * parsed them (dist/pack.json), so it never needs most schemas, and building thirty of them cost each start.
+ */
+export function defineCheck<S extends z.ZodType>(spec: CheckSpec<S>): CheckDefinition<S> {
+  const { params, ...rest } = spec.meta;
+  const schema = lazy(params);
+  const meta = Object.defineProperty({ ...rest }, 'params', { get: schema, enumerable: true }) as CheckMeta<S>;
+  return { meta, run: spec.run };
 }
 
 /** What to probe: all of it comes from flags or the model, never from process.env inside a probe. */

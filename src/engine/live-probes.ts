@@ -4,6 +4,7 @@ import type { Collected } from './collector.js';
 import type { RunConfig } from '../core/config-types.js';
 import type { ProbeDefinition, ProbeTarget } from '../core/define.js';
 import { createProbeIO, runProbes, type ProbeRun } from './probe-runner.js';
+import { probeImplementation } from '../pack/deferred-probe.js';
 import type { DeploymentModel } from '../core/model.js';
 import type { LoadFigures } from '../core/types.js';
 
@@ -37,11 +38,14 @@ export function createLiveProbes(options: LiveProbeOptions): LiveProbes {
   const io = createProbeIO({ caPem: options.target.caPem, timeoutMs: options.ioTimeoutMs ?? 10_000 });
   return {
     run: async (rules) => {
-      const list: ProbeRun[] = rules.map((r) => {
-        if (!r.probe) throw new Error(`rule ${r.rule.id} has no probe`);
-        // The config's params are already merged over the rule's and validated once, when the pack was configured.
-        return { id: r.rule.id, def: r.probe, params: r.params };
-      });
+      const list: ProbeRun[] = await Promise.all(
+        rules.map(async (r) => {
+          if (!r.probe) throw new Error(`rule ${r.rule.id} has no probe`);
+          // The config's params are already merged over the rule's and validated once, when the pack was configured.
+          // A built-in probe's implementation is loaded here, the first time it runs (src/pack/deferred-probe.ts).
+          return { id: r.rule.id, def: await probeImplementation(r.probe), params: r.params };
+        }),
+      );
       return runProbes(list, {
         target: options.target,
         model: options.model,

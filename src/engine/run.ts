@@ -9,6 +9,7 @@ import type { InputDescription, LoadFigures, RunResult, Severity, UnitMeta } fro
 import { readInput } from '../io/read-file.js';
 import { buildModel } from '../model/build.js';
 import { loadPack, unitMetas, type Pack } from '../pack/pack.js';
+import { probeImplementation } from '../pack/deferred-probe.js';
 import { PROBES } from '../probes/index.js';
 import { VERSION } from '../version.js';
 import { anchorLiveFindings, type LiveFlags } from './anchor.js';
@@ -24,7 +25,11 @@ import type { LoadedRule } from '../pack/load-rules.js';
 /** The built-in pack and the user's rule directories, with the config's severities and params applied once. */
 export async function loadRunPack(config: RunConfig, extraDirs: string[] = []): Promise<Pack> {
   const pack = await loadPack({ checks: CHECKS, probes: PROBES }, [...config.ruleDirs, ...extraDirs]);
-  return { ...pack, rules: configureRules(pack.rules, config, pack.checklist).rules };
+  // A probe whose params the config changes needs its schema: its implementation is loaded now.
+  const rules = await Promise.all(
+    pack.rules.map(async (lr) => (lr.probe && Object.hasOwn(config.params, lr.rule.id) ? { ...lr, probe: await probeImplementation(lr.probe) } : lr)),
+  );
+  return { ...pack, rules: configureRules(rules, config, pack.checklist).rules };
 }
 
 /** What one deployment is judged on: files by path (- for stdin) and the choices the flags made. */

@@ -93,7 +93,7 @@ export function latencySummary(h: hdr.Histogram): LatencySummary {
 
 /** Run one bounded burst. Never throws for the target's failures: they are in the result. */
 export async function runBurst(opts: BurstOptions): Promise<LoadResult> {
-  const params: BurstParams = burstParamsSchema.parse(opts.params);
+  const params: BurstParams = burstParamsSchema().parse(opts.params);
   const base = new URL(opts.target.baseUrl);
   if (base.protocol !== 'http:' && base.protocol !== 'https:') {
     throw new TypeError(`base URL must be http or https, got ${base.protocol}`);

@@ -6,10 +6,13 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_PACK_DIR } from './files.js';
+import type { ProbeMetaData } from './deferred-probe.js';
 
 export interface PackCache {
   /** File name in rules/recsys → sha256 of its text and the value its schema produced (defaults applied). */
   files: Record<string, PackCacheEntry>;
+  /** Each probe template's meta without its params schema, so a static check need not load the probes. */
+  probes?: Record<string, ProbeMetaData>;
 }
 
 export interface PackCacheEntry {
@@ -53,4 +56,10 @@ export function cachedPackEntry(file: string, text: string): PackCacheEntry | un
 /** The validated value of a built-in pack file, when the cache has it for exactly this text. */
 export function cachedPackValue(file: string, text: string): unknown | undefined {
   return cachedPackEntry(file, text)?.value;
+}
+
+/** What a probe template of this build says about itself (params schema aside), when the cache has it. */
+export function cachedProbeMeta(id: string): ProbeMetaData | undefined {
+  const probes = load()?.probes;
+  return probes && Object.hasOwn(probes, id) ? probes[id] : undefined;
 }

@@ -13,7 +13,7 @@ import type { LoadResult } from '../core/load.js';
 import { IO_MESSAGES } from '../io/errors.js';
 import { LOAD_RESULT_MESSAGES } from '../load/judge-evidence.js';
 
-const paramsSchema = burstParamsSchema.extend({
+const paramsSchema = burstParamsSchema().extend({
   p95MaxMs: z.number().positive().default(250),
   p99MaxMs: z.number().positive().optional(),
   /** Errors (non-2xx other than 429, timeouts, connection errors) over the requests that were not rate limited. */

@@ -75,6 +75,19 @@ describe('check --config', () => {
     expect(r.stderr).toMatch(/c\.yaml: params\.production-env\.allowed: expected array/);
   });
 
+  // A static check takes a probe rule's meta and params from the build's pack cache; the config changing its params
+  // loads the probe's own schema, which must still judge them.
+  it("params for a probe rule are checked by the probe's own schema", () => {
+    const bad = run(['check', ...READY, '--config', 'c.yaml'], project({ 'c.yaml': 'params:\n  load-burst-p95:\n    p95MaxMs: -5\n' }));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/c\.yaml: params\.load-burst-p95\.p95MaxMs: .*>0/);
+    expect(bad.stderr).not.toMatch(/internal error|\n\s+at /);
+    const good = run(['check', ...READY, '--config', 'c.yaml', '--only', 'load-burst-p95', '-f', 'json'], project({ 'c.yaml': 'params:\n  load-burst-p95:\n    p95MaxMs: 400\n' }));
+    expect(good.stderr).toBe('');
+    expect(good.code).toBe(0);
+    expect(unit(json(good), 'load-burst-p95')?.status).toBe('skip');
+  });
+
   it('params change what a rule accepts', () => {
     const dir = project({ 'c.yaml': 'params:\n  production-env:\n    allowed: [prod]\n' });
     const r = run(['check', ...READY, '--config', 'c.yaml', '--only', 'production-env', '-f', 'json'], dir);

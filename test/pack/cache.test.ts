@@ -57,6 +57,14 @@ describe('the built-in pack compiled at build time', () => {
     expect(stored).toBeGreaterThan(40);
   });
 
+  it("holds every probe template's meta but its params schema, as the template states it", async () => {
+    expect(Object.keys(distCache.probes ?? {}).sort()).toEqual(Object.keys(PROBES).sort());
+    for (const [id, load] of Object.entries(PROBES)) {
+      const { params: _schema, ...meta } = (await load()).default.meta;
+      expect(distCache.probes![id], id).toEqual(meta);
+    }
+  });
+
   it('is used only for the unchanged text of a built-in file', async () => {
     // The module bundled as the build bundles it (its code in a chunk elsewhere, its paths kept as if it were
     // dist/pack/cache.js) reads dist/pack.json; from src/ there is no cache beside it.

@@ -63,6 +63,12 @@ function packagesLoaded(args: string[]): { files: string[]; packages: Set<string
   return { files, packages };
 }
 
+/** The source files of prodready bundled into these output files (the packed build's metafile). */
+function sourcesLoaded(files: string[]): string[] {
+  const meta = JSON.parse(readFileSync(join(ROOT, 'dist/meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+  return files.flatMap((f) => Object.keys(meta.outputs[f]?.inputs ?? {}).filter((i) => i.startsWith('src/')));
+}
+
 /** The installed CLI without blocking this process, whose loopback target must keep answering. */
 function runAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -130,6 +136,11 @@ describe('the installed package', () => {
     expect(files).toContain('dist/cli.js');
     expect(packages).toContain('yaml'); // the trace sees the bundled packages a check does need
     for (const heavy of ['pg', 'undici', 'jose', 'hdr-histogram-js']) expect([...packages]).not.toContain(heavy);
+    // The probes' implementations (and the load judge and importers they use) wait until a probe runs: a static
+    // check takes their meta and the rules' params from dist/pack.json.
+    // (src/engine/target.ts uses two small helpers of src/probes/lib/ to read --migrations-dir and the model.)
+    const probeCode = /^src\/(probes\/(?!index\.ts$)[a-z0-9-]+\.ts|probes\/lib\/(pg|http|jwk|health|backup|stoppers)\.ts|load\/(import\/|judge-evidence\.ts))/;
+    expect(sourcesLoaded(files).filter((s) => probeCode.test(s))).toEqual([]);
   });
 
   // The live paths import their packages on demand; a CommonJS package imported so is shaped differently in a
