@@ -7,9 +7,10 @@ export const SEEDED_RULES = ['dev-auth-disabled', 'pprof-disabled', 'insecure-jw
 const key = (v) => `${v.deployment} ${v.rule} ${v.variable}`;
 
 /** prodready `check --each --format json`: one RunResult per line, then a summary line. */
+/** `jsonLines`: the whole output, or its lines one by one. */
 export function prodreadyFindings(jsonLines) {
   const found = [];
-  for (const line of jsonLines.split('\n')) {
+  for (const line of typeof jsonLines === 'string' ? jsonLines.split('\n') : jsonLines) {
     if (!line.startsWith('{"schemaVersion"')) continue;
     const r = JSON.parse(line);
     const deployment = /(\d{4})\/values\.yaml$/.exec(r.deployment)?.[1];
