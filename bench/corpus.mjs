@@ -130,6 +130,13 @@ export function generate({ out, count = 1000, seed = 1, rate = 0.12 }) {
       '  enabled: false',
       '',
     ];
+    // The line a finding must point at: the variable's own key. A variable left out (the chart's default applies)
+    // has no line of its own.
+    for (const v of violations) {
+      if (v.deployment !== id) continue;
+      const at = lines.findIndex((l) => l.startsWith(`    ${v.variable}:`));
+      if (at >= 0) v.line = at + 1;
+    }
     mkdirSync(join(out, id));
     writeFileSync(join(out, id, 'values.yaml'), lines.join('\n'));
     deployments.push({ id, production });

@@ -16,7 +16,7 @@ export function prodreadyFindings(jsonLines) {
     const deployment = /(\d{4})\/values\.yaml$/.exec(r.deployment)?.[1];
     for (const unit of r.results) {
       for (const f of unit.findings) {
-        if (f.status === 'fail' || f.status === 'warn') found.push({ deployment, rule: f.ruleId, variable: f.data?.variable });
+        if (f.status === 'fail' || f.status === 'warn') found.push({ deployment, rule: f.ruleId, variable: f.data?.variable, line: f.location?.line });
       }
     }
   }
@@ -31,7 +31,7 @@ export function spectralFindings(json) {
     // A finding about an absent key (MIGRATE_ON_START left to the chart's default) points at its parent map.
     const last = String(r.path[r.path.length - 1] ?? '');
     const variable = /^[A-Z][A-Z0-9_]*$/.test(last) ? last : /^[A-Z][A-Z0-9_]*/.exec(r.message ?? '')?.[0];
-    found.push({ deployment, rule: r.code, variable });
+    found.push({ deployment, rule: r.code, variable, line: r.range?.start?.line !== undefined ? r.range.start.line + 1 : undefined });
   }
   return found;
 }
@@ -42,5 +42,12 @@ export function score(expectedFile, found) {
   const got = new Set(found.filter((f) => SEEDED_RULES.includes(f.rule)).map(key));
   const missed = [...want].filter((k) => !got.has(k));
   const extra = [...got].filter((k) => !want.has(k));
-  return { expected: want.size, found: want.size - missed.length, missed, extra };
+  // Found with its line: a finding of the violation points at the variable's own line (when it has one).
+  const linesOf = new Map();
+  for (const f of found) if (SEEDED_RULES.includes(f.rule)) linesOf.set(key(f), [...(linesOf.get(key(f)) ?? []), f.line]);
+  const wrongLine = expected.violations
+    .filter((v) => v.line !== undefined && got.has(key(v)) && !linesOf.get(key(v)).includes(v.line))
+    .map((v) => `${key(v)} (line ${v.line}, reported ${linesOf.get(key(v)).join(', ')})`);
+  const withLine = expected.violations.filter((v) => v.line !== undefined).length;
+  return { expected: want.size, found: want.size - missed.length, missed, extra, withLine, foundAtLine: withLine - wrongLine.length - expected.violations.filter((v) => v.line !== undefined && !got.has(key(v))).length, wrongLine };
 }

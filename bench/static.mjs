@@ -139,9 +139,12 @@ const lines = [
   `Corpus: \`node bench/corpus.mjs --out DIR --count ${count} --seed ${args.seed}\`: ${expected.violations.length} seeded violations (${SEEDED_RULES.map((r) => `${r} ${expected.violations.filter((v) => v.rule === r).length}`).join(', ')}).`,
   `Medians of ${args.runs} alternating runs each.`,
   '',
-  '| tool | wall (s) | files/s | CPU (s) | files per CPU-second | peak RSS (MiB) | seeded violations found | false alarms |',
-  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ...Object.entries(summary).map(([name, s]) => `| ${name} | ${s.wall.toFixed(2)} | ${f1(s.filesPerSecond)} | ${s.cpu.toFixed(2)} | ${f1(s.filesPerCpuSecond)} | ${f1(s.rss)} | ${scores[name].found}/${scores[name].expected} | ${scores[name].extra.length} |`),
+  '| tool | wall (s) | files/s | CPU (s) | files per CPU-second | peak RSS (MiB) | seeded violations found | of those with a line, found at it | false alarms |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...Object.entries(summary).map(
+    ([name, s]) =>
+      `| ${name} | ${s.wall.toFixed(2)} | ${f1(s.filesPerSecond)} | ${s.cpu.toFixed(2)} | ${f1(s.filesPerCpuSecond)} | ${f1(s.rss)} | ${scores[name].found}/${scores[name].expected} | ${scores[name].foundAtLine}/${scores[name].withLine} | ${scores[name].extra.length} |`,
+  ),
   '',
   `prodready / Spectral: ${f1(pr.filesPerSecond / sp.filesPerSecond)}x files/s (wall), ${f1(pr.filesPerCpuSecond / sp.filesPerCpuSecond)}x files per CPU-second.`,
   `prodready --jobs 1 / Spectral: ${f1(summary['prodready --jobs 1'].filesPerSecond / sp.filesPerSecond)}x files/s (wall), ${f1(summary['prodready --jobs 1'].filesPerCpuSecond / sp.filesPerCpuSecond)}x files per CPU-second.`,
@@ -159,5 +162,6 @@ const lines = [
   '```',
 ];
 for (const [name, s] of Object.entries(scores)) if (s.missed.length > 0) lines.push('', `${name} missed (first 10): ${s.missed.slice(0, 10).join('; ')}`);
+for (const [name, s] of Object.entries(scores)) if (s.wrongLine.length > 0) lines.push('', `${name} at another line (first 10): ${s.wrongLine.slice(0, 10).join('; ')}`);
 for (const [name, s] of Object.entries(scores)) if (s.extra.length > 0) lines.push('', `${name} false alarms (first 10): ${s.extra.slice(0, 10).join('; ')}`);
 process.stdout.write(`${lines.join('\n')}\n`);
