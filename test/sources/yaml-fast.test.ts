@@ -1,0 +1,243 @@
+// The fast path for plain block YAML against the library it stands in for: for every input it either declines or
+// gives the same documents (node kinds, ranges, scalar types, values and sources, key order), data, comments,
+// duplicates and line starts as the library's Parser and Composer.
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fastYaml } from '../../src/sources/yaml-fast.js';
+import { parseWithLibrary, parseYamlFile, type YamlParseResult } from '../../src/sources/yaml-doc.js';
+import { manifestsText, valuesText } from '../helpers/arbitraries.js';
+// @ts-expect-error the benchmark's corpus generator is plain JavaScript
+import { generate } from '../../bench/corpus.mjs';
+
+type Version = '1.1' | '1.2';
+
+/** What a reader of a node can see: kind, range, flow, scalar value/type/source/format/tag, children in order. */
+function shape(node: unknown): unknown {
+  if (node === null || node === undefined) return node;
+  if (isScalar(node)) {
+    const s = node as typeof node & { source?: string; minFractionDigits?: number };
+    return { kind: 'scalar', range: s.range, value: s.value, type: s.type, source: s.source, format: s.format, tag: s.tag, minFractionDigits: s.minFractionDigits, anchor: s.anchor };
+  }
+  if (isMap(node) || isSeq(node)) {
+    return {
+      kind: isMap(node) ? 'map' : 'seq',
+      range: node.range,
+      flow: node.flow,
+      tag: node.tag,
+      anchor: node.anchor,
+      items: (node.items as unknown[]).map((it) => (isPair(it) ? { kind: 'pair', key: shape(it.key), value: shape(it.value) } : shape(it))),
+    };
+  }
+  return { kind: 'other', node: String(node) };
+}
+
+function resultShape(r: YamlParseResult): unknown {
+  return {
+    problems: r.problems,
+    duplicates: r.duplicates,
+    comments: r.comments,
+    docs: r.docs.map((d) => ({
+      file: d.file,
+      index: d.index,
+      data: d.data,
+      toJS: d.doc.toJS(),
+      lineStarts: d.lines.lineStarts,
+      range: d.doc.range,
+      contents: shape(d.doc.contents),
+      errors: d.doc.errors.length,
+      warnings: d.doc.warnings.length,
+      docStart: d.doc.directives.docStart,
+      docEnd: d.doc.directives.docEnd,
+      yaml: d.doc.directives.yaml,
+      schema: d.doc.schema.name,
+      options: { ...d.doc.options, _directives: undefined },
+    })),
+  };
+}
+
+/** 'fast' when the fast path took the text (and matched the library), 'declined' otherwise. */
+function differential(text: string, version: Version): 'fast' | 'declined' {
+  const fast = fastYaml(text, version);
+  if (!fast) return 'declined';
+  const library = parseWithLibrary('f.yaml', text, version);
+  const viaFast = parseYamlFile('f.yaml', text, version);
+  expect(resultShape(viaFast), JSON.stringify(text)).toEqual(resultShape(library));
+  return 'fast';
+}
+
+function yamlFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...yamlFiles(p));
+    else if (/\.ya?ml$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+describe('fast YAML path', () => {
+  let corpus: string;
+  beforeAll(() => {
+    corpus = mkdtempSync(join(tmpdir(), 'prodready-fastyaml-'));
+    generate({ out: corpus, count: 1000, seed: 1 });
+  });
+  afterAll(() => rmSync(corpus, { recursive: true, force: true }));
+
+  it('takes every values file of the benchmark corpus and gives what the library gives', () => {
+    const dirs = readdirSync(corpus).filter((d) => /^\d+$/.test(d));
+    expect(dirs).toHaveLength(1000);
+    for (const d of dirs) {
+      const text = readFileSync(join(corpus, d, 'values.yaml'), 'utf8');
+      expect(differential(text, '1.1')).toBe('fast');
+    }
+  }, 60_000);
+
+  it('takes the chart defaults and matches the library on every fixture, read as values and as manifests', () => {
+    const chart = readFileSync('rules/recsys/chart-defaults.yaml', 'utf8');
+    expect(differential(chart, '1.1')).toBe('fast');
+    let taken = 0;
+    const files = [...yamlFiles('fixtures'), ...yamlFiles('rules')];
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      for (const v of ['1.1', '1.2'] as const) if (differential(text, v) === 'fast') taken += 1;
+    }
+    // Most fixture files are plain block YAML; the rest (multi-document streams, block scalars...) go to the library.
+    expect(taken).toBeGreaterThan(files.length / 2);
+  }, 60_000);
+
+  it('reads YAML 1.1 and 1.2 scalars with the schema of the version asked for', () => {
+    const text = [
+      'a: yes', 'b: No', 'c: on', 'd: OFF', 'e: true', 'f: ~', 'g: null', 'h:', 'i: 0x1F', 'j: 017', 'k: 0o17', 'l: 1_000',
+      'm: 1:30', 'n: .inf', 'o: -.NaN', 'p: 2.50', 'q: 1e3', 'r: +12', 's: "yes"', "t: 'no'", 'y: 1', 'n: 2', '1: x', 'yes: z',
+      'u: [yes, "no", 0x10, 1.0, ~]', 'v: {on: off, "k": 017}', 'w: 10000000', 'x: 2001-12-14',
+    ].join('\n');
+    for (const v of ['1.1', '1.2'] as const) expect(differential(`${text}\n`, v)).toBe('fast');
+  });
+
+  it('declines what it does not read exactly', () => {
+    const declined = [
+      'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: |\n  x\n', 'a: >\n  x\n', 'a: x\n  y\n', 'a: "x\n  y"\n', '? a\n: b\n', '%YAML 1.1\n---\na: 1\n',
+      'a: 1\n---\nb: 2\n', '\ta: 1\n', 'a:\n\tb: 1\n', 'a: "x\\ty"\n', '\uFEFFa: 1\n', 'a: 1\r\nb: 2\r\n', 'a: [x,\n  y]\n', '<<: {a: 1}\n',
+      'a: b: c\n', 'a: x:\n', '- - a\n', '-\n  a: 1\n', 'a: é\n', 'just a scalar\n', '', '# only a comment\n', 'a:\n # c\nb: 1\n', 'a: # c\nb: 1\n',
+    ];
+    for (const t of declined) expect(fastYaml(t, '1.1'), JSON.stringify(t)).toBeUndefined();
+  });
+
+  it('places comment lines and blank lines where the library does, at every indent', () => {
+    const blocks = ['a:\n  b: 1\n', 'a:\n  b:\n    c: [x]\n', 'l:\n- a: 1\n  b: "2"\n- x\n', 'l:\n  - {a: 1}\n  - y\n', 'a: 1\n'];
+    const tails = ['c: 2\n', '  c: 2\n', ''];
+    let fast = 0;
+    for (const head of blocks) {
+      for (const tail of tails) {
+        for (let indent = 0; indent <= 6; indent += 1) {
+          for (const blankBefore of [false, true]) {
+            const trivia = `${blankBefore ? '\n' : ''}${' '.repeat(indent)}# c\n`;
+            for (const t of [head + trivia + tail, head + trivia + trivia + tail, head + '\n' + trivia + '\n' + tail, (head + trivia + tail).replace(/\n$/, '')]) {
+              if (differential(t, '1.1') === 'fast') fast += 1;
+            }
+          }
+        }
+      }
+    }
+    expect(fast).toBeGreaterThan(100);
+  });
+
+  it('matches the library or declines on generated documents, subset and beyond', () => {
+    fc.assert(fc.property(doc, (text) => void differential(text, '1.1')), { seed: 7, numRuns: 1500 });
+    fc.assert(fc.property(doc, (text) => void differential(text, '1.2')), { seed: 8, numRuns: 500 });
+  }, 120_000);
+
+  it('matches the library or declines on the sources property tests\' values and manifests', () => {
+    fc.assert(fc.property(valuesText, (text) => void differential(text, '1.1')), { seed: 42, numRuns: 300 });
+    fc.assert(fc.property(manifestsText, (text) => void differential(text, '1.2')), { seed: 42, numRuns: 200 });
+  }, 120_000);
+});
+
+// A grammar of line-oriented YAML: block maps and sequences at varied indents with scalars of every kind the
+// subset reads and many it does not, comments and blank lines anywhere, damaged indentation now and then.
+const KEYS = ['a', 'b', 'api', 'env', 'ENV', 'y', 'n', 'yes', 'on', '1', '0x1F', '~', 'null', 'app.kubernetes.io/name', 'x-y', '_k', '"q k"', "'s''k'", '"a#b"', '<<', 'a b', '-x', '?x', 'k:', '&a k', '!t k', 'é'];
+const VALUES = [
+  'x', 'hello world', '500m', '512Mi', '1_000', '1:30', '.inf', '-.5', '0o17', '017', '+12', '-1', 'Yes', 'NULL', '~', 'true', 'False', '2.50', '1e3',
+  '2001-12-14', 'https://a.example.com/x?y=1', 'a,b', 'x ]', 'a  b', "it's", 'a#b', '""', "''", '"a#b"', "'it''s'", '"yes"', '"1"', '"a: b"', '"esc\\n"',
+  '[a, b]', '[]', '{}', '{a: 1, b: "2"}', '{cpu: 500m, memory: 512Mi}', '[ x , "y" ]', '{  p: q ,r: s  }', '[a, [b]]', '{a}', '[a,]', '{a:1}',
+  'x:', 'x: y', '&a x', '*a', '!tag x', '|', '>', '- x', '-', '%x', '@x', '`x`', 'é', '"unclosed', "'unclosed", '{a: 1', 'x #c', 'x#c', '? x', ': x', '-x',
+];
+const COMMENTS = ['# c', '#', '# prodready-ignore x', '#c  ', '# é'];
+
+type Tree = { kind: 'map'; entries: Array<[string, Tree]> } | { kind: 'seq'; items: Tree[] } | { kind: 'scalar'; text: string };
+
+const treeArb: fc.Arbitrary<Tree> = fc.letrec<{ node: Tree }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constantFrom(...VALUES).map((text): Tree => ({ kind: 'scalar', text })),
+    fc.array(fc.tuple(fc.constantFrom(...KEYS), tie('node')), { minLength: 1, maxLength: 4 }).map((entries): Tree => ({ kind: 'map', entries })),
+    fc.array(tie('node'), { minLength: 1, maxLength: 3 }).map((items): Tree => ({ kind: 'seq', items })),
+  ),
+})).node;
+
+const style = fc.record({
+  step: fc.integer({ min: 1, max: 4 }),
+  seqUnderKeySameIndent: fc.boolean(),
+  trailing: fc.constantFrom('', ' ', '  '),
+  comments: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 8 }), fc.constantFrom(...COMMENTS), fc.boolean()), { maxLength: 4 }),
+  trailingComments: fc.array(fc.nat(), { maxLength: 3 }),
+  blanks: fc.array(fc.nat(), { maxLength: 3 }),
+  shifts: fc.array(fc.tuple(fc.nat(), fc.integer({ min: -2, max: 2 })), { maxLength: 1 }),
+  finalNewline: fc.boolean(),
+  leading: fc.constantFrom('', '# head\n', '\n', '  # head\n\n'),
+});
+
+function render(tree: Tree, s: { step: number; seqUnderKeySameIndent: boolean; trailing: string }): string[] {
+  const lines: string[] = [];
+  const emit = (node: Tree, indent: number, prefix: string): void => {
+    // `prefix` is what starts the first line of this node ("key: " or "- "), already indented.
+    if (node.kind === 'scalar') {
+      lines.push(`${prefix}${node.text}${s.trailing}`);
+      return;
+    }
+    if (node.kind === 'map') {
+      node.entries.forEach(([k, v], i) => {
+        const lead = i === 0 && prefix !== '' ? prefix : ' '.repeat(indent);
+        const childIndent = indent + s.step;
+        if (v.kind === 'scalar') emit(v, childIndent, `${lead}${k}: `);
+        else {
+          lines.push(`${lead}${k}:`);
+          emit(v, v.kind === 'seq' && s.seqUnderKeySameIndent ? indent : childIndent, '');
+        }
+      });
+      return;
+    }
+    node.items.forEach((item, i) => {
+      const lead = `${i === 0 && prefix !== '' ? prefix : ' '.repeat(indent)}- `;
+      if (item.kind === 'scalar') emit(item, indent + 2, lead);
+      else if (item.kind === 'map') emit(item, indent + 2, lead);
+      else {
+        lines.push(lead.trimEnd());
+        emit(item, indent + 2, '');
+      }
+    });
+  };
+  emit(tree, 0, '');
+  return lines;
+}
+
+const doc = fc.tuple(treeArb, style).map(([tree, s]) => {
+  const lines = render(tree, s);
+  for (const [at, d] of s.shifts) {
+    const i = at % lines.length;
+    lines[i] = d > 0 ? ' '.repeat(d) + lines[i] : lines[i]!.replace(new RegExp(`^ {0,${-d}}`), '');
+  }
+  for (const at of s.trailingComments) {
+    const i = at % lines.length;
+    lines[i] = `${lines[i]} # t`;
+  }
+  for (const [at, indent, text, blank] of s.comments) {
+    lines.splice(at % (lines.length + 1), 0, ...(blank ? [''] : []), `${' '.repeat(indent)}${text}`);
+  }
+  for (const at of s.blanks) lines.splice(at % (lines.length + 1), 0, '');
+  return s.leading + lines.join('\n') + (s.finalNewline ? '\n' : '');
+});
