@@ -36,9 +36,9 @@ interface Open {
 // eslint-disable-next-line no-control-regex
 const REFUSED_CHARS = /[\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029\ufeff]/;
 /** A plain key: no indicator, no space, no character the library could read as anything but text. */
-const PLAIN_KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*/;
+const PLAIN_KEY = /^[A-Za-z0-9_~][A-Za-z0-9_./-]*/;
 /** A plain scalar inside a flow collection: the same conservative alphabet, or a sign before it. */
-const FLOW_PLAIN = /^[-+]?[A-Za-z0-9_.][A-Za-z0-9_./+-]*/;
+const FLOW_PLAIN = /^[-+]?[A-Za-z0-9_.~][A-Za-z0-9_./+-]*/;
 
 class Decline extends Error {}
 const DECLINE = new Decline();
@@ -149,6 +149,8 @@ class Scanner {
     if (n === 0 && (text.startsWith('---', p) || text.startsWith('...', p))) throw DECLINE;
     const dash = text.charCodeAt(p) === 45 /* - */ && (p + 1 === end || text.charCodeAt(p + 1) === 32);
     if (!this.root) {
+      // An indented first line starts the document at its indentation: rare, left to the library.
+      if (n > 0) throw DECLINE;
       this.docStart = p;
       this.root = this.open(dash, n, p);
       this.content(this.root, at, p, end, next, dash);

@@ -96,17 +96,17 @@ describe('fast YAML path', () => {
     }
   }, 60_000);
 
-  it('takes the chart defaults and matches the library on every fixture, read as values and as manifests', () => {
-    const chart = readFileSync('rules/recsys/chart-defaults.yaml', 'utf8');
-    expect(differential(chart, '1.1')).toBe('fast');
-    let taken = 0;
+  it('takes the chart defaults and the values file of every deployment fixture; matches the library on every fixture', () => {
+    expect(differential(readFileSync('rules/recsys/chart-defaults.yaml', 'utf8'), '1.1')).toBe('fast');
     const files = [...yamlFiles('fixtures'), ...yamlFiles('rules')];
+    const values = files.filter((f) => /^fixtures\/[^/]+\/values\.yaml$/.test(f));
+    expect(values.length).toBeGreaterThan(3);
+    for (const f of values) expect(differential(readFileSync(f, 'utf8'), '1.1'), f).toBe('fast');
+    // The rest (rule cases with block scalars, multi-document manifests...) may go to the library, but never differ.
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
-      for (const v of ['1.1', '1.2'] as const) if (differential(text, v) === 'fast') taken += 1;
+      for (const v of ['1.1', '1.2'] as const) differential(text, v);
     }
-    // Most fixture files are plain block YAML; the rest (multi-document streams, block scalars...) go to the library.
-    expect(taken).toBeGreaterThan(files.length / 2);
   }, 60_000);
 
   it('reads YAML 1.1 and 1.2 scalars with the schema of the version asked for', () => {
@@ -147,8 +147,13 @@ describe('fast YAML path', () => {
   });
 
   it('matches the library or declines on generated documents, subset and beyond', () => {
-    fc.assert(fc.property(doc, (text) => void differential(text, '1.1')), { seed: 7, numRuns: 1500 });
-    fc.assert(fc.property(doc, (text) => void differential(text, '1.2')), { seed: 8, numRuns: 500 });
+    let taken = 0;
+    const count = (r: 'fast' | 'declined'): void => void (taken += r === 'fast' ? 1 : 0);
+    fc.assert(fc.property(doc, (text) => count(differential(text, '1.1'))), { seed: 7, numRuns: 1500 });
+    fc.assert(fc.property(doc, (text) => count(differential(text, '1.2'))), { seed: 8, numRuns: 500 });
+    // The grammar is built so that a good share of documents are in the subset: the comparison is not vacuous.
+    console.log('generated documents taken by the fast path:', taken, 'of 2000');
+    expect(taken).toBeGreaterThan(400);
   }, 120_000);
 
   it('matches the library or declines on the sources property tests\' values and manifests', () => {
@@ -159,13 +164,19 @@ describe('fast YAML path', () => {
 
 // A grammar of line-oriented YAML: block maps and sequences at varied indents with scalars of every kind the
 // subset reads and many it does not, comments and blank lines anywhere, damaged indentation now and then.
-const KEYS = ['a', 'b', 'api', 'env', 'ENV', 'y', 'n', 'yes', 'on', '1', '0x1F', '~', 'null', 'app.kubernetes.io/name', 'x-y', '_k', '"q k"', "'s''k'", '"a#b"', '<<', 'a b', '-x', '?x', 'k:', '&a k', '!t k', 'é'];
+const KEYS = ['a', 'b', 'api', 'env', 'ENV', 'y', 'n', 'yes', 'on', '1', '0x1F', '~', 'null', 'app.kubernetes.io/name', 'x-y', '_k', '"q k"', "'s''k'", '"a#b"'];
+const ODD_KEYS = ['<<', 'a b', '-x', '?x', 'k:', '&a k', '!t k', 'é', '"a\\"', '[a]', ''];
 const VALUES = [
   'x', 'hello world', '500m', '512Mi', '1_000', '1:30', '.inf', '-.5', '0o17', '017', '+12', '-1', 'Yes', 'NULL', '~', 'true', 'False', '2.50', '1e3',
-  '2001-12-14', 'https://a.example.com/x?y=1', 'a,b', 'x ]', 'a  b', "it's", 'a#b', '""', "''", '"a#b"', "'it''s'", '"yes"', '"1"', '"a: b"', '"esc\\n"',
-  '[a, b]', '[]', '{}', '{a: 1, b: "2"}', '{cpu: 500m, memory: 512Mi}', '[ x , "y" ]', '{  p: q ,r: s  }', '[a, [b]]', '{a}', '[a,]', '{a:1}',
-  'x:', 'x: y', '&a x', '*a', '!tag x', '|', '>', '- x', '-', '%x', '@x', '`x`', 'é', '"unclosed', "'unclosed", '{a: 1', 'x #c', 'x#c', '? x', ': x', '-x',
+  '2001-12-14', 'https://a.example.com/x?y=1', 'a,b', 'x ]', 'a  b', "it's", 'a#b', '""', "''", '"a#b"', "'it''s'", '"yes"', '"1"', '"a: b"',
+  '[a, b]', '[]', '{}', '{a: 1, b: "2"}', '{cpu: 500m, memory: 512Mi}', '[ x , "y" ]', '{  p: q ,r: s  }', '[yes, ~, 0x10, 1.0]', '{on: off, "k": 017}',
 ];
+const ODD_VALUES = [
+  '"esc\\n"', '[a, [b]]', '{a}', '[a,]', '{a:1}', 'x:', 'x: y', '&a x', '*a', '!tag x', '|', '>', '- x', '-', '%x', '@x', '`x`', 'é', '"unclosed',
+  "'unclosed", '{a: 1', 'x #c', 'x#c', '? x', ': x', '-x', '"a"b', '[a] b', '{a: b}#c', '"x"#c', '---', '...', '\t1',
+];
+const key = fc.oneof({ weight: 30, arbitrary: fc.constantFrom(...KEYS) }, { weight: 1, arbitrary: fc.constantFrom(...ODD_KEYS) });
+const value = fc.oneof({ weight: 30, arbitrary: fc.constantFrom(...VALUES) }, { weight: 1, arbitrary: fc.constantFrom(...ODD_VALUES) });
 const COMMENTS = ['# c', '#', '# prodready-ignore x', '#c  ', '# é'];
 
 type Tree = { kind: 'map'; entries: Array<[string, Tree]> } | { kind: 'seq'; items: Tree[] } | { kind: 'scalar'; text: string };
@@ -173,8 +184,8 @@ type Tree = { kind: 'map'; entries: Array<[string, Tree]> } | { kind: 'seq'; ite
 const treeArb: fc.Arbitrary<Tree> = fc.letrec<{ node: Tree }>((tie) => ({
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.constantFrom(...VALUES).map((text): Tree => ({ kind: 'scalar', text })),
-    fc.array(fc.tuple(fc.constantFrom(...KEYS), tie('node')), { minLength: 1, maxLength: 4 }).map((entries): Tree => ({ kind: 'map', entries })),
+    value.map((text): Tree => ({ kind: 'scalar', text })),
+    fc.array(fc.tuple(key, tie('node')), { minLength: 1, maxLength: 4 }).map((entries): Tree => ({ kind: 'map', entries })),
     fc.array(tie('node'), { minLength: 1, maxLength: 3 }).map((items): Tree => ({ kind: 'seq', items })),
   ),
 })).node;
@@ -186,7 +197,7 @@ const style = fc.record({
   comments: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 8 }), fc.constantFrom(...COMMENTS), fc.boolean()), { maxLength: 4 }),
   trailingComments: fc.array(fc.nat(), { maxLength: 3 }),
   blanks: fc.array(fc.nat(), { maxLength: 3 }),
-  shifts: fc.array(fc.tuple(fc.nat(), fc.integer({ min: -2, max: 2 })), { maxLength: 1 }),
+  shifts: fc.oneof({ weight: 5, arbitrary: fc.constant([] as Array<[number, number]>) }, { weight: 1, arbitrary: fc.array(fc.tuple(fc.nat(), fc.integer({ min: -2, max: 2 })), { maxLength: 1 }) }),
   finalNewline: fc.boolean(),
   leading: fc.constantFrom('', '# head\n', '\n', '  # head\n\n'),
 });
@@ -225,7 +236,13 @@ function render(tree: Tree, s: { step: number; seqUnderKeySameIndent: boolean; t
   return lines;
 }
 
-const doc = fc.tuple(treeArb, style).map(([tree, s]) => {
+/** Documents are maps at the top, mostly, as values files and manifests are. */
+const rootArb = fc.oneof(
+  { weight: 8, arbitrary: fc.array(fc.tuple(key, treeArb), { minLength: 1, maxLength: 5 }).map((entries): Tree => ({ kind: 'map', entries })) },
+  { weight: 1, arbitrary: treeArb },
+);
+
+const doc = fc.tuple(rootArb, style).map(([tree, s]) => {
   const lines = render(tree, s);
   for (const [at, d] of s.shifts) {
     const i = at % lines.length;
