@@ -461,6 +461,8 @@ class Scanner {
 
   private finish(): void {
     const text = this.text;
+    // A last `key:` keeps its line break in the pair (the parser's `sep`): the document then ends where its contents do.
+    const endsEmpty = this.awaiting !== undefined;
     if (this.awaiting) {
       const { open, pair, nullAt, trivia } = this.awaiting;
       if (trivia) throw DECLINE;
@@ -472,7 +474,7 @@ class Scanner {
     while (this.stack.length > 0) this.pop(text.length);
     const root = this.root!.node;
     this.doc.contents = root as unknown as Document.Parsed['contents'];
-    this.doc.range = [this.docStart, root.range![2], text.length];
+    this.doc.range = [this.docStart, root.range![2], endsEmpty ? root.range![2] : text.length];
   }
 }
 

@@ -118,6 +118,11 @@ describe('fast YAML path', () => {
     for (const v of ['1.1', '1.2'] as const) expect(differential(`${text}\n`, v)).toBe('fast');
   });
 
+  it('ends the document where the library does, after a value, an empty value or blank lines', () => {
+    const ends = ['null:\n', 'a:', 'a:   ', 'a:   \n', 'a:\n  b:\n', 'a:\n  b:', 'l:\n- a:\n', 'a: 1\n\n', 'a: 1', 'a: 1  ', 'a: [x]  # c', 'a:\n  b: 1\n  # c', 'a:\n  b: 1\n\n\n'];
+    for (const t of ends) expect(differential(t, '1.1'), JSON.stringify(t)).toBe('fast');
+  });
+
   it('declines what it does not read exactly', () => {
     const declined = [
       'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: |\n  x\n', 'a: >\n  x\n', 'a: x\n  y\n', 'a: "x\n  y"\n', '? a\n: b\n', '%YAML 1.1\n---\na: 1\n',
@@ -167,7 +172,7 @@ describe('fast YAML path', () => {
 const KEYS = ['a', 'b', 'api', 'env', 'ENV', 'y', 'n', 'yes', 'on', '1', '0x1F', '~', 'null', 'app.kubernetes.io/name', 'x-y', '_k', '"q k"', "'s''k'", '"a#b"'];
 const ODD_KEYS = ['<<', 'a b', '-x', '?x', 'k:', '&a k', '!t k', 'é', '"a\\"', '[a]', ''];
 const VALUES = [
-  'x', 'hello world', '500m', '512Mi', '1_000', '1:30', '.inf', '-.5', '0o17', '017', '+12', '-1', 'Yes', 'NULL', '~', 'true', 'False', '2.50', '1e3',
+  '', 'x', 'hello world', '500m', '512Mi', '1_000', '1:30', '.inf', '-.5', '0o17', '017', '+12', '-1', 'Yes', 'NULL', '~', 'true', 'False', '2.50', '1e3',
   '2001-12-14', 'https://a.example.com/x?y=1', 'a,b', 'x ]', 'a  b', "it's", 'a#b', '""', "''", '"a#b"', "'it''s'", '"yes"', '"1"', '"a: b"',
   '[a, b]', '[]', '{}', '{a: 1, b: "2"}', '{cpu: 500m, memory: 512Mi}', '[ x , "y" ]', '{  p: q ,r: s  }', '[yes, ~, 0x10, 1.0]', '{on: off, "k": 017}',
 ];
