@@ -66,6 +66,8 @@ export function fastYaml(text: string, version: '1.1' | '1.2'): FastYaml | undef
   }
 }
 
+const streamDirectives = new Map<string, ReturnType<Composer['streamInfo']>['directives']>();
+
 class Scanner {
   private readonly doc: Document.Parsed;
   private readonly tags: Tag[];
@@ -93,8 +95,13 @@ class Scanner {
     version: '1.1' | '1.2',
   ) {
     const options = { version, uniqueKeys: false, strict: false, logLevel: 'error' as const };
-    // As the Composer builds each document: the same options object, its directives, a Document per document.
-    const { directives } = new Composer(options).streamInfo();
+    // As the Composer builds each document: its options and stream directives (which only a `%` line changes,
+    // and this subset has none, so one per version serves every file), a Document per document.
+    let directives = streamDirectives.get(version);
+    if (!directives) {
+      directives = new Composer(options).streamInfo().directives;
+      streamDirectives.set(version, directives);
+    }
     this.doc = new Document(undefined, Object.assign({ _directives: directives }, options)) as Document.Parsed;
     const schema = this.doc.schema as unknown as { tags: Tag[]; compat: unknown; [SCALAR_TAG]: Tag };
     if (schema.compat) throw DECLINE;
