@@ -36,11 +36,13 @@ export function parseYamlFile(file: string, text: string, version: '1.1' | '1.2'
   // Most values files are plain block YAML: read exactly as the library would, without its general machinery.
   const fast = fastYaml(text, version);
   if (fast) {
-    const { doc, lines } = fast;
+    const { lines } = fast;
     out.comments = commentsAt(file, text, fast.comments, lines);
-    const data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    findDuplicates(file, doc.contents, [], lines, out.duplicates);
-    out.docs.push({ file, index: 0, doc, data, lines });
+    for (const [index, doc] of fast.docs.entries()) {
+      const data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      findDuplicates(file, doc.contents, [], lines, out.duplicates);
+      out.docs.push({ file, index, doc, data, lines });
+    }
     return out;
   }
   return parseWithLibrary(file, text, version, out);

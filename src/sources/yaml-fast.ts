@@ -1,8 +1,9 @@
-// A fast path for the YAML most values files are made of: one document of block maps and sequences by indentation,
-// single-line plain or quoted scalars, single-line flow collections of scalars, comments. It builds the same
-// Document (nodes, ranges, scalar types and sources) as the `yaml` library's Parser and Composer, resolving every
-// scalar with the library's own schema, and gives up (returns undefined) on anything outside that subset, so the
-// caller parses the file with the library as before. test/sources/yaml-fast.test.ts holds it to the library's result.
+// A fast path for the YAML most values files and rendered manifests are made of: documents (between bare `---`
+// lines) of block maps and sequences by indentation, single-line plain or quoted scalars, single-line flow collections
+// of scalars, comments. It builds the same Documents (nodes, ranges, scalar types and sources) as the `yaml` library's
+// Parser and Composer, resolving every scalar with the library's own schema, and gives up (returns undefined) on
+// anything outside that subset, so the caller parses the file with the library as before.
+// test/sources/yaml-fast.test.ts holds it to the library's result.
 import { Composer, Document, LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, isScalar } from 'yaml';
 
 /** Deeper than this, the library parses the file (it also measures the document against MAX_NESTING_DEPTH). */
@@ -15,7 +16,8 @@ export interface FastComment {
 }
 
 export interface FastYaml {
-  doc: Document.Parsed;
+  /** The documents of the stream, in order (`---` lines separate them). */
+  docs: Document.Parsed[];
   lines: LineCounter;
   comments: FastComment[];
 }
@@ -69,10 +71,15 @@ export function fastYaml(text: string, version: '1.1' | '1.2'): FastYaml | undef
 const streamDirectives = new Map<string, ReturnType<Composer['streamInfo']>['directives']>();
 
 class Scanner {
-  private readonly doc: Document.Parsed;
-  private readonly tags: Tag[];
-  private readonly stringTag: Tag;
-  private readonly options: unknown;
+  private readonly directives: ReturnType<Composer['streamInfo']>['directives'];
+  private readonly docOptions: { version: '1.1' | '1.2'; uniqueKeys: boolean; strict: boolean; logLevel: 'error' };
+  private readonly docs: Document.Parsed[] = [];
+  private doc!: Document.Parsed;
+  private tags!: Tag[];
+  private stringTag!: Tag;
+  private options: unknown;
+  /** The current document began with a `---` line at this offset. */
+  private marker: number | undefined;
   private readonly comments: FastComment[] = [];
   private readonly stack: Open[] = [];
   private root: Open | undefined;
@@ -102,12 +109,27 @@ class Scanner {
       directives = new Composer(options).streamInfo().directives;
       streamDirectives.set(version, directives);
     }
-    this.doc = new Document(undefined, Object.assign({ _directives: directives }, options)) as Document.Parsed;
+    this.directives = directives;
+    this.docOptions = options;
+    this.newDoc(undefined);
+  }
+
+  /** A new Document (its own schema, as the Composer gives each), begun by a `---` line at `marker` or not. */
+  private newDoc(marker: number | undefined): void {
+    this.doc = new Document(undefined, Object.assign({ _directives: this.directives }, this.docOptions)) as Document.Parsed;
     const schema = this.doc.schema as unknown as { tags: Tag[]; compat: unknown; [SCALAR_TAG]: Tag };
     if (schema.compat) throw DECLINE;
     this.tags = schema.tags;
     this.stringTag = schema[SCALAR_TAG];
     this.options = this.doc.options;
+    this.marker = marker;
+    if (marker !== undefined) this.doc.directives.docStart = true;
+    this.root = undefined;
+    this.stack.length = 0;
+    this.lastValue = undefined;
+    this.absorbing = false;
+    this.pending = [];
+    this.awaiting = undefined;
   }
 
   run(): FastYaml {
@@ -124,8 +146,8 @@ class Scanner {
       at = next;
     }
     if (!this.root) throw DECLINE;
-    this.finish();
-    return { doc: this.doc, lines, comments: this.comments };
+    this.finish(text.length);
+    return { docs: this.docs, lines, comments: this.comments };
   }
 
   private line(at: number, end: number, next: number): void {
@@ -153,12 +175,20 @@ class Scanner {
       }
       return;
     }
-    if (n === 0 && (text.startsWith('---', p) || text.startsWith('...', p))) throw DECLINE;
+    if (n === 0 && (text.startsWith('---', p) || text.startsWith('...', p))) {
+      // A bare `---` ends the document before it (which must have contents) and begins the next; anything else there
+      // (`...`, `--- x`, an empty document) is the library's.
+      if (end !== p + 3 || text.charCodeAt(p) !== 45) throw DECLINE;
+      if (this.root) this.finish(at);
+      else if (this.marker !== undefined || this.docs.length > 0) throw DECLINE;
+      this.newDoc(at);
+      return;
+    }
     const dash = text.charCodeAt(p) === 45 /* - */ && (p + 1 === end || text.charCodeAt(p + 1) === 32);
     if (!this.root) {
       // An indented first line starts the document at its indentation: rare, left to the library.
       if (n > 0) throw DECLINE;
-      this.docStart = p;
+      this.docStart = this.marker ?? p;
       this.root = this.open(dash, n, p);
       this.content(this.root, at, p, end, next, dash);
       return;
@@ -466,8 +496,8 @@ class Scanner {
     return scalar;
   }
 
-  private finish(): void {
-    const text = this.text;
+  /** Ends the current document before `endAt` (a `---` line, or the end of the text). */
+  private finish(endAt: number): void {
     // A last `key:` keeps its line break in the pair (the parser's `sep`): the document then ends where its contents do.
     const endsEmpty = this.awaiting !== undefined;
     if (this.awaiting) {
@@ -478,10 +508,11 @@ class Scanner {
       open.last = value;
       this.awaiting = undefined;
     }
-    while (this.stack.length > 0) this.pop(text.length);
+    while (this.stack.length > 0) this.pop(endAt);
     const root = this.root!.node;
     this.doc.contents = root as unknown as Document.Parsed['contents'];
-    this.doc.range = [this.docStart, root.range![2], endsEmpty ? root.range![2] : text.length];
+    this.doc.range = [this.docStart, root.range![2], endsEmpty ? root.range![2] : endAt];
+    this.docs.push(this.doc);
   }
 }
 

@@ -96,12 +96,16 @@ describe('fast YAML path', () => {
     }
   }, 60_000);
 
-  it('takes the chart defaults and the values file of every deployment fixture; matches the library on every fixture', () => {
+  it('takes the chart defaults and the values and rendered manifests of every deployment fixture; matches the library on every fixture', () => {
     expect(differential(readFileSync('rules/recsys/chart-defaults.yaml', 'utf8'), '1.1')).toBe('fast');
     const files = [...yamlFiles('fixtures'), ...yamlFiles('rules')];
     const values = files.filter((f) => /^fixtures\/[^/]+\/values\.yaml$/.test(f));
     expect(values.length).toBeGreaterThan(3);
     for (const f of values) expect(differential(readFileSync(f, 'utf8'), '1.1'), f).toBe('fast');
+    // helm template output: `---` between documents, `# Source:` comments.
+    const rendered = files.filter((f) => /^fixtures\/[^/]+\/rendered\.yaml$/.test(f));
+    expect(rendered.length).toBeGreaterThan(2);
+    for (const f of rendered) expect(differential(readFileSync(f, 'utf8'), '1.2'), f).toBe('fast');
     // The rest (rule cases with block scalars, multi-document manifests...) may go to the library, but never differ.
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
@@ -126,7 +130,7 @@ describe('fast YAML path', () => {
   it('declines what it does not read exactly', () => {
     const declined = [
       'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: |\n  x\n', 'a: >\n  x\n', 'a: x\n  y\n', 'a: "x\n  y"\n', '? a\n: b\n', '%YAML 1.1\n---\na: 1\n',
-      'a: 1\n---\nb: 2\n', '\ta: 1\n', 'a:\n\tb: 1\n', 'a: "x\\ty"\n', '\uFEFFa: 1\n', 'a: 1\r\nb: 2\r\n', 'a: [x,\n  y]\n', '<<: {a: 1}\n',
+      'a: 1\n---\n', '---\n---\na: 1\n', 'a: 1\n...\n', 'a: 1\n--- # c\nb: 2\n', '--- a: 1\n', '\ta: 1\n', 'a:\n\tb: 1\n', 'a: "x\\ty"\n', '\uFEFFa: 1\n', 'a: 1\r\nb: 2\r\n', 'a: [x,\n  y]\n', '<<: {a: 1}\n',
       'a: b: c\n', 'a: x:\n', '- - a\n', '-\n  a: 1\n', 'a: é\n', 'just a scalar\n', '', '# only a comment\n', 'a:\n # c\nb: 1\n', 'a: # c\nb: 1\n',
     ];
     for (const t of declined) expect(fastYaml(t, '1.1'), JSON.stringify(t)).toBeUndefined();
@@ -151,11 +155,17 @@ describe('fast YAML path', () => {
     expect(fast).toBeGreaterThan(100);
   });
 
+  it('reads streams of documents separated by --- lines', () => {
+    const streams = ['---\n# Source: a.yaml\nkind: A\nx: 1\n---\n# Source: b.yaml\nkind: B\n', 'kind: A\n# c\n\n---\nkind: B\n  # x\n', 'a:\n  b: 1\n  # c\n---\nk: 2\n', 'a:\n---\nb:\n', '# c\n---\na: 1\n'];
+    for (const t of streams) expect(differential(t, '1.2'), JSON.stringify(t)).toBe('fast');
+  });
+
   it('matches the library or declines on generated documents, subset and beyond', () => {
     let taken = 0;
     const count = (r: 'fast' | 'declined'): void => void (taken += r === 'fast' ? 1 : 0);
     fc.assert(fc.property(doc, (text) => count(differential(text, '1.1'))), { seed: 7, numRuns: 1500 });
     fc.assert(fc.property(doc, (text) => count(differential(text, '1.2'))), { seed: 8, numRuns: 500 });
+    fc.assert(fc.property(stream, (text) => count(differential(text, '1.2'))), { seed: 9, numRuns: 800 });
     // The grammar is built so that a good share of its documents are in the subset: the comparison is not vacuous.
     expect(taken).toBeGreaterThan(400);
   }, 120_000);
@@ -264,3 +274,8 @@ const doc = fc.tuple(rootArb, style).map(([tree, s]) => {
   for (const at of s.blanks) lines.splice(at % (lines.length + 1), 0, '');
   return s.leading + lines.join('\n') + (s.finalNewline ? '\n' : '');
 });
+
+/** Documents in a stream: `---` lines (and forms the fast path leaves to the library) between them. */
+const stream = fc
+  .tuple(fc.array(doc, { minLength: 1, maxLength: 3 }), fc.constantFrom('', '---\n', '# lead\n---\n', '---\n# Source: x.yaml\n'), fc.constantFrom('---', '---', '--- ', '--- # c', '...\n---', '---\n---'))
+  .map(([docs, lead, sep]) => lead + docs.map((d) => (d.endsWith('\n') ? d : `${d}\n`)).join(`${sep}\n`));
