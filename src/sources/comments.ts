@@ -47,6 +47,12 @@ export function yamlComments(file: string, text: string, tokens: CST.Token[], li
     for (const v of Object.values(node)) if (typeof v === 'object' && v !== null) stack.push(v);
   }
   found.sort((a, b) => a.offset - b.offset);
+  return commentsAt(file, text, found, lines);
+}
+
+/** Comments of a YAML text from their `#` offsets and sources (in file order). */
+export function commentsAt(file: string, text: string, found: ReadonlyArray<{ offset: number; source: string }>, lines: LineCounter): SourceComment[] {
+  if (found.length === 0) return [];
   const content = firstContentOffset(text);
   return found.map(({ offset, source }) => {
     const pos = lines.linePos(offset);

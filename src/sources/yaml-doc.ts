@@ -2,7 +2,8 @@
 import { Composer, LineCounter, Parser, isAlias, isMap, isPair, isScalar, isSeq, type CST, type Document, type Node, type Pair } from 'yaml';
 import type { Location } from '../core/types.js';
 import type { Duplicate, ParseProblem, SourceComment } from '../core/model.js';
-import { yamlComments } from './comments.js';
+import { commentsAt, yamlComments } from './comments.js';
+import { fastYaml } from './yaml-fast.js';
 
 /** Alias expansion is bounded: a "billion laughs" document becomes a problem, not an OOM. */
 export const MAX_ALIAS_COUNT = 100;
@@ -32,6 +33,23 @@ export function parseYamlFile(file: string, text: string, version: '1.1' | '1.2'
     out.problems.push({ file, line, column: 1, code: 'binary-file', message: 'contains a NUL byte: not a YAML text file' });
     return out;
   }
+  // Most values files are plain block YAML: read exactly as the library would, without its general machinery.
+  const fast = fastYaml(text, version);
+  if (fast) {
+    const { lines } = fast;
+    out.comments = commentsAt(file, text, fast.comments, lines);
+    for (const [index, doc] of fast.docs.entries()) {
+      const data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      findDuplicates(file, doc.contents, [], lines, out.duplicates);
+      out.docs.push({ file, index, doc, data, lines });
+    }
+    return out;
+  }
+  return parseWithLibrary(file, text, version, out);
+}
+
+/** The library's Parser and Composer: every YAML file, with positions and problems. */
+export function parseWithLibrary(file: string, text: string, version: '1.1' | '1.2', out: YamlParseResult = { docs: [], problems: [], duplicates: [], comments: [] }): YamlParseResult {
   const lines = new LineCounter();
   let parsed: Document.Parsed[];
   let hasAliases = true;
