@@ -89,7 +89,7 @@ function slug(name: string): string {
 
 export interface FleetOptions extends CheckOptions {
   each: string;
-  /** `--jobs N`: threads that judge (default: one per core, up to 4, for fleets of 128 deployments or more). */
+  /** `--jobs N`: threads that judge (default: one per core, up to 4, for fleets of 400 deployments or more). */
   jobs?: string;
   /** `I/N`: judge only this job's share of the matches (src/engine/shard.ts). */
   shard?: string;
@@ -155,8 +155,11 @@ export async function fleetEnv(
 
 /** Deployments per message to a worker: enough to make the message's cost small beside judging them, few enough to spread evenly. */
 export const CHUNK = 16;
-/** Below this many deployments a worker's start-up (the modules and the pack loaded again) costs more than it saves. */
-export const MIN_PARALLEL_DEPLOYMENTS = 128;
+/**
+ * Below this many deployments a worker's start-up (the modules and the pack loaded again, the code warmed up again:
+ * about 0.4 s of CPU each on the 2-core machine of BENCHMARKS.md) costs more than it saves.
+ */
+export const MIN_PARALLEL_DEPLOYMENTS = 400;
 /** Past this many threads the output writer and the memory budget, not the cores, limit the run. */
 const MAX_JOBS = 4;
 
