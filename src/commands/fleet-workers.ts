@@ -2,9 +2,12 @@
 // and a bounded heap; the main thread only hands out chunks and writes what comes back, strictly in match order, so
 // the output is the same as on one thread.
 //
-// Memory stays flat however large the fleet: a chunk goes out only while fewer than WINDOW chunks are judged or
+// Memory stays flat however large the fleet: a chunk goes out only while fewer than `window` chunks are judged or
 // being judged but not yet written, so a slow chunk holds back at most that many finished ones, and the writer waits
-// for the output to drain (a pipe read slowly) before it takes the next.
+// for the output to be taken (a pipe read slowly) before it takes the next. A chunk's reports cross as one UTF-8
+// buffer that is moved, not copied, and moved back to its worker once written, so the worker encodes the next
+// chunk into it: the main thread allocates nothing per deployment, and no written buffer waits in it for a
+// garbage collection that a thread allocating so little seldom runs.
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { CHUNK, fleetEnv, judgeDeployment, type FleetOptions, type Judged } from './fleet.js';
 import type { RunConfig } from '../core/config-types.js';
@@ -28,16 +31,22 @@ export interface WorkerInit {
 }
 
 type Reply =
-  | { chunk: number; judged: Judged[] }
+  /** `out`: the chunk's reports, `length` bytes at the start of a buffer the main thread gives back when written. */
+  | { chunk: number; judged: Judged[]; out: Uint8Array; length: number }
   | { chunk: number; error: string }
   /** A usage error (a bad rule directory or baseline file): the run ends as it would on one thread. */
   | { chunk: number; userError: { code: UserErrorCode; message: string; details: ProblemDetail[] } };
 
-export async function judgeInParallel(matches: string[], init: WorkerInit, workerCount: number, emit: (j: Judged) => Promise<void>): Promise<void> {
+export async function judgeInParallel(
+  matches: string[],
+  init: WorkerInit,
+  workerCount: number,
+  emit: (judged: readonly Judged[], out: Uint8Array) => Promise<void>,
+): Promise<void> {
   const chunks: string[][] = [];
   for (let i = 0; i < matches.length; i += CHUNK) chunks.push(matches.slice(i, i + CHUNK));
   const window = workerCount * 2;
-  const done = new Map<number, Judged[]>();
+  const done = new Map<number, { from: Worker; judged: Judged[]; out: Uint8Array; length: number }>();
   let dispatched = 0;
   let written = 0;
   let failed: Error | undefined;
@@ -62,7 +71,7 @@ export async function judgeInParallel(matches: string[], init: WorkerInit, worke
       busy.set(w, busy.get(w)! - 1);
       if ('error' in r) failed ??= new Error(r.error);
       else if ('userError' in r) failed ??= new UserError(r.userError.code, r.userError.message, r.userError.details);
-      else done.set(r.chunk, r.judged);
+      else done.set(r.chunk, { from: w, judged: r.judged, out: r.out, length: r.length });
       notify();
     });
     w.on('error', (e) => {
@@ -80,8 +89,8 @@ export async function judgeInParallel(matches: string[], init: WorkerInit, worke
     dispatch();
     while (written < chunks.length) {
       if (failed) throw failed;
-      const judged = done.get(written);
-      if (!judged) {
+      const next = done.get(written);
+      if (!next) {
         await new Promise<void>((resolve) => {
           wake = resolve;
         });
@@ -90,11 +99,25 @@ export async function judgeInParallel(matches: string[], init: WorkerInit, worke
       done.delete(written);
       written += 1;
       dispatch();
-      for (const j of judged) await emit(j);
+      await emit(next.judged, next.out.subarray(0, next.length));
+      // Written: the buffer goes back to the worker that filled it, for its next chunk.
+      next.from.postMessage({ recycle: next.out.buffer }, [next.out.buffer as ArrayBuffer]);
     }
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+/** A chunk's reports as UTF-8 in one buffer: a recycled one when it is large enough, else a new one. */
+function encodeChunk(texts: readonly string[], pool: ArrayBuffer[], encoder: InstanceType<typeof TextEncoder>): { out: Uint8Array; length: number } {
+  // UTF-8 takes at most three bytes per UTF-16 code unit.
+  const most = texts.reduce((n, t) => n + t.length * 3, 0);
+  const at = pool.findIndex((b) => b.byteLength >= most);
+  const buffer = at >= 0 ? pool.splice(at, 1)[0]! : new ArrayBuffer(Math.max(most, 1024 * 1024));
+  const out = new Uint8Array(buffer);
+  let length = 0;
+  for (const t of texts) length += encoder.encodeInto(t, out.subarray(length)).written;
+  return { out, length };
 }
 
 if (!isMainThread && parentPort) {
@@ -102,20 +125,29 @@ if (!isMainThread && parentPort) {
   const init = workerData as WorkerInit;
   const ready = fleetEnv(init.opts, init.config, init.formats, init.outDir, init.colorLevel, new Date(init.now));
   const encoder = new TextEncoder();
+  /** Buffers the main thread gave back; at most as many as chunks can be out at once. */
+  const pool: ArrayBuffer[] = [];
   // Chunks are judged one after another, in the order they arrive.
   let queue = Promise.resolve();
-  port.on('message', (msg: { chunk: number; matches: string[] }) => {
+  port.on('message', (msg: { chunk: number; matches: string[] } | { recycle: ArrayBuffer }) => {
+    if ('recycle' in msg) {
+      if (pool.length < 4) pool.push(msg.recycle);
+      return;
+    }
     queue = queue.then(async () => {
       try {
         const env = await ready;
         const judged: Judged[] = [];
-        for (const m of msg.matches) {
-          // Encoded here, in parallel, and moved to the main thread without a copy: a fleet's reports are most of
-          // what crosses, and as strings they would be copied into the main thread's heap and encoded there again.
-          const j = await judgeDeployment(m, env);
-          judged.push(j.out ? { ...j, out: '', bytes: encoder.encode(j.out) } : j);
-        }
-        port.postMessage({ chunk: msg.chunk, judged } satisfies Reply, judged.flatMap((j) => (j.bytes ? [j.bytes.buffer as ArrayBuffer] : [])));
+        for (const m of msg.matches) judged.push(await judgeDeployment(m, env));
+        const { out, length } = encodeChunk(
+          judged.map((j) => j.out),
+          pool,
+          encoder,
+        );
+        port.postMessage(
+          { chunk: msg.chunk, judged: judged.map((j) => ({ ...j, out: '' })), out, length } satisfies Reply,
+          [out.buffer as ArrayBuffer],
+        );
       } catch (e) {
         if (isUserError(e)) port.postMessage({ chunk: msg.chunk, userError: { code: e.code, message: e.message, details: e.details } } satisfies Reply);
         else port.postMessage({ chunk: msg.chunk, error: (e as Error)?.stack ?? String(e) } satisfies Reply);

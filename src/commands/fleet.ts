@@ -67,19 +67,14 @@ async function deploymentOf(path: string): Promise<Deployment> {
 }
 
 /**
- * Writes to stdout and, when the stream's buffer is full (a pipe read more slowly than the fleet is judged), waits
- * for it to drain before the next deployment is judged: otherwise every unread report would pile up in memory.
+ * Writes to stdout and resolves once the stream has handed the bytes on (to the file, or into a pipe a slow
+ * reader has not emptied yet): the next deployment is judged only then, so unread reports never pile up in memory,
+ * and a worker's buffer can be given back to it for the next chunk. A stream that fails (EPIPE: the reader left)
+ * resolves too; the CLI's EPIPE handler ends the run.
  */
-function writeStdout(text: string | Uint8Array): Promise<void> {
-  if (process.stdout.write(text)) return Promise.resolve();
+function writeStdout(out: string | Uint8Array): Promise<void> {
   return new Promise((resolve) => {
-    const done = (): void => {
-      process.stdout.off('drain', done);
-      process.stdout.off('close', done);
-      process.stdout.off('error', done);
-      resolve();
-    };
-    process.stdout.once('drain', done).once('close', done).once('error', done);
+    process.stdout.write(out, () => resolve());
   });
 }
 
@@ -119,8 +114,6 @@ export interface Judged {
   row: Row;
   /** What goes to stdout for this deployment (reports written to --output are already on disk). */
   out: string;
-  /** From a worker thread: `out` as UTF-8, its buffer moved rather than copied, so the main thread only writes it. */
-  bytes?: Uint8Array;
   /** With --write-baseline: this deployment's entries. */
   baseline?: BaselineEntry[];
 }
@@ -243,12 +236,15 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
   const rows: Row[] = [];
   const baseline: BaselineEntry[] = [];
   const progress = createProgress(mine.length, process.stderr, process.env);
-  const emit = async (judged: Judged): Promise<void> => {
-    rows.push(judged.row);
-    if (judged.baseline) baseline.push(...judged.baseline);
+  /** A run of judged deployments in match order, with what goes to stdout for them (as text, or encoded by a worker). */
+  const emit = async (judged: readonly Judged[], out: string | Uint8Array): Promise<void> => {
+    for (const j of judged) {
+      rows.push(j.row);
+      if (j.baseline) baseline.push(...j.baseline);
+    }
     progress.clear();
-    if (judged.bytes ? judged.bytes.length > 0 : judged.out) await writeStdout(judged.bytes ?? judged.out);
-    progress.tick(judged.row.deployment);
+    if (out.length > 0) await writeStdout(out);
+    for (const j of judged) progress.tick(j.row.deployment);
   };
   const asked = fleetJobs(opts.jobs, mine.length, availableParallelism());
   const jobs = import.meta.url.endsWith('.js') ? asked : 1;
@@ -259,7 +255,10 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
     // With workers the main thread does not load the pack at all: each worker loads its own, and reports a bad rule
     // directory or baseline file as the usage error it is here.
     const env = await fleetEnv(opts, config, formats, outDir, colorLevel, now);
-    for (const match of mine) await emit(await judgeDeployment(match, env));
+    for (const match of mine) {
+      const judged = await judgeDeployment(match, env);
+      await emit([judged], judged.out);
+    }
   }
 
   progress.done();
