@@ -9,7 +9,8 @@
 // chunk into it: the main thread allocates nothing per deployment, and no written buffer waits in it for a
 // garbage collection that a thread allocating so little seldom runs.
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { CHUNK, fleetEnv, judgeDeployment, type FleetOptions, type Judged } from './fleet.js';
+import { CHUNK, type FleetOptions } from './fleet.js';
+import { fleetEnv, judgeDeployment, type Judged } from './fleet-judge.js';
 import type { RunConfig } from '../core/config-types.js';
 import { isUserError, UserError, type ProblemDetail, type UserErrorCode } from '../core/errors.js';
 import type { FormatName } from '../reporters/index.js';

@@ -1,70 +1,20 @@
 // Fleet mode: `check --each GLOB` audits every matched deployment in one process. Rules are loaded once;
 // each deployment is read, judged, reported and dropped, so memory stays flat however large the fleet.
-import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { readdir } from 'node:fs/promises';
-import { makeOutputDir, writeOutputFile } from '../reporters/lib/output-file.js';
-import { extname, isAbsolute, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { Chalk } from 'chalk';
 import { glob } from 'tinyglobby';
 import { defaultConfig, type RunConfig } from '../core/config-types.js';
-import { isUserError, UserError } from '../core/errors.js';
-import { exitCodeFor } from '../engine/result.js';
-import { SECTIONS, type RunResult } from '../core/types.js';
-import { loadReporter, type FormatName } from '../reporters/index.js';
-import { fleetRecord } from '../reporters/fleet/record.js';
-import { compactText, summaryTable } from '../reporters/fleet/text.js';
-import type { FleetRow } from '../reporters/fleet/types.js';
+import { UserError } from '../core/errors.js';
 import { parseShard, selectShard } from '../engine/shard.js';
-import { VERSION } from '../version.js';
-import { judge, loadRunPack } from '../engine/run.js';
-import type { GovernanceMemo } from '../engine/governance.js';
-import type { UnitMeta } from '../core/types.js';
-import { unitMetas, type Pack } from '../pack/pack.js';
-import { judgeInputs, type CheckOptions } from './flags.js';
-import { baselineEntries, BASELINE_META, readFindingsBaseline, renderBaseline, type BaselineEntry, type FindingsBaseline } from '../engine/findings-baseline.js';
-import { SUPPRESSION_META } from '../engine/suppressions.js';
+import { renderBaseline, type BaselineEntry } from '../engine/findings-baseline.js';
+import type { FormatName } from '../reporters/index.js';
+import { summaryTable } from '../reporters/fleet/text.js';
+import { makeOutputDir, writeOutputFile } from '../reporters/lib/output-file.js';
+import type { Judged, Row } from './fleet-judge.js';
+import type { CheckOptions } from './flags.js';
 import { createProgress } from './progress.js';
-import { resolveReportOptions, type ReportOptions } from './report-options.js';
-
-const EXTENSIONS: Partial<Record<FormatName, string>> = {
-  json: 'json',
-  sarif: 'sarif',
-  junit: 'xml',
-  markdown: 'md',
-  html: 'html',
-  text: 'txt',
-  github: 'txt',
-};
-
-interface Deployment {
-  name: string;
-  values: string[];
-  env: string[];
-  manifests: string[];
-}
-
-/** One deployment's summary row: the same shape `prodready merge` reads back from the JSON Lines. */
-export type Row = FleetRow;
-
-/** A folder is one deployment: values*.yaml are Helm values, *.env env files, other YAML rendered manifests. */
-async function deploymentOf(path: string): Promise<Deployment> {
-  const st = statSync(path);
-  if (!st.isDirectory()) {
-    return extname(path) === '.env'
-      ? { name: path, values: [], env: [path], manifests: [] }
-      : { name: path, values: [path], env: [], manifests: [] };
-  }
-  const names = (await readdir(path)).sort();
-  const d: Deployment = { name: path, values: [], env: [], manifests: [] };
-  for (const n of names) {
-    const full = join(path, n);
-    if (n.endsWith('.env') || n === '.env') d.env.push(full);
-    else if (/^values.*\.ya?ml$/.test(n)) d.values.push(full);
-    else if (/\.ya?ml$/.test(n) && !n.startsWith('.prodready')) d.manifests.push(full);
-  }
-  return d;
-}
+import { resolveReportOptions } from './report-options.js';
 
 /**
  * Writes to stdout and resolves once the stream has handed the bytes on (to the file, or into a pipe a slow
@@ -78,72 +28,12 @@ function writeStdout(out: string | Uint8Array): Promise<void> {
   });
 }
 
-function slug(name: string): string {
-  return name.replace(/^\.\//, '').replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'deployment';
-}
-
 export interface FleetOptions extends CheckOptions {
   each: string;
   /** `--jobs N`: threads that judge (default: one per core, up to 4, for fleets of 400 deployments or more). */
   jobs?: string;
   /** `I/N`: judge only this job's share of the matches (src/engine/shard.ts). */
   shard?: string;
-}
-
-/** What judging one deployment needs; built once per thread (the main one and each worker). */
-export interface FleetEnv {
-  opts: FleetOptions;
-  config: RunConfig;
-  formats: FormatName[];
-  outDir: string | undefined;
-  colorLevel: 0 | 1;
-  /** Loaded once per thread and shared by every deployment it judges. */
-  pack: Pack;
-  units: UnitMeta[];
-  reporters: Map<FormatName, Awaited<ReturnType<typeof loadReporter>>>;
-  report: ReportOptions;
-  /** `--baseline-findings`, read once per thread; entries name their deployment. */
-  findingsBaseline?: FindingsBaseline;
-  /** One instant for the whole run, on every thread: every deployment is judged as of the same time. */
-  now: Date;
-  /** The attestations file and the attestable items' results, computed once per thread. */
-  governanceMemo: GovernanceMemo;
-}
-
-export interface Judged {
-  row: Row;
-  /** What goes to stdout for this deployment (reports written to --output are already on disk). */
-  out: string;
-  /** With --write-baseline: this deployment's entries. */
-  baseline?: BaselineEntry[];
-}
-
-export async function fleetEnv(
-  opts: FleetOptions,
-  config: RunConfig,
-  formats: FormatName[],
-  outDir: string | undefined,
-  colorLevel: 0 | 1,
-  now: Date = new Date(),
-): Promise<FleetEnv> {
-  const pack = await loadRunPack(config, opts.rules);
-  const reporters = new Map<FormatName, Awaited<ReturnType<typeof loadReporter>>>();
-  for (const f of formats) reporters.set(f, await loadReporter(f));
-  const findingsBaseline = opts.baselineFindings !== undefined ? await readFindingsBaseline(opts.baselineFindings) : undefined;
-  return {
-    opts,
-    config,
-    formats,
-    outDir,
-    colorLevel,
-    pack,
-    units: [...unitMetas(pack.rules), SUPPRESSION_META, ...(findingsBaseline ? [BASELINE_META] : [])],
-    reporters,
-    report: resolveReportOptions(opts),
-    ...(findingsBaseline ? { findingsBaseline } : {}),
-    now,
-    governanceMemo: {},
-  };
 }
 
 /** Deployments per message to a worker: enough to make the message's cost small beside judging them, few enough to spread evenly. */
@@ -170,47 +60,6 @@ export function fleetJobs(jobs: string | undefined, deployments: number, cores: 
   }
   if (deployments < MIN_PARALLEL_DEPLOYMENTS) return 1;
   return Math.max(1, Math.min(cores, MAX_JOBS));
-}
-
-export async function judgeDeployment(match: string, env: FleetEnv): Promise<Judged> {
-  const { opts, config, pack, units, reporters, outDir } = env;
-  const d = await deploymentOf(match);
-  let result: RunResult;
-  const roots = { root: env.report.root, cwd: process.cwd() };
-  try {
-    ({ result } = await judge(
-      {
-        ...judgeInputs({ ...opts, values: [...opts.values, ...d.values], env: [...opts.env, ...d.env], manifests: [...opts.manifests, ...d.manifests] }, config),
-        deployment: d.name,
-        now: env.now,
-        governanceMemo: env.governanceMemo,
-        ...(env.findingsBaseline ? { findingsBaseline: { baseline: env.findingsBaseline, roots } } : {}),
-      },
-      pack,
-    ));
-  } catch (e) {
-    if (!isUserError(e)) throw e;
-    return { row: { deployment: d.name, verdict: 'error', failuresBySection: [], fatal: 0, error: e.format() }, out: '' };
-  }
-  const row: Row = {
-    deployment: d.name,
-    verdict: result.summary.verdict,
-    failuresBySection: SECTIONS.map((s) => result.summary.sections[s]!.counts.fail + result.summary.sections[s]!.counts.warn),
-    fatal: result.summary.fatal,
-  };
-  const ctx = { units, toolVersion: VERSION, cwd: process.cwd(), color: false, verbose: opts.verbose === true, ...(opts.quiet ? { quiet: true } : {}), ...env.report };
-  let out = '';
-  for (const [format, reporter] of reporters) {
-    if (outDir) {
-      await writeOutputFile(join(outDir, `${slug(d.name)}.${EXTENSIONS[format] ?? 'txt'}`), reporter(result, ctx));
-    } else if (format === 'json') {
-      // One deployment per line (JSON Lines), so a consumer can stream a large fleet.
-      out += fleetRecord(result);
-    } else {
-      out += compactText(result, new Chalk({ level: env.colorLevel }));
-    }
-  }
-  return { row, out, ...(opts.writeBaseline !== undefined ? { baseline: baselineEntries(result, roots) } : {}) };
 }
 
 export async function runFleet(opts: FleetOptions, config: RunConfig = defaultConfig()): Promise<number> {
@@ -254,6 +103,7 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
   } else {
     // With workers the main thread does not load the pack at all: each worker loads its own, and reports a bad rule
     // directory or baseline file as the usage error it is here.
+    const { fleetEnv, judgeDeployment } = await import('./fleet-judge.js');
     const env = await fleetEnv(opts, config, formats, outDir, colorLevel, now);
     for (const match of mine) {
       const judged = await judgeDeployment(match, env);
