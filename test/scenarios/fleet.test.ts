@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { ROOT as root, run } from '../helpers/cli.js';
 
 function fleet(): string {
@@ -69,6 +70,37 @@ describe('check --each on worker threads', () => {
     expect(one.stdout.split('\n').filter(Boolean)).toHaveLength(61);
     const text = run(['check', '--each', join(dir, '*'), '--jobs', '3']);
     expect(text.stdout).toBe(run(['check', '--each', join(dir, '*'), '--jobs', '1']).stdout);
+  }, 120_000);
+
+  it('waits for a reader that stops reading, and then writes every report in order, on worker threads and on one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prodready-fleet-slow-reader-'));
+    for (let i = 0; i < 40; i += 1) {
+      mkdirSync(join(dir, `d${String(i).padStart(2, '0')}`));
+      cpSync(join(root, i % 2 === 0 ? 'fixtures/ready/values.yaml' : 'fixtures/broken/values.yaml'), join(dir, `d${String(i).padStart(2, '0')}`, 'values.yaml'));
+    }
+    // Far more than a pipe holds (about 40 kB a report): the run must stop and wait while nobody reads.
+    const slowly = (jobs: string): Promise<{ code: number | null; stdout: string }> =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [join(root, 'dist/cli.js'), 'check', '--each', join(dir, 'd*'), '--format', 'json', '--jobs', jobs], {
+          cwd: root,
+          stdio: ['ignore', 'pipe', 'ignore'],
+        });
+        const parts: Buffer[] = [];
+        child.stdout.pause();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+        setTimeout(() => child.stdout.on('data', (d: Buffer) => parts.push(d)).resume(), 1500);
+        child.on('error', reject);
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          resolve({ code, stdout: Buffer.concat(parts).toString('utf8') });
+        });
+      });
+    const strip = (t: string) => t.replace(/"generatedAt":"[^"]*"/g, '');
+    const [one, two] = [await slowly('1'), await slowly('2')];
+    expect(one.code).toBe(1);
+    expect(two.code).toBe(1);
+    expect(one.stdout.split('\n').filter(Boolean)).toHaveLength(41);
+    expect(strip(two.stdout)).toBe(strip(one.stdout));
   }, 120_000);
 
   it('a rule directory that does not load is the same usage error on worker threads as on one', () => {
