@@ -26,17 +26,17 @@ const files = {};
 for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
   const text = readFileSync(join(dir, name), 'utf8');
   let schema;
-  if (name === 'variables.yaml') schema = catalogueSchema;
-  else if (name === 'checklist.yaml') schema = checklistSchema;
-  else if (name === 'service.yaml') schema = serviceSchema;
-  else if (name === 'chart-render.yaml') schema = chartRenderSchema;
+  if (name === 'variables.yaml') schema = catalogueSchema();
+  else if (name === 'checklist.yaml') schema = checklistSchema();
+  else if (name === 'service.yaml') schema = serviceSchema();
+  else if (name === 'chart-render.yaml') schema = chartRenderSchema();
   else if (PACK_DATA_FILES.has(name)) continue; // Helm values and chart data, read elsewhere, not rules
-  else schema = ruleSchema;
+  else schema = ruleSchema();
   const parsed = schema.safeParse(parse(text));
   // An invalid file is left out: the loader then parses it and reports its problems as usual.
   if (!parsed.success) continue;
   const entry = { sha256: sha256(text), value: parsed.data };
-  if (schema === ruleSchema) {
+  if (schema === ruleSchema()) {
     // The rule's params as its template parses them at load (src/pack/load-rules.ts), stored when they are plain
     // data; otherwise, or when they are invalid, the loader parses them as usual.
     const rule = parsed.data;

@@ -106,7 +106,7 @@ async function parseRuleFile(file: string, problems: ProblemDetail[]): Promise<P
     problems.push({ file, message: `YAML syntax: ${doc.errors[0]!.message.split('\n')[0]}` });
     return undefined;
   }
-  const parsed = ruleSchema.safeParse(doc.toJS());
+  const parsed = ruleSchema().safeParse(doc.toJS());
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const keys =
