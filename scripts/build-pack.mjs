@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { PACK_CACHE_FILE, sha256 } from '../src/pack/cache.js';
+import { PACK_CACHE_FILE } from '../src/pack/cache.js';
 import { checklistSchema } from '../src/pack/checklist.js';
 import { ruleSchema } from '../src/pack/rule-schema.js';
 import { catalogueSchema } from '../src/pack/catalogue.js';
@@ -35,7 +35,7 @@ for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
   const parsed = schema.safeParse(parse(text));
   // An invalid file is left out: the loader then parses it and reports its problems as usual.
   if (!parsed.success) continue;
-  const entry = { sha256: sha256(text), value: parsed.data };
+  const entry = { text, value: parsed.data };
   if (schema === ruleSchema()) {
     // The rule's params as its template parses them at load (src/pack/load-rules.ts), stored when they are plain
     // data; otherwise, or when they are invalid, the loader parses them as usual.
