@@ -41,7 +41,9 @@ for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
     // data; otherwise, or when they are invalid, the loader parses them as usual.
     const rule = parsed.data;
     const load = rule.check !== undefined ? CHECKS[rule.check] : PROBES[rule.probe];
-    const params = load ? (await load()).default.meta.params.safeParse(rule.params) : undefined;
+    const template = load ? (await load()).default : undefined;
+    await template?.prepare?.(rule.params);
+    const params = template ? template.meta.params.safeParse(rule.params) : undefined;
     if (params?.success && plainJson(params.data)) entry.params = params.data;
   }
   files[name] = entry;

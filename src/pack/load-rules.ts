@@ -147,6 +147,7 @@ async function instantiate(
       return undefined;
     }
     const check = (await load()).default;
+    if (cachedParams === undefined) await check.prepare?.(rule.params);
     const params = parseParams(check, rule, cachedParams);
     if (!params.success) {
       for (const issue of params.error.issues) problems.push({ file, path: ['params', ...issue.path.map(String)].join('.'), message: issue.message });
