@@ -1,5 +1,8 @@
 // Commander wiring only: each command lives in its own file beside this one. src/cli.ts loads this module for
 // everything but a bare --version or --help.
+// First, before any module that builds or parses a zod schema (see zod-jitless.ts); one import with the program's,
+// not one before it, so a start waits for one round of module loading instead of two.
+import './zod-jitless.js';
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../core/errors.js';
 import { VERSION } from '../version.js';
