@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { PACK_CACHE_FILE, sha256 } from '../src/pack/cache.js';
+import { PACK_CACHE_FILE } from '../src/pack/cache.js';
 import { checklistSchema } from '../src/pack/checklist.js';
 import { ruleSchema } from '../src/pack/rule-schema.js';
 import { catalogueSchema } from '../src/pack/catalogue.js';
@@ -26,22 +26,24 @@ const files = {};
 for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
   const text = readFileSync(join(dir, name), 'utf8');
   let schema;
-  if (name === 'variables.yaml') schema = catalogueSchema;
-  else if (name === 'checklist.yaml') schema = checklistSchema;
-  else if (name === 'service.yaml') schema = serviceSchema;
-  else if (name === 'chart-render.yaml') schema = chartRenderSchema;
+  if (name === 'variables.yaml') schema = catalogueSchema();
+  else if (name === 'checklist.yaml') schema = checklistSchema();
+  else if (name === 'service.yaml') schema = serviceSchema();
+  else if (name === 'chart-render.yaml') schema = chartRenderSchema();
   else if (PACK_DATA_FILES.has(name)) continue; // Helm values and chart data, read elsewhere, not rules
-  else schema = ruleSchema;
+  else schema = ruleSchema();
   const parsed = schema.safeParse(parse(text));
   // An invalid file is left out: the loader then parses it and reports its problems as usual.
   if (!parsed.success) continue;
-  const entry = { sha256: sha256(text), value: parsed.data };
-  if (schema === ruleSchema) {
+  const entry = { text, value: parsed.data };
+  if (schema === ruleSchema()) {
     // The rule's params as its template parses them at load (src/pack/load-rules.ts), stored when they are plain
     // data; otherwise, or when they are invalid, the loader parses them as usual.
     const rule = parsed.data;
     const load = rule.check !== undefined ? CHECKS[rule.check] : PROBES[rule.probe];
-    const params = load ? (await load()).default.meta.params.safeParse(rule.params) : undefined;
+    const template = load ? (await load()).default : undefined;
+    await template?.prepare?.(rule.params);
+    const params = template ? template.meta.params.safeParse(rule.params) : undefined;
     if (params?.success && plainJson(params.data)) entry.params = params.data;
   }
   files[name] = entry;

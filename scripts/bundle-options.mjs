@@ -20,6 +20,15 @@ export const DIST = join(ROOT, 'dist');
  * 3. The generated registries (src/checks/index.ts, src/probes/index.ts) import each template on demand; in the
  *    bundle those imports all go to one chunk per registry, since loading a pack needs every template anyway and
  *    one file loads faster than thirty. The registry stays lazy: nothing is loaded before a pack is.
+ *
+ * And two of the bundled packages get a lighter module for one import, so that a start does not load Node modules
+ * it never uses (node_modules itself is left as it is):
+ * - commander requires node:child_process (which loads net and dgram) at its top, for subcommands that are separate
+ *   executables, which prodready has none of: it gets a stand-in that requires node:child_process when spawn is
+ *   first called.
+ * - chalk detects the terminal's color level at its import (node:os, node:tty): every Chalk of prodready is made
+ *   with an explicit level (src/reporters/write.ts decides it), so chalk gets its own detector for other platforms,
+ *   which reads nothing; chalk's default instance, unused, then has level 0.
  */
 const REGISTRIES = new Set([join('src', 'checks', 'index.ts'), join('src', 'probes', 'index.ts')]);
 const ALL = 'all-templates.js';
@@ -31,6 +40,16 @@ export function sourcePlugin(chunkDir, entries = []) {
     setup(b) {
       // The module that holds every template of a registry, exported by id.
       b.onResolve({ filter: new RegExp(`^\\./${ALL.replace('.', '\\.')}$`) }, (a) => ({ path: a.resolveDir, namespace: 'registry' }));
+      b.onResolve({ filter: /^node:child_process$/ }, (a) =>
+        /[\\/]node_modules[\\/]commander[\\/]/.test(a.importer) ? { path: 'node:child_process', namespace: 'lazy-child-process' } : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+        contents: "let cp;\nmodule.exports = { spawn: (...args) => (cp ??= require('node:child_process')).spawn(...args) };\n",
+        loader: 'js',
+      }));
+      b.onResolve({ filter: /^#supports-color$/ }, (a) =>
+        /[\\/]node_modules[\\/]chalk[\\/]/.test(a.importer) ? { path: join(dirname(a.importer), 'vendor', 'supports-color', 'browser.js') } : undefined,
+      );
       b.onLoad({ filter: /.*/, namespace: 'registry' }, (a) => {
         const ids = [...readFileSync(join(a.path, 'index.ts'), 'utf8').matchAll(/\bimport\('\.\/([a-z0-9-]+)\.js'\)/g)].map((m) => m[1]);
         const lines = ids.map((id) => `export { default as ${JSON.stringify(id)} } from ${JSON.stringify(join(a.path, `${id}.ts`))};`);
@@ -69,8 +88,10 @@ export function bundleOptions({ minify = true } = {}) {
     logLevel: 'warning',
     // pg's optional native binding is never installed; its require sits in a try/catch.
     external: ['pg-native'],
-    // Bundled CommonJS packages (pg, ...) call require() for Node's built-in modules.
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    // Bundled CommonJS packages (pg, ...) call require() for Node's built-in modules. The banner goes into every
+    // chunk, and few of them ever call require(): each makes its require() on first use (making one costs a few
+    // tenths of a millisecond, which forty chunks paid at every start).
+    banner: { js: "import{createRequire as __cr}from'node:module';let __rq;const require=(id)=>(__rq??=__cr(import.meta.url))(id);" },
     // src/version.ts reads it instead of package.json.
     define: { PRODREADY_BUILD_VERSION: JSON.stringify(pkg.version) },
   };

@@ -63,7 +63,7 @@ async function withSourceModules(rels, use) {
 
 /** The config schema module's JSON schema. */
 async function configJsonSchema() {
-  return withSourceModules(['engine/config-schema.ts', 'core/dates.ts'], async (out) => {
+  return withSourceModules(['engine/config-schema.ts', 'core/dates.ts', 'core/lazy.ts'], async (out) => {
     const mod = await import(pathToFileURL(join(out, 'engine/config-schema.js')).href);
     return `${JSON.stringify(mod.configJsonSchema(), null, 2)}\n`;
   });

@@ -32,8 +32,6 @@ async function start(argv: string[]): Promise<number> {
     process.stdout.write(help);
     return 0;
   }
-  // Before the program: its modules build zod schemas as they load (see zod-jitless.ts).
-  await import('./commands/zod-jitless.js');
   const { main } = await import('./commands/program.js');
   return main(argv);
 }

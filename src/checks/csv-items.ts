@@ -1,18 +1,24 @@
-import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { defineCheck } from '../core/define.js';
 import { meetsPrecondition } from './lib/precondition.js';
+import { compileCaseInsensitive, loadRe2, needsRe2, type PatternMatcher } from './lib/patterns.js';
 import { describeLocation } from '../core/describe.js';
 import { splitCsv } from '../model/go-parse.js';
 import { effective, locationOf, valueEvidence } from '../model/query.js';
 
 const VAR = () => z.string().regex(/^[A-Z][A-Z0-9_]*$/);
 /** Each forbidden pattern compiled once per params value (the params are plain data, so dist/pack.json holds them). */
-const compiled = new WeakMap<object, RE2JS[]>();
-function matchers(forbidden: ReadonlyArray<{ pattern: string }>): RE2JS[] {
+const compiled = new WeakMap<object, PatternMatcher[]>();
+function matchers(forbidden: ReadonlyArray<{ pattern: string }>): PatternMatcher[] {
   let res = compiled.get(forbidden);
-  if (!res) compiled.set(forbidden, (res = forbidden.map((f) => RE2JS.compile(f.pattern, RE2JS.CASE_INSENSITIVE))));
+  if (!res) compiled.set(forbidden, (res = forbidden.map((f) => compileCaseInsensitive(f.pattern))));
   return res;
+}
+
+/** The patterns of params as written or parsed (anything: the schema has not necessarily seen them). */
+function patternsOf(params: unknown): unknown[] {
+  const forbidden = (params as { forbidden?: unknown } | null | undefined)?.forbidden;
+  return Array.isArray(forbidden) ? forbidden.map((f) => (f as { pattern?: unknown } | null | undefined)?.pattern) : [];
 }
 
 /** A CSV variable that must list something, and none of a few forbidden entries (`none`, `HS256` for JWT algorithms). */
@@ -33,20 +39,25 @@ export default defineCheck({
       /** Set to fail an empty list, with this reason. */
       emptyWhy: z.string().min(1).optional(),
       // A pattern may come from a user's own rule file: it runs on RE2 (linear time, no backreferences or
-      // lookarounds), so no pattern can hold the run however the value is shaped. RE2 syntax is refused at load.
+      // lookarounds), or in the subset of lib/patterns.ts that means the same on RegExp, so no pattern can hold
+      // the run however the value is shaped. What RE2 refuses is refused at load.
       forbidden: z
         .array(z.strictObject({ pattern: z.string().min(1).max(1000), why: z.string().min(1) }))
         .default([])
         .superRefine((list, c) =>
           list.forEach((f, i) => {
             try {
-              RE2JS.compile(f.pattern, RE2JS.CASE_INSENSITIVE);
+              compileCaseInsensitive(f.pattern);
             } catch {
               c.addIssue({ code: 'custom', path: [i, 'pattern'], message: `not a regular expression RE2 accepts (no backreferences or lookarounds): ${JSON.stringify(f.pattern)}` });
             }
           }),
         ),
     }),
+  },
+  // RE2 is imported only for a pattern outside the subset RegExp runs (none of the built-in pack's).
+  prepare: async (params) => {
+    if (params === undefined || needsRe2(patternsOf(params))) await loadRe2();
   },
   run(ctx, p) {
     const { model } = ctx;
@@ -68,7 +79,7 @@ export default defineCheck({
     let failed = false;
     const res = matchers(p.forbidden);
     for (const item of items) {
-      const hit = p.forbidden.find((_f, i) => res[i]!.matcher(item).find());
+      const hit = p.forbidden.find((_f, i) => res[i]!.test(item));
       if (!hit) continue;
       failed = true;
       ctx.report({ messageId: 'forbiddenItem', data: { variable: p.variable, where, item: e.spec?.secret ? 'a forbidden entry' : item, why: hit.why }, ...loc, evidence });

@@ -45,12 +45,19 @@ export interface CheckMeta<S extends z.ZodType> {
 
 export interface CheckDefinition<S extends z.ZodType = z.ZodType> {
   meta: CheckMeta<S>;
+  /**
+   * What must be loaded before the params schema parses params or run() runs, and cannot be loaded synchronously
+   * (a module imported on demand): given the params, as written or parsed, or nothing when any may come. The rule
+   * loader, the config's params and the engine await it before they use the schema or run.
+   */
+  prepare?(params?: unknown): Promise<void>;
   run(ctx: CheckContext, params: z.infer<S>): void;
 }
 
 /** A check as its file states it: the params schema as a function, built the first time `meta.params` is read. */
 export interface CheckSpec<S extends z.ZodType> {
   meta: Omit<CheckMeta<S>, 'params'> & { params: () => S };
+  prepare?(params?: unknown): Promise<void>;
   run(ctx: CheckContext, params: z.infer<S>): void;
 }
 
@@ -62,7 +69,7 @@ export function defineCheck<S extends z.ZodType>(spec: CheckSpec<S>): CheckDefin
   const { params, ...rest } = spec.meta;
   const schema = lazy(params);
   const meta = Object.defineProperty({ ...rest }, 'params', { get: schema, enumerable: true }) as CheckMeta<S>;
-  return { meta, run: spec.run };
+  return { meta, run: spec.run, ...(spec.prepare ? { prepare: spec.prepare } : {}) };
 }
 
 /** What to probe: all of it comes from flags or the model, never from process.env inside a probe. */

@@ -2,10 +2,10 @@
 // variable, live target), never its line or wording, so moving a setting or rewording a message keeps it.
 // SARIF's partialFingerprints and the findings baseline both use it, so a baseline entry names the same alert
 // code scanning shows.
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { allFindings } from './order.js';
+import { sha256Hex } from './sha256.js';
 import type { Finding, RunResult, Status } from './types.js';
 
 /** What stdin is called in SARIF and baselines: a fixed relative name, the same on every run. */
@@ -48,7 +48,7 @@ export function fingerprints(findings: readonly Finding[], roots: Roots, fallbac
     const key = fingerprintKey(f, roots, fallback);
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
-    return createHash('sha256').update(`${key}\u0000${n}`).digest('hex').slice(0, 32);
+    return sha256Hex(`${key}\u0000${n}`).slice(0, 32);
   });
 }
 

@@ -9,6 +9,7 @@ import { isAfterToday, isBeforeToday, utcDay } from '../core/dates.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { checklistHelpUrl, type ChecklistItem } from '../pack/checklist.js';
 import { calendarDay } from './config-schema.js';
+import { lazy } from '../core/lazy.js';
 import { UserError, type ProblemDetail } from '../core/errors.js';
 import {
   SECTION_TITLES,
@@ -35,31 +36,35 @@ const filled = (what: string) =>
 
 
 /** A link (http or https) or a path; anything with a scheme must be a well-formed web link. */
-const evidence = filled('a link or path to the evidence').refine((s) => {
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) return !/[\r\n]/.test(s);
-  try {
-    const u = new URL(s);
-    return u.protocol === 'https:' || u.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}, 'expected an http(s) URL or a path');
+const evidence = () =>
+  filled('a link or path to the evidence').refine((s) => {
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) return !/[\r\n]/.test(s);
+    try {
+      const u = new URL(s);
+      return u.protocol === 'https:' || u.protocol === 'http:';
+    } catch {
+      return false;
+    }
+  }, 'expected an http(s) URL or a path');
 
-export const attestationEntrySchema = z
-  .strictObject({
-    item: z.string().min(1),
-    statement: filled('what was checked or done'),
-    by: filled('who attests'),
-    date: calendarDay,
-    evidence,
-    expires: calendarDay,
-  })
-  .refine((a) => a.expires >= a.date, { message: 'expires before date', path: ['expires'] });
+// Built on first use: a run without an attestations file never parses with them.
+export const attestationEntrySchema = lazy(() =>
+  z
+    .strictObject({
+      item: z.string().min(1),
+      statement: filled('what was checked or done'),
+      by: filled('who attests'),
+      date: calendarDay(),
+      evidence: evidence(),
+      expires: calendarDay(),
+    })
+    .refine((a) => a.expires >= a.date, { message: 'expires before date', path: ['expires'] }),
+);
 
-export const attestationsFileSchema = z.strictObject({ attestations: z.array(attestationEntrySchema) });
+export const attestationsFileSchema = lazy(() => z.strictObject({ attestations: z.array(attestationEntrySchema()) }));
 
 /** An entry with where it is: its index in the list and its 1-based line. */
-export type AttestationEntry = z.infer<typeof attestationEntrySchema> & { index: number; line?: number };
+export type AttestationEntry = z.infer<ReturnType<typeof attestationEntrySchema>> & { index: number; line?: number };
 
 export interface LoadedAttestations {
   /** Display name of the file. */
@@ -74,9 +79,9 @@ function display(file: string, cwd: string): string {
 /** Validate attestations text against the checklist's attestable items. */
 export function parseAttestations(text: string, file: string, items: ChecklistItem[]): LoadedAttestations {
   const yaml = parseUserYaml(text, file, 'invalid-attestations', 'attestations file');
-  const parsed = attestationsFileSchema.safeParse(yaml.data);
+  const parsed = attestationsFileSchema().safeParse(yaml.data);
   if (!parsed.success) {
-    const problems = zodProblems(file, parsed.error.issues, (path) => keysAt(attestationsFileSchema, path));
+    const problems = zodProblems(file, parsed.error.issues, (path) => keysAt(attestationsFileSchema(), path));
     throw new UserError('invalid-attestations', `attestations file ${file} is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems);
   }
   const attestable = attestableIds(items);

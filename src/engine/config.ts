@@ -29,9 +29,9 @@ function displayName(file: string, cwd: string): string {
 export function parseConfig(text: string, file: string, baseDir: string): RunConfig {
   const yaml = parseUserYaml(text, file, 'invalid-config', 'config file');
   const { data } = yaml;
-  const parsed = configSchema.safeParse(data);
+  const parsed = configSchema().safeParse(data);
   if (!parsed.success) {
-    const problems = zodProblems(file, parsed.error.issues, (path) => keysAt(configSchema, path));
+    const problems = zodProblems(file, parsed.error.issues, (path) => keysAt(configSchema(), path));
     throw new UserError('invalid-config', `config file ${file} is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems);
   }
   const config = toRunConfig(parsed.data, file, baseDir);

@@ -52,6 +52,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<UnitResult[]> {
     const reason = `not judged: ${unreadable.join(', ')} could not be read, so the deployment is incomplete`;
     return selected.map((lr) => toUnitResult(lr, { failures: [], unknowns: [], evidence: [], skipReason: reason }, model, mask));
   }
+  // What a check loads on demand for its params (RE2 for a pattern outside the subset RegExp runs), before run().
+  for (const lr of selected) if (lr.check?.prepare) await lr.check.prepare(lr.params);
   const collected = new Map<string, Collected>();
   const skipped = new Map<string, string>();
   const probeRules: LoadedRule[] = [];

@@ -4,6 +4,7 @@
 // nothing any more. The file holds rule ids, fingerprints, file names and message ids: never a message, a value or
 // evidence, so it cannot carry a secret.
 import { z } from 'zod';
+import { lazy } from '../core/lazy.js';
 import { fingerprintedFindings, type Roots } from '../core/fingerprint.js';
 import { readInput } from '../io/read-file.js';
 import { UserError } from '../core/errors.js';
@@ -17,20 +18,24 @@ export const BASELINE_REASON = 'in baseline';
 /** A baseline is a list of short lines; a file this large is not one. */
 const MAX_BASELINE_BYTES = 32 * 1024 * 1024;
 
-const entrySchema = z.strictObject({
-  deployment: z.string().max(4096).optional(),
-  ruleId: z.string().min(1).max(200),
-  fingerprint: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 hexadecimal digits'),
-  file: z.string().max(4096),
-  messageId: z.string().max(200),
-});
-const baselineSchema = z.strictObject({
-  version: z.literal(BASELINE_VERSION),
-  tool: z.literal('prodready'),
-  findings: z.array(entrySchema),
-});
+const entrySchema = () =>
+  z.strictObject({
+    deployment: z.string().max(4096).optional(),
+    ruleId: z.string().min(1).max(200),
+    fingerprint: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 hexadecimal digits'),
+    file: z.string().max(4096),
+    messageId: z.string().max(200),
+  });
+// Built on first use: only --baseline-findings parses with it.
+const baselineSchema = lazy(() =>
+  z.strictObject({
+    version: z.literal(BASELINE_VERSION),
+    tool: z.literal('prodready'),
+    findings: z.array(entrySchema()),
+  }),
+);
 
-export type BaselineEntry = z.infer<typeof entrySchema>;
+export type BaselineEntry = z.infer<ReturnType<typeof entrySchema>>;
 
 export interface FindingsBaseline {
   /** The file as the user named it. */
@@ -88,7 +93,7 @@ export async function readFindingsBaseline(file: string): Promise<FindingsBaseli
   } catch {
     throw new UserError('invalid-baseline', `${file} is not JSON; write one with check --write-baseline ${file}`);
   }
-  const parsed = baselineSchema.safeParse(data);
+  const parsed = baselineSchema().safeParse(data);
   if (!parsed.success) {
     throw new UserError(
       'invalid-baseline',

@@ -29,6 +29,11 @@ export async function loadRunPack(config: RunConfig, extraDirs: string[] = []): 
   const rules = await Promise.all(
     pack.rules.map(async (lr) => (lr.probe && Object.hasOwn(config.params, lr.rule.id) ? { ...lr, probe: await probeImplementation(lr.probe) } : lr)),
   );
+  // A check whose params the config changes may need a module before its schema parses them (configureRules).
+  for (const lr of rules) {
+    const extra = config.params[lr.rule.id];
+    if (extra !== undefined && lr.check?.prepare) await lr.check.prepare({ ...lr.rule.params, ...extra });
+  }
   return { ...pack, rules: configureRules(rules, config, pack.checklist).rules };
 }
 

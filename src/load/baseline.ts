@@ -2,35 +2,39 @@
 // (its fields are a subset of LoadResult, so both read the same way).
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
+import { lazy } from '../core/lazy.js';
 import { UserError } from '../core/errors.js';
 import type { LatencySummary, LoadResult } from '../core/load.js';
 
 const MAX_BYTES = 10 * 1024 * 1024;
 
-const num = z.number().finite();
-const latencySchema = z.looseObject({
-  p50: num.nullable().optional(),
-  p90: num.nullable().optional(),
-  p95: num.nullable().optional(),
-  p99: num.nullable().optional(),
-  max: num.nullable().optional(),
-  mean: num.nullable().optional(),
-});
+// Built on first use: only a command given a previous report parses with it.
+const reportSchema = lazy(() => {
+  const num = z.number().finite();
+  const latencySchema = z.looseObject({
+    p50: num.nullable().optional(),
+    p90: num.nullable().optional(),
+    p95: num.nullable().optional(),
+    p99: num.nullable().optional(),
+    max: num.nullable().optional(),
+    mean: num.nullable().optional(),
+  });
 
-const reportSchema = z.looseObject({
-  requests: num.nonnegative(),
-  concurrency: num.nullable().optional(),
-  success: num.nonnegative().optional(),
-  errors: num.nonnegative().optional(),
-  elapsed_ms: num.nonnegative().optional(),
-  rps: num.nonnegative(),
-  latency_ms: latencySchema,
-  status_codes: z.record(z.string(), num).optional(),
-  tool: z.string().optional(),
-  started_at: z.string().nullable().optional(),
-  rate_limited: num.nullable().optional(),
-  error_rate: num.nullable().optional(),
-  error_causes: z.record(z.string(), num).optional(),
+  return z.looseObject({
+    requests: num.nonnegative(),
+    concurrency: num.nullable().optional(),
+    success: num.nonnegative().optional(),
+    errors: num.nonnegative().optional(),
+    elapsed_ms: num.nonnegative().optional(),
+    rps: num.nonnegative(),
+    latency_ms: latencySchema,
+    status_codes: z.record(z.string(), num).optional(),
+    tool: z.string().optional(),
+    started_at: z.string().nullable().optional(),
+    rate_limited: num.nullable().optional(),
+    error_rate: num.nullable().optional(),
+    error_causes: z.record(z.string(), num).optional(),
+  });
 });
 
 /** Parse a report already read; `file` names it in errors. */
@@ -41,7 +45,7 @@ export function parseLoadReport(text: string, file: string): LoadResult {
   } catch {
     throw new UserError('invalid-load-results', `${file} is not JSON`);
   }
-  const parsed = reportSchema.safeParse(json);
+  const parsed = reportSchema().safeParse(json);
   if (!parsed.success) {
     throw new UserError(
       'invalid-load-results',

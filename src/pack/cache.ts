@@ -1,7 +1,7 @@
 // The built-in rule pack, parsed and validated at build time (scripts/build-pack.mjs writes dist/pack.json), so a
 // run does not parse and validate every pack file with the YAML parser and zod before checking anything.
-// An entry is used only when the file's content hash still matches: an edited pack file is parsed as usual.
-import { createHash } from 'node:crypto';
+// An entry is used only when the file's text is still the text it was built from: an edited pack file is parsed as
+// usual. The text itself is compared, not a hash of it: exact, and a start need not load node:crypto for it.
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,14 +9,14 @@ import { BUILTIN_PACK_DIR } from './files.js';
 import type { ProbeMetaData } from './deferred-probe.js';
 
 export interface PackCache {
-  /** File name in rules/recsys → sha256 of its text and the value its schema produced (defaults applied). */
+  /** File name in rules/recsys → its text and the value its schema produced (defaults applied). */
   files: Record<string, PackCacheEntry>;
   /** Each probe template's meta without its params schema, so a static check need not load the probes. */
   probes?: Record<string, ProbeMetaData>;
 }
 
 export interface PackCacheEntry {
-  sha256: string;
+  text: string;
   value: unknown;
   /**
    * A rule's params as its template's schema parsed them (defaults applied), when that result is plain JSON: the
@@ -41,15 +41,11 @@ function load(): PackCache | null {
   return cache;
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 /** The cache's entry for a built-in pack file, when it has one for exactly this text. */
 export function cachedPackEntry(file: string, text: string): PackCacheEntry | undefined {
   if (join(dirname(file), '/') !== BUILTIN_PACK_DIR) return undefined;
   const entry = load()?.files[basename(file)];
-  if (!entry || entry.sha256 !== sha256(text)) return undefined;
+  if (!entry || entry.text !== text) return undefined;
   return entry;
 }
 

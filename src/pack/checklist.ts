@@ -3,29 +3,32 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { lazy } from '../core/lazy.js';
 import { cachedPackValue } from './cache.js';
 import { BUILTIN_PACK_DIR } from './files.js';
 import { UserError } from '../core/errors.js';
 import type { Section } from '../core/types.js';
 import { zodProblems } from '../core/zod-problems.js';
 
-const itemSchema = z
-  .strictObject({
-    id: z.string().regex(/^[0-7]\.[a-z0-9]+(-[a-z0-9]+)*$/, 'a section digit, a dot and kebab-case, e.g. 4.restore-tested'),
-    section: z.number().int().min(0).max(7),
-    text: z.string().min(1),
-    kind: z.enum(['rule', 'probe', 'attestation']),
-    decidedBy: z.array(z.string().min(1)).optional(),
-  })
-  .refine((i) => (i.kind === 'attestation') === (i.decidedBy === undefined), {
-    message: 'rule and probe items list decidedBy; attestation items do not',
-    path: ['decidedBy'],
-  })
-  .refine((i) => i.id.startsWith(`${i.section}.`), { message: 'the id starts with its section', path: ['id'] });
+const itemSchema = () =>
+  z
+    .strictObject({
+      id: z.string().regex(/^[0-7]\.[a-z0-9]+(-[a-z0-9]+)*$/, 'a section digit, a dot and kebab-case, e.g. 4.restore-tested'),
+      section: z.number().int().min(0).max(7),
+      text: z.string().min(1),
+      kind: z.enum(['rule', 'probe', 'attestation']),
+      decidedBy: z.array(z.string().min(1)).optional(),
+    })
+    .refine((i) => (i.kind === 'attestation') === (i.decidedBy === undefined), {
+      message: 'rule and probe items list decidedBy; attestation items do not',
+      path: ['decidedBy'],
+    })
+    .refine((i) => i.id.startsWith(`${i.section}.`), { message: 'the id starts with its section', path: ['id'] });
 
-export const checklistSchema = z.strictObject({ items: z.array(itemSchema).min(1) });
+// Built on first use: the built-in checklist comes validated from dist/pack.json.
+export const checklistSchema = lazy(() => z.strictObject({ items: z.array(itemSchema()).min(1) }));
 
-export type ChecklistItem = z.infer<typeof itemSchema> & { section: Section };
+export type ChecklistItem = z.infer<ReturnType<typeof itemSchema>> & { section: Section };
 
 export const CHECKLIST_FILE = join(BUILTIN_PACK_DIR, 'checklist.yaml');
 
@@ -43,8 +46,8 @@ export function loadChecklist(file = CHECKLIST_FILE): ChecklistItem[] {
 function readChecklist(file: string): ChecklistItem[] {
   const text = readFileSync(file, 'utf8');
   // The built-in checklist, unchanged since the build, was validated then (dist/pack.json): no YAML parse at start.
-  const cached = cachedPackValue(file, text) as z.output<typeof checklistSchema> | undefined;
-  const parsed = cached !== undefined ? { success: true as const, data: cached } : checklistSchema.safeParse(parse(text));
+  const cached = cachedPackValue(file, text) as z.output<ReturnType<typeof checklistSchema>> | undefined;
+  const parsed = cached !== undefined ? { success: true as const, data: cached } : checklistSchema().safeParse(parse(text));
   if (!parsed.success) throw new UserError('invalid-rule-definition', `${file} is not a valid checklist`, zodProblems(file, parsed.error.issues));
   const seen = new Set<string>();
   for (const [i, item] of parsed.data.items.entries()) {

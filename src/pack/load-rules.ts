@@ -106,7 +106,7 @@ async function parseRuleFile(file: string, problems: ProblemDetail[]): Promise<P
     problems.push({ file, message: `YAML syntax: ${doc.errors[0]!.message.split('\n')[0]}` });
     return undefined;
   }
-  const parsed = ruleSchema.safeParse(doc.toJS());
+  const parsed = ruleSchema().safeParse(doc.toJS());
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const keys =
@@ -147,6 +147,7 @@ async function instantiate(
       return undefined;
     }
     const check = (await load()).default;
+    if (cachedParams === undefined) await check.prepare?.(rule.params);
     const params = parseParams(check, rule, cachedParams);
     if (!params.success) {
       for (const issue of params.error.issues) problems.push({ file, path: ['params', ...issue.path.map(String)].join('.'), message: issue.message });

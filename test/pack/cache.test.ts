@@ -22,16 +22,16 @@ const distCache = JSON.parse(readFileSync(join(ROOT, 'dist/pack.json'), 'utf8'))
 describe('the built-in pack compiled at build time', () => {
   it('has every rule file and the catalogue, checklist and service facts, each equal to its YAML validated by the same zod schema', () => {
     const data: Record<string, { parse(v: unknown): unknown }> = {
-      'variables.yaml': catalogueSchema,
-      'checklist.yaml': checklistSchema,
-      'service.yaml': serviceSchema,
-      'chart-render.yaml': chartRenderSchema,
+      'variables.yaml': catalogueSchema(),
+      'checklist.yaml': checklistSchema(),
+      'service.yaml': serviceSchema(),
+      'chart-render.yaml': chartRenderSchema(),
     };
     const names = readdirSync(BUILTIN_PACK_DIR).filter((n) => n.endsWith('.yaml') && (n in data || !PACK_DATA_FILES.has(n)));
     expect(Object.keys(distCache.files).sort()).toEqual(names.sort());
     for (const name of names) {
       const text = readFileSync(join(BUILTIN_PACK_DIR, name), 'utf8');
-      const schema = data[name] ?? ruleSchema;
+      const schema = data[name] ?? ruleSchema();
       expect(distCache.files[name]!.value, name).toEqual(schema.parse(parse(text)));
     }
   });
@@ -43,7 +43,7 @@ describe('the built-in pack compiled at build time', () => {
         expect(entry.params, name).toBeUndefined();
         continue;
       }
-      const rule = ruleSchema.parse(parse(readFileSync(join(BUILTIN_PACK_DIR, name), 'utf8')));
+      const rule = ruleSchema().parse(parse(readFileSync(join(BUILTIN_PACK_DIR, name), 'utf8')));
       const template = (await (rule.check !== undefined ? CHECKS[rule.check]! : PROBES[rule.probe!]!)()).default;
       const params = template.meta.params.parse(rule.params);
       if (!('params' in entry)) {
@@ -75,7 +75,7 @@ describe('the built-in pack compiled at build time', () => {
     rmSync(out, { recursive: true, force: true });
     const file = join(BUILTIN_PACK_DIR, 'pprof-disabled.yaml');
     const text = readFileSync(file, 'utf8');
-    expect(built.cachedPackValue(file, text)).toEqual(ruleSchema.parse(parse(text)));
+    expect(built.cachedPackValue(file, text)).toEqual(ruleSchema().parse(parse(text)));
     expect(built.cachedPackValue(file, `${text}\n# edited\n`)).toBeUndefined();
     expect(built.cachedPackValue('/elsewhere/pprof-disabled.yaml', text)).toBeUndefined();
     expect(PACK_CACHE_FILE.endsWith('pack.json')).toBe(true);

@@ -143,6 +143,38 @@ describe('the installed package', () => {
     expect(sourcesLoaded(files).filter((s) => probeCode.test(s))).toEqual([]);
   });
 
+  it('a static check loads only its own command and the report format it writes', () => {
+    const { files, packages } = packagesLoaded(checkArgs);
+    const sources = sourcesLoaded(files);
+    expect(sources).toContain('src/commands/check.ts');
+    expect(sources).toContain('src/reporters/text.ts');
+    // The other commands' code waits until they run (src/commands/program.ts), fleet mode's until --each.
+    const otherCommands = /^src\/commands\/(load|merge|attest|probe|rules|fleet|fleet-workers|progress)\.ts$/;
+    expect(sources.filter((s) => otherCommands.test(s))).toEqual([]);
+    // Each report format is imported when asked for (src/reporters/index.ts): text alone here.
+    const otherFormats = /^src\/reporters\/(json|junit|sarif|markdown|html|github)\.ts$|^src\/reporters\/fleet\//;
+    expect(sources.filter((s) => otherFormats.test(s))).toEqual([]);
+    // The load command's baseline reader and the burst engine are not a static check's either.
+    expect(sources.filter((s) => /^src\/load\/(baseline|engine|h1|requests|params|gates|format)\.ts$/.test(s))).toEqual([]);
+    // RE2 is imported only for a pattern outside the subset RegExp runs (src/checks/lib/patterns.ts): the
+    // built-in pack has none.
+    expect([...packages]).not.toContain('re2js');
+  });
+
+  it('a static check loads none of the Node modules it does not use (crypto, child processes, terminals)', () => {
+    const out = join(work, `modules-${Math.random().toString(36).slice(2)}.txt`);
+    const hook = `import { writeFileSync } from 'node:fs'; process.on('exit', () => writeFileSync(${JSON.stringify(out)}, process.moduleLoadList.join('\\n')));`;
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(hook)}`, join(pkgDir, 'dist/cli.js'), ...checkArgs], {
+      encoding: 'utf8',
+      cwd: app,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const loaded = readFileSync(out, 'utf8').split('\n').filter((l) => l.startsWith('NativeModule ')).map((l) => l.slice('NativeModule '.length));
+    expect(loaded).toContain('fs'); // the list is the one wanted
+    for (const m of ['crypto', 'child_process', 'dgram', 'tty', 'os', 'worker_threads', 'http', 'tls']) expect(loaded, m).not.toContain(m);
+  });
+
   // The live paths import their packages on demand; a CommonJS package imported so is shaped differently in a
   // code-split bundle than in Node, so the bundle itself must run them.
   it('runs a bounded load burst (the burst engine and the histogram, imported on demand)', async () => {

@@ -14,7 +14,7 @@
 // matches a backslash and the letter d, so no real file name: upstream's own preflight loads no file and
 // reports every applied migration as missing. The pattern here is the one preflight means, which is the
 // toolkit migrator's (migrator/migrator.go:63-65).
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../core/sha256.js';
 
 /** preflight.go:188 as meant (and as the toolkit's migrator has it, migrator.go:63-65). */
 export const MIGRATION_FILE = /^(\d{8,14})_([a-zA-Z0-9_-]+)\.(up|down)\.sql$/;
@@ -89,7 +89,7 @@ export function goTrimSpace(b: Uint8Array): Uint8Array {
 
 /** preflight.go:177 and :210-213: hex SHA-256 of the trimmed content. */
 export function migrationChecksum(content: Uint8Array): string {
-  return createHash('sha256').update(goTrimSpace(content)).digest('hex');
+  return sha256Hex(goTrimSpace(content));
 }
 
 export interface AppliedRow {
