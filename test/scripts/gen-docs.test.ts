@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '../..');
 const copy = mkdtempSync(join(tmpdir(), 'prodready-gendocs-'));
-for (const p of ['scripts', 'rules', 'fixtures/rules', 'src/engine/config-schema.ts', 'src/core/dates.ts', 'src/core/types.ts', 'src/pack/files.ts']) cpSync(join(root, p), join(copy, p), { recursive: true });
+for (const p of ['scripts', 'rules', 'fixtures/rules', 'src/engine/config-schema.ts', 'src/core/dates.ts', 'src/core/lazy.ts', 'src/core/types.ts', 'src/pack/files.ts']) cpSync(join(root, p), join(copy, p), { recursive: true });
 symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
 
 // A checklist that only names units present on this branch, so the copy is consistent whatever else is merged.
