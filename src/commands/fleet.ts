@@ -30,7 +30,7 @@ function writeStdout(out: string | Uint8Array): Promise<void> {
 
 export interface FleetOptions extends CheckOptions {
   each: string;
-  /** `--jobs N`: threads that judge (default: one per core, up to 4, for fleets of 400 deployments or more). */
+  /** `--jobs N`: threads that judge (default: one per core, up to 4, for fleets of 1,000 deployments or more). */
   jobs?: string;
   /** `I/N`: judge only this job's share of the matches (src/engine/shard.ts). */
   shard?: string;
@@ -40,9 +40,10 @@ export interface FleetOptions extends CheckOptions {
 export const CHUNK = 16;
 /**
  * Below this many deployments a worker's start-up (the modules and the pack loaded again, the code warmed up again:
- * about 0.4 s of CPU each on the 2-core machine of BENCHMARKS.md) costs more than it saves.
+ * about half a second of CPU each) costs more than it saves: on the 2-core machine of BENCHMARKS.md two workers
+ * broke even with one thread at 1,000 deployments and were 1.4x faster at 10,000.
  */
-export const MIN_PARALLEL_DEPLOYMENTS = 400;
+export const MIN_PARALLEL_DEPLOYMENTS = 1000;
 /** Past this many threads the output writer and the memory budget, not the cores, limit the run. */
 const MAX_JOBS = 4;
 
