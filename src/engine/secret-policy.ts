@@ -67,7 +67,7 @@ function passwordsIn(value: string): string[] {
 /** The forms a value may be shown in: as is, trimmed, JSON-escaped, URL-encoded or decoded, base64, its list items. */
 function formsOf(value: string): string[] {
   const forms = new Set<string>([value, value.trim()]);
-  forms.add(JSON.stringify(value).slice(1, -1));
+  forms.add(jsonEscaped(value));
   forms.add(encodeURIComponent(value));
   forms.add(Buffer.from(value).toString('base64').replace(/=+$/, ''));
   try {
@@ -88,6 +88,11 @@ function formsOf(value: string): string[] {
   }
   forms.delete('');
   return [...forms];
+}
+
+/** What JSON.stringify makes of a string, without its quotes; most secrets need no escape, so skip the call for them. */
+function jsonEscaped(s: string): string {
+  return /["\\\u0000-\u001f\ud800-\udfff]/.test(s) ? JSON.stringify(s).slice(1, -1) : s;
 }
 
 function decodeURIComponentSafe(s: string): string {
@@ -188,39 +193,48 @@ function minimalCores(list: readonly string[]): string[] {
 /** The masker for one deployment: every secret it holds, then any password in a DSN or URL. */
 export function secretMasker(model: DeploymentModel): SecretMasker {
   const hidden = hiddenTexts(model);
-  const anywhere: Hidden[] = [];
-  // A variable's own value, whatever its length, where a report about that variable carries it whole.
-  const own = new Map<string, Map<string, string>>();
-  for (const h of hidden) {
-    if (h.form.length >= MIN_ANYWHERE) anywhere.push({ form: JSON.stringify(h.form), replacement: h.replacement });
-    if (h.form.length >= MIN_BARE) anywhere.push(h);
-    if (h.variable === undefined) continue;
-    // Short values (`info`, `1`) only where they are shown as this variable's: `LOG_LEVEL="info"`.
-    anywhere.push(
-      { form: `${h.variable}=${JSON.stringify(h.form)}`, replacement: `${h.variable}=${h.replacement}` },
-      { form: `${h.variable}=${h.form}`, replacement: `${h.variable}=${h.replacement}` },
-    );
-    const mine = own.get(h.variable) ?? new Map<string, string>();
-    mine.set(h.form, h.replacement).set(JSON.stringify(h.form), h.replacement);
-    own.set(h.variable, mine);
-  }
-  // Longest first: a DSN is replaced whole before its password alone, a quoted value before the bare one.
-  anywhere.sort((a, b) => b.form.length - a.form.length);
-  // Every form above contains its secret's text as shown or JSON-escaped, so a text that contains none of those
-  // cores contains none of the forms, and most texts (rule evidence, file names) contain none: checking the few
-  // cores first spares testing every form. Where a core is found, the forms are replaced one by one as before.
-  const cores = minimalCores(hidden.flatMap((h) => [h.form, JSON.stringify(h.form).slice(1, -1)]));
+  // Every form below contains its secret's text as shown or JSON-escaped, so a text that contains none of those
+  // cores contains none of the forms, and cannot be a variable's whole value either. Most texts (rule evidence, file
+  // names) contain none: they are only checked for DSN passwords, and the forms are built only once a text needs them.
+  const cores = minimalCores(hidden.flatMap((h) => [h.form, jsonEscaped(h.form)]));
+  let forms: { anywhere: Hidden[]; own: Map<string, Map<string, string>> } | undefined;
+  const buildForms = (): { anywhere: Hidden[]; own: Map<string, Map<string, string>> } => {
+    const anywhere: Hidden[] = [];
+    // A variable's own value, whatever its length, where a report about that variable carries it whole.
+    const own = new Map<string, Map<string, string>>();
+    for (const h of hidden) {
+      if (h.form.length >= MIN_ANYWHERE) anywhere.push({ form: JSON.stringify(h.form), replacement: h.replacement });
+      if (h.form.length >= MIN_BARE) anywhere.push(h);
+      if (h.variable === undefined) continue;
+      // Short values (`info`, `1`) only where they are shown as this variable's: `LOG_LEVEL="info"`.
+      anywhere.push(
+        { form: `${h.variable}=${JSON.stringify(h.form)}`, replacement: `${h.variable}=${h.replacement}` },
+        { form: `${h.variable}=${h.form}`, replacement: `${h.variable}=${h.replacement}` },
+      );
+      const mine = own.get(h.variable) ?? new Map<string, string>();
+      mine.set(h.form, h.replacement).set(JSON.stringify(h.form), h.replacement);
+      own.set(h.variable, mine);
+    }
+    // Longest first: a DSN is replaced whole before its password alone, a quoted value before the bare one.
+    // (A single-pass replace would take the leftmost match, which can be a shorter form starting inside a longer
+    // one, and leave the rest of the longer secret in the text.)
+    anywhere.sort((a, b) => b.form.length - a.form.length);
+    return { anywhere, own };
+  };
   // The same texts recur across a deployment's results (file names, paths, values named by several rules).
   const seen = new Map<string, string>();
-  return (text, variable) => {
-    const whole = variable !== undefined ? own.get(variable)?.get(text) : undefined;
-    if (whole !== undefined) return whole;
-    let masked = seen.get(text);
-    if (masked === undefined) {
-      masked = maskCredentialsInText(cores.some((c) => text.includes(c)) ? replaceAll(text, anywhere) : text);
-      if (seen.size < 4096) seen.set(text, masked);
-    }
+  const remember = (text: string, masked: string): string => {
+    if (seen.size < 4096) seen.set(text, masked);
     return masked;
+  };
+  return (text, variable) => {
+    const known = seen.get(text);
+    if (known !== undefined && (variable === undefined || !forms?.own.has(variable))) return known;
+    if (!cores.some((c) => text.includes(c))) return remember(text, maskCredentialsInText(text));
+    forms ??= buildForms();
+    const whole = variable !== undefined ? forms.own.get(variable)?.get(text) : undefined;
+    if (whole !== undefined) return whole;
+    return remember(text, maskCredentialsInText(replaceAll(text, forms.anywhere)));
   };
 }
 

@@ -122,6 +122,27 @@ describe('secret policy, one value at a time', () => {
     expect(mask('replicas below 1 dbg')).toBe('replicas below 1 dbg');
   });
 
+  it('a text seen before, then shown as a variable\'s whole value, is masked as that value (what is remembered depends on who asks)', () => {
+    const mask = secretMasker(model({ LOG_LEVEL: 'dbg' }));
+    // Unmasked as free text (too short to be masked anywhere), and remembered so.
+    expect(mask('dbg')).toBe('dbg');
+    expect(mask('plain evidence with no secret in it')).toBe('plain evidence with no secret in it');
+    // The same text as LOG_LEVEL's own value is that secret.
+    expect(mask('dbg', 'LOG_LEVEL')).toBe('[secret: 3 chars, from Secret recsys-api]');
+    expect(mask('"dbg"', 'LOG_LEVEL')).toBe('[secret: 3 chars, from Secret recsys-api]');
+    // And asked again as free text, still as free text.
+    expect(mask('dbg')).toBe('dbg');
+    expect(mask('LOG_LEVEL=dbg')).toBe('LOG_LEVEL=[secret: 3 chars, from Secret recsys-api]');
+  });
+
+  it('a secret with characters JSON escapes is masked as written and as JSON shows it', () => {
+    const value = 'Zq8"x\\y\u0001W3nLp0Tq7Rv';
+    const mask = secretMasker(model({ API_KEY_HASH_SECRET: value }));
+    expect(mask(`raw ${value} end`)).not.toContain('W3nLp0Tq7Rv');
+    expect(mask(`json ${JSON.stringify(value)} end`)).not.toContain('W3nLp0Tq7Rv');
+    expect(mask(`escaped ${JSON.stringify(value).slice(1, -1)} end`)).not.toContain('W3nLp0Tq7Rv');
+  });
+
   it('a short password that is a plain word is masked as a value, quoted or in a DSN, not inside names', () => {
     const mask = secretMasker(model({ DATABASE_URL: 'postgres://app:recsys@db:5432/app', RECSYS_DB_PASSWORD_HINT: 'recsys' }));
     // Masking the word inside names would garble them and tell every reader what the password is.
