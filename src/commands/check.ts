@@ -45,7 +45,7 @@ export function registerCheckCommand(program: Command): void {
     .option('--max-warnings <n>', 'not ready when there are more than n warning findings')
     .option('-q, --quiet', 'text and Markdown: only what fails the gate, and the verdict')
     .option('--each <glob>', 'fleet mode: check every matched file or folder as its own deployment (quote the glob)')
-    .option('--jobs <n>', 'with --each: threads that judge (default: one per core, up to 4, from 1,000 deployments)')
+    .option('--jobs <n>', 'with --each: threads that judge (default: one per core, up to 4, from 4,000 deployments)')
     .option('--shard <I/N>', 'with --each: judge only shard I of N (1-based), chosen by a hash of each path; join them with prodready merge')
     .addHelpText(
       'after',

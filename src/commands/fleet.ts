@@ -30,7 +30,7 @@ function writeStdout(out: string | Uint8Array): Promise<void> {
 
 export interface FleetOptions extends CheckOptions {
   each: string;
-  /** `--jobs N`: threads that judge (default: one per core, up to 4, for fleets of 1,000 deployments or more). */
+  /** `--jobs N`: threads that judge (default: one per core, up to 4, for fleets of 4,000 deployments or more). */
   jobs?: string;
   /** `I/N`: judge only this job's share of the matches (src/engine/shard.ts). */
   shard?: string;
@@ -39,11 +39,12 @@ export interface FleetOptions extends CheckOptions {
 /** Deployments per message to a worker: enough to make the message's cost small beside judging them, few enough to spread evenly. */
 export const CHUNK = 16;
 /**
- * Below this many deployments a worker's start-up (the modules and the pack loaded again, the code warmed up again:
- * about half a second of CPU each) costs more than it saves: on the 2-core machine of BENCHMARKS.md two workers
- * broke even with one thread at 1,000 deployments and were 1.4x faster at 10,000.
+ * Below this many deployments the workers' start-up (the modules and the pack loaded again, the code warmed up
+ * again: about half a second of CPU each) costs more than they save. On the 2-core machine of BENCHMARKS.md one
+ * thread already keeps the second core partly busy (garbage collection, compilation), so two workers lost to one
+ * thread at 1,000 and 2,000 deployments and won 1.1x at 5,000 and 1.4x at 10,000.
  */
-export const MIN_PARALLEL_DEPLOYMENTS = 1000;
+export const MIN_PARALLEL_DEPLOYMENTS = 4000;
 /** Past this many threads the output writer and the memory budget, not the cores, limit the run. */
 const MAX_JOBS = 4;
 
