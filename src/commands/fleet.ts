@@ -1,5 +1,6 @@
-// Fleet mode: `check --each GLOB` audits every matched deployment in one process. Rules are loaded once;
-// each deployment is read, judged, reported and dropped, so memory stays flat however large the fleet.
+// Fleet mode: `check --each GLOB` audits every matched deployment in one process. Rules are loaded once per thread;
+// each deployment is read, judged, reported and dropped, and the next is judged only once its report was taken, so
+// no report is kept however large the fleet.
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { Chalk } from 'chalk';
@@ -51,7 +52,6 @@ const MAX_JOBS = 4;
 /**
  * How many threads judge: `--jobs N` (1 = the main thread alone), else one per core when the fleet is large enough
  * to pay for their start-up. With more than one, N worker threads judge and the main thread writes.
- * Only from the built JavaScript: the worker is a .js module beside this one.
  */
 export function fleetJobs(jobs: string | undefined, deployments: number, cores: number): number {
   if (jobs !== undefined) {
@@ -98,13 +98,14 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
     for (const j of judged) progress.tick(j.row.deployment);
   };
   const asked = fleetJobs(opts.jobs, mine.length, availableParallelism());
+  // Workers only from the built JavaScript: the worker is a .js module beside this one (tests also run the sources).
   const jobs = import.meta.url.endsWith('.js') ? asked : 1;
   if (jobs > 1) {
     const { judgeInParallel } = await import('./fleet-workers.js');
     await judgeInParallel(mine, { opts, config, formats, outDir, colorLevel, now: now.getTime() }, jobs, emit);
   } else {
-    // With workers the main thread does not load the pack at all: each worker loads its own, and reports a bad rule
-    // directory or baseline file as the usage error it is here.
+    // One thread: the pack is loaded here. (With workers the main thread never loads it: each worker loads its own,
+    // and reports a bad rule directory or baseline file as the same usage error.)
     const { fleetEnv, judgeDeployment } = await import('./fleet-judge.js');
     const env = await fleetEnv(opts, config, formats, outDir, colorLevel, now);
     for (const match of mine) {
