@@ -2,7 +2,7 @@
 // and a bounded heap; the main thread only hands out chunks and writes what comes back, strictly in match order, so
 // the output is the same as on one thread.
 //
-// Memory stays flat however large the fleet: a chunk goes out only while fewer than `window` chunks are judged or
+// Reports do not pile up in memory however large the fleet: a chunk goes out only while fewer than `window` chunks are judged or
 // being judged but not yet written, so a slow chunk holds back at most that many finished ones, and the writer waits
 // for the output to be taken (a pipe read slowly) before it takes the next. A chunk's reports cross as one UTF-8
 // buffer that is moved, not copied, and moved back to its worker once written, so the worker encodes the next
