@@ -21,6 +21,7 @@ import { writeOutputFile } from '../reporters/lib/output-file.js';
 import { VERSION } from '../version.js';
 import type { FleetOptions } from './fleet.js';
 import { judgeInputs } from './flags.js';
+import { slug } from './fleet-names.js';
 import { resolveReportOptions, type ReportOptions } from './report-options.js';
 
 const EXTENSIONS: Partial<Record<FormatName, string>> = {
@@ -62,10 +63,6 @@ async function deploymentOf(path: string): Promise<Deployment> {
   return d;
 }
 
-function slug(name: string): string {
-  return name.replace(/^\.\//, '').replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'deployment';
-}
-
 /** What judging one deployment needs; built once per thread (the main one and each worker). */
 export interface FleetEnv {
   opts: FleetOptions;
@@ -84,6 +81,8 @@ export interface FleetEnv {
   now: Date;
   /** The attestations file and the attestable items' results, computed once per thread. */
   governanceMemo: GovernanceMemo;
+  /** With --output: each deployment's report file name. */
+  fileBases?: Map<string, string>;
 }
 
 export interface Judged {
@@ -94,14 +93,23 @@ export interface Judged {
   baseline?: BaselineEntry[];
 }
 
-export async function fleetEnv(
-  opts: FleetOptions,
-  config: RunConfig,
-  formats: FormatName[],
-  outDir: string | undefined,
-  colorLevel: 0 | 1,
-  now: Date = new Date(),
-): Promise<FleetEnv> {
+/**
+ * What a fleet run is, the same for every thread: plain data, so a worker gets it as it is (workerData).
+ * `now` is the run's instant (ms), so every deployment is judged as of the same time on any thread.
+ */
+export interface FleetRunSpec {
+  opts: FleetOptions;
+  config: RunConfig;
+  formats: FormatName[];
+  outDir: string | undefined;
+  colorLevel: 0 | 1;
+  now: number;
+  /** With --output: each deployment's report file name, unique across the run (reportFileBases). */
+  fileBases?: Map<string, string>;
+}
+
+export async function fleetEnv(spec: FleetRunSpec): Promise<FleetEnv> {
+  const { opts, config, formats, outDir, colorLevel } = spec;
   const pack = await loadRunPack(config, opts.rules);
   const reporters = new Map<FormatName, Awaited<ReturnType<typeof loadReporter>>>();
   for (const f of formats) reporters.set(f, await loadReporter(f));
@@ -117,8 +125,9 @@ export async function fleetEnv(
     reporters,
     report: resolveReportOptions(opts),
     ...(findingsBaseline ? { findingsBaseline } : {}),
-    now,
+    now: new Date(spec.now),
     governanceMemo: {},
+    ...(spec.fileBases ? { fileBases: spec.fileBases } : {}),
   };
 }
 
@@ -152,7 +161,7 @@ export async function judgeDeployment(match: string, env: FleetEnv): Promise<Jud
   let out = '';
   for (const [format, reporter] of reporters) {
     if (outDir) {
-      await writeOutputFile(join(outDir, `${slug(d.name)}.${EXTENSIONS[format] ?? 'txt'}`), reporter(result, ctx));
+      await writeOutputFile(join(outDir, `${env.fileBases?.get(match) ?? slug(d.name)}.${EXTENSIONS[format] ?? 'txt'}`), reporter(result, ctx));
     } else if (format === 'json') {
       // One deployment per line (JSON Lines), so a consumer can stream a large fleet.
       out += fleetRecord(result);

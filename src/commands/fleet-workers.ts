@@ -9,11 +9,9 @@
 // chunk into it: the main thread allocates nothing per deployment, and no written buffer waits in it for a
 // garbage collection that a thread allocating so little seldom runs.
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { CHUNK, type FleetOptions } from './fleet.js';
-import { fleetEnv, judgeDeployment, type Judged } from './fleet-judge.js';
-import type { RunConfig } from '../core/config-types.js';
+import { CHUNK } from './fleet.js';
+import { fleetEnv, judgeDeployment, type FleetRunSpec, type Judged } from './fleet-judge.js';
 import { isUserError, UserError, type ProblemDetail, type UserErrorCode } from '../core/errors.js';
-import type { FormatName } from '../reporters/index.js';
 
 /**
  * Each worker's heap: a young generation of 8 MB (measured on 10,000 deployments: 4 MB cost a fifth more CPU in
@@ -21,16 +19,6 @@ import type { FormatName } from '../reporters/index.js';
  * a fleet needs but below what could take the machine.
  */
 const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 512 };
-
-export interface WorkerInit {
-  opts: FleetOptions;
-  config: RunConfig;
-  formats: FormatName[];
-  outDir: string | undefined;
-  colorLevel: 0 | 1;
-  /** The run's `now`, so every deployment is judged as of the same instant on any thread. */
-  now: number;
-}
 
 type Reply =
   /** `out`: the chunk's reports, `length` bytes at the start of a buffer the main thread gives back when written. */
@@ -41,7 +29,7 @@ type Reply =
 
 export async function judgeInParallel(
   matches: string[],
-  init: WorkerInit,
+  init: FleetRunSpec,
   workerCount: number,
   emit: (judged: readonly Judged[], out: Uint8Array) => Promise<void>,
 ): Promise<void> {
@@ -124,8 +112,7 @@ function encodeChunk(texts: readonly string[], pool: ArrayBuffer[], encoder: Ins
 
 if (!isMainThread && parentPort) {
   const port = parentPort;
-  const init = workerData as WorkerInit;
-  const ready = fleetEnv(init.opts, init.config, init.formats, init.outDir, init.colorLevel, new Date(init.now));
+  const ready = fleetEnv(workerData as FleetRunSpec);
   const encoder = new TextEncoder();
   /** Buffers the main thread gave back; at most as many as chunks can be out at once. */
   const pool: ArrayBuffer[] = [];

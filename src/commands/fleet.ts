@@ -12,8 +12,9 @@ import { renderBaseline, type BaselineEntry } from '../engine/findings-baseline.
 import type { FormatName } from '../reporters/index.js';
 import { summaryTable } from '../reporters/fleet/text.js';
 import { makeOutputDir, writeOutputFile } from '../reporters/lib/output-file.js';
-import type { Judged, Row } from './fleet-judge.js';
+import type { FleetRunSpec, Judged, Row } from './fleet-judge.js';
 import type { CheckOptions } from './flags.js';
+import { reportFileBases } from './fleet-names.js';
 import { createProgress } from './progress.js';
 import { resolveReportOptions } from './report-options.js';
 
@@ -100,14 +101,15 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
   const asked = fleetJobs(opts.jobs, mine.length, availableParallelism());
   // Workers only from the built JavaScript: the worker is a .js module beside this one (tests also run the sources).
   const jobs = import.meta.url.endsWith('.js') ? asked : 1;
+  const spec: FleetRunSpec = { opts, config, formats, outDir, colorLevel, now: now.getTime(), ...(outDir ? { fileBases: reportFileBases(mine) } : {}) };
   if (jobs > 1) {
     const { judgeInParallel } = await import('./fleet-workers.js');
-    await judgeInParallel(mine, { opts, config, formats, outDir, colorLevel, now: now.getTime() }, jobs, emit);
+    await judgeInParallel(mine, spec, jobs, emit);
   } else {
     // One thread: the pack is loaded here. (With workers the main thread never loads it: each worker loads its own,
     // and reports a bad rule directory or baseline file as the same usage error.)
     const { fleetEnv, judgeDeployment } = await import('./fleet-judge.js');
-    const env = await fleetEnv(opts, config, formats, outDir, colorLevel, now);
+    const env = await fleetEnv(spec);
     for (const match of mine) {
       const judged = await judgeDeployment(match, env);
       await emit([judged], judged.out);

@@ -43,6 +43,24 @@ describe('check --each', () => {
     expect(ready.summary.verdict).toBe('ready');
   });
 
+  it('deployments whose paths make the same file name each get a report of their own under --output', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prodready-fleet-names-'));
+    for (const [name, src] of [
+      ['x a', 'fixtures/ready'],
+      ['x+a', 'fixtures/broken'],
+    ] as const) {
+      mkdirSync(join(dir, name));
+      cpSync(join(root, src), join(dir, name), { recursive: true });
+    }
+    const out = join(dir, 'reports');
+    const r = run(['check', '--each', join(dir, 'x*'), '--format', 'json', '--output', out]);
+    expect(r.code).toBe(1);
+    const base = join(dir, 'x a').replace(/[^\w.-]+/g, '_').replace(/^_+/, '');
+    const verdicts = [`${base}.json`, `${base}-2.json`].map((f) => (JSON.parse(readFileSync(join(out, f), 'utf8')) as { summary: { verdict: string } }).summary.verdict);
+    // Matches are sorted: "x a" before "x+a".
+    expect(verdicts).toEqual(['ready', 'not-ready']);
+  });
+
   it('a glob that matches nothing is a usage error', () => {
     const r = run(['check', '--each', '/nonexistent-prodready/*.yaml']);
     expect(r.code).toBe(2);
