@@ -59,6 +59,11 @@ const params = z.strictObject({
 
 /** Answers of the server itself: the same DSN gets them from any network that reaches that server. */
 const SERVER_ANSWERS = new Set(['28P01', '3D000', 'PRODREADY_DB_TLS_REFUSED']);
+/**
+ * Answers of the server about its state at this moment (too many connections for the server or the role, still
+ * starting up): a pod starting now gets them too, but they pass, and they say nothing about this machine's network.
+ */
+const SERVER_STATE_NOW = new Set(['53300', '57P03']);
 
 type Requirement = { state: 'on' | 'off' | 'unknown'; evidence: string; location?: Location };
 
@@ -104,6 +109,8 @@ export default defineProbe({
         'row-level security is not enabled on {{tables}} ({{count}} tenant table(s)); whether the pod requires it is not known ({{setting}}): with RECSYS_DB_REQUIRE_RLS=true it exits at start-up ({{upstream}})',
       databaseRefused:
         "{{step}}: {{failure}}. The service pings the database with this DSN at start-up and exits when that fails within {{timeoutS}} s: {{why}} ({{upstream}}). This is the server's answer, which the pod gets too when its network reaches the same server; the probe's network is not the pod's",
+      databaseBusy:
+        "{{step}}: {{failure}}. That is the server's state at this moment, not this machine's network: a pod that starts while it lasts exits, as the service does when its start-up ping fails within {{timeoutS}} s ({{upstream}}), but whether it lasts cannot be told from here; compare the server's max_connections and the role's connection limit with the pods' pool sizes (or let the server finish starting), then run the probe again",
       databaseUnreachable:
         "{{step}}: {{failure}}. The service exits when it cannot reach the database within {{timeoutS}} s ({{upstream}}), but the probe's network is not the pod's (routes, DNS, firewalls and NetworkPolicies differ), so this does not decide whether the pod can; to decide, run the probe from a pod in the service's namespace",
       unreadable: 'cannot run the row-level security guard query: {{reason}}',
@@ -131,6 +138,7 @@ export default defineProbe({
         const data = { step: unreachable.step, why: unreachable.reason, upstream: unreachable.upstream, timeoutS, failure: fill(template, r.data) };
         const out: Omit<Report, 'messageId'> = { data, ...(r.location ? { location: r.location } : {}), evidence: r.evidence ?? [] };
         if (SERVER_ANSWERS.has(code)) ctx.report({ ...out, messageId: 'databaseRefused' });
+        else if (SERVER_STATE_NOW.has(code)) ctx.unknown({ ...out, messageId: 'databaseBusy' });
         else ctx.unknown({ ...out, messageId: 'databaseUnreachable' });
       },
     };

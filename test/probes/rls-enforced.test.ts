@@ -175,8 +175,18 @@ describe('rls-enforced framing of connection failures', () => {
     expect(c.failures[0]!.data!.failure).toContain('does not offer TLS');
   });
 
+  it("a role over its connection limit (53300): unknown, saying it is the server's state now, not the network", async () => {
+    const c = await runWith(probe, { target: { databaseUrl: db.urlFor('rls_limited', 'limited-pw') }, model: model(env) }, { ...rule.params, statementTimeoutMs: 500 });
+    expect(c.failures).toEqual([]);
+    expect(unknownIds(c)).toEqual(['databaseBusy']);
+    expect(String(c.unknowns[0]!.data!.failure)).toMatch(/does not accept connections now \(SQLSTATE 53300\)/);
+    const text = render(probe, c.unknowns[0]!);
+    expect(text).toContain("the server's state at this moment, not this machine's network");
+    expect(text).not.toContain("the probe's network is not the pod's");
+    expect(text).not.toContain('limited-pw');
+  });
+
   const undecided: Array<[string, () => Promise<string>, RegExp]> = [
-    ['a role over its connection limit (53300)', async () => db.urlFor('rls_limited', 'limited-pw'), /does not accept connections now \(SQLSTATE 53300\)/],
     ['no password in the DSN', async () => `postgres://${db.user}@127.0.0.1:${db.port}/rls_all?sslmode=disable`, /asks for a password and the DSN gives none/],
     [
       'an sslrootcert file that does not exist',
