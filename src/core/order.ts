@@ -55,8 +55,11 @@ export function sortUnits(units: readonly UnitResult[]): UnitResult[] {
   return sorted.map((u) => (inOrder(u.findings, compareFindings) ? u : { ...u, findings: sortFindings(u.findings) }));
 }
 
-/** The result with units, findings and fatal findings in report order. */
+/** The result with units, findings and fatal findings in report order (the result itself when it already is). */
 export function orderResult(result: RunResult): RunResult {
+  if (inOrder(result.fatal, compareFindings) && inOrder(result.results, compareUnits) && result.results.every((u) => inOrder(u.findings, compareFindings))) {
+    return result;
+  }
   return { ...result, fatal: sortFindings(result.fatal), results: sortUnits(result.results) };
 }
 
