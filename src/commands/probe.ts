@@ -39,6 +39,7 @@ export function registerProbeCommand(program: Command): void {
     .option('--values <file>', 'Helm values to read JWT_JWKS_URL, JWT_ISSUER and allowed hosts from (repeatable)', collect, [])
     .option('--env <file>', '.env file to read them from (repeatable)', collect, [])
     .option('--manifests <file>', 'rendered manifests to read them from; - for stdin (repeatable)', collect, [])
+    .option('--input-timeout <seconds>', 'longest a pipe or FIFO given as an input may stay silent (default 30)')
     .option('--load', 'also run the short load burst (off by default: the on-call check stays light)')
     .option('--config <file>', 'config file (default: .prodready.yaml found upwards)')
     .option('-f, --format <name>', 'compact (default) or any report format (repeatable)', collect, [])

@@ -93,7 +93,21 @@ describe('a FIFO given as --values', () => {
 
   it('a bad --input-timeout is a coded error', () => {
     expectOneLineError(run(['check', ...READY, '--input-timeout', 'soon']), 'invalid-option');
+    expectOneLineError(run(['probe', '--target', 'http://127.0.0.1:9', '--manifests', '-', '--input-timeout', 'soon']), 'invalid-option');
   });
+
+  it('probe: standard input that stays open and silent ends at --input-timeout too', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'probe', '--target', 'http://127.0.0.1:9', '--manifests', '-', '--input-timeout', '1'], {
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.write('apiVersion: v1\n'); // then nothing more, and never closed
+    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+    expectOneLineError({ code, stderr }, 'input-deadline');
+  }, 40_000);
 });
 
 describe('bytes that are not UTF-8', () => {
