@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineProbe, type ProbeContext } from '../core/define.js';
 import { IO_MESSAGES } from '../io/errors.js';
-import { QUERY_REFUSED, TRANSACTION_ENDED, describeSqlState, withTargetDatabase, type ReadOnlySession } from './lib/pg.js';
+import { QUERY_REFUSED, TRANSACTION_ENDED, describeSqlState, withTargetDatabase, type CancelCause, type ReadOnlySession } from './lib/pg.js';
 import { judgeArchiver, judgeMarker, type ArchiverRow } from './lib/backup.js';
 
 const params = z.strictObject({
@@ -18,7 +18,7 @@ const ARCHIVER_QUERY = `SELECT a.archived_count, a.last_archived_wal, a.last_arc
   FROM pg_catalog.pg_stat_archiver a`;
 
 /** What would let the probe read what it could not, by SQLSTATE. */
-function fixFor(sqlstate: string, what: 'marker' | 'archiver'): string {
+function fixFor(sqlstate: string, what: 'marker' | 'archiver', cause?: CancelCause): string {
   if (sqlstate === '42501') {
     return what === 'marker'
       ? 'grant SELECT on the marker table to the probing role'
@@ -29,6 +29,8 @@ function fixFor(sqlstate: string, what: 'marker' | 'archiver'): string {
       ? 'have the backup job write its marker table, or point backupMarkerQuery at what it writes'
       : 'this server has no pg_stat_archiver';
   }
+  if (sqlstate === '57014' && cause === 'recovery-conflict') return 'probe the primary, or let the standby delay replay longer (max_standby_streaming_delay)';
+  if (sqlstate === '57014' && cause === 'canceled') return 'run the probe again; something canceled the query while it ran';
   if (sqlstate === '57014') return 'raise statementTimeoutMs or index the marker table';
   if (sqlstate === QUERY_REFUSED || sqlstate === TRANSACTION_ENDED || sqlstate === '42601' || sqlstate === '25006' || sqlstate === '25001') {
     return what === 'marker' ? 'make backupMarkerQuery one SELECT that only reads' : 'check the role and server';
@@ -43,7 +45,7 @@ async function checkMarker(ctx: ProbeContext, p: Params, s: ReadOnlySession, tar
   if (!read.ok) {
     ctx.unknown({
       messageId: 'markerUnreadable',
-      data: { reason: describeSqlState(read.sqlstate), fix: fixFor(read.sqlstate, 'marker') },
+      data: { reason: describeSqlState(read.sqlstate, read.cancelCause), fix: fixFor(read.sqlstate, 'marker', read.cancelCause) },
       location,
       evidence: [`${target}: backup marker query ended with SQLSTATE ${read.sqlstate} after ${read.ms} ms`],
     });
@@ -87,7 +89,7 @@ async function checkArchiver(ctx: ProbeContext, s: ReadOnlySession, target: stri
   if (!read.ok) {
     ctx.unknown({
       messageId: 'archiverUnreadable',
-      data: { reason: describeSqlState(read.sqlstate), fix: fixFor(read.sqlstate, 'archiver') },
+      data: { reason: describeSqlState(read.sqlstate, read.cancelCause), fix: fixFor(read.sqlstate, 'archiver', read.cancelCause) },
       location,
       evidence: [`${target}: pg_stat_archiver query ended with SQLSTATE ${read.sqlstate} after ${read.ms} ms`],
     });

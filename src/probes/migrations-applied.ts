@@ -93,7 +93,7 @@ export default defineProbe({
         } else {
           ctx.unknown({
             messageId: 'unreadable',
-            data: { table: p.table, reason: describeSqlState(read.sqlstate) },
+            data: { table: p.table, reason: describeSqlState(read.sqlstate, read.cancelCause) },
             location,
             evidence: [`${shown}: SELECT from ${p.table} ended with SQLSTATE ${read.sqlstate} after ${read.ms} ms`],
           });

@@ -147,7 +147,7 @@ export default defineProbe({
       const location: Location = { ...need.location, target: shown };
       const read = await session.read<{ table_name: string }>(SERVICE_QUERY, [p.tables]);
       if (!read.ok) {
-        ctx.unknown({ messageId: 'unreadable', data: { reason: describeSqlState(read.sqlstate) }, location });
+        ctx.unknown({ messageId: 'unreadable', data: { reason: describeSqlState(read.sqlstate, read.cancelCause) }, location });
         return;
       }
       const missing = [...new Set(read.result.rows.map((r) => r.table_name))];
@@ -179,7 +179,7 @@ async function describeTables(
 ): Promise<void> {
   const detail = await session.read<DetailRow>(DETAIL_QUERY, [all]);
   if (!detail.ok) {
-    ctx.evidence(`table details unreadable: ${describeSqlState(detail.sqlstate)}`);
+    ctx.evidence(`table details unreadable: ${describeSqlState(detail.sqlstate, detail.cancelCause)}`);
     return;
   }
   for (const name of missing) {

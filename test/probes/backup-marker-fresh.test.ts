@@ -92,8 +92,25 @@ describe('backup-marker-fresh probe (real PostgreSQL)', () => {
   it('stops a slow query at statement_timeout (57014)', async () => {
     const c = await run(`SELECT now() AS completed_at FROM pg_sleep(3)`, { statementTimeoutMs: 200 });
     expect(unknownIds(c)).toEqual(['markerUnreadable']);
-    expect(c.unknowns[0]!.data!.reason).toContain('57014');
+    expect(c.unknowns[0]!.data!.reason).toBe('statement_timeout reached (57014)');
+    expect(c.unknowns[0]!.data!.fix).toBe('raise statementTimeoutMs or index the marker table');
   });
+
+  it('tells a query canceled by someone else (57014 too) from one that hit its timeout', async () => {
+    const probing = run(`SELECT now() AS completed_at FROM pg_sleep(5) AS canceled_marker`, { statementTimeoutMs: 20_000 });
+    // Cancel the probe's query from another session once it runs (bounded: 50 tries, 100 ms apart).
+    let canceled = false;
+    for (let i = 0; i < 50 && !canceled; i += 1) {
+      const r = await db.sql(`SELECT pg_cancel_backend(pid) AS ok FROM pg_stat_activity WHERE query LIKE '%canceled_marker%' AND pid <> pg_backend_pid()`);
+      canceled = r.rows.some((row: { ok: boolean }) => row.ok);
+      if (!canceled) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(canceled).toBe(true);
+    const c = await probing;
+    expect(unknownIds(c)).toEqual(['markerUnreadable']);
+    expect(c.unknowns[0]!.data!.reason).toBe('the statement was canceled by a cancel request, not by its timeout (57014)');
+    expect(c.unknowns[0]!.data!.fix).toMatch(/run the probe again/);
+  }, 30_000);
 
   it('fails a marker dated in the future as a clock or data error, not as fresh', async () => {
     await db.sql(`CREATE TABLE future_marker AS SELECT now() + interval '2 days' AS completed_at`);

@@ -239,12 +239,35 @@ export interface ReadOnlySession {
   read<R extends Record<string, unknown>>(
     text: string,
     values?: unknown[],
-  ): Promise<{ ok: true; result: QueryResult<R> } | { ok: false; sqlstate: string; ms: number }>;
+  ): Promise<{ ok: true; result: QueryResult<R> } | ReadRefused>;
   /** How long connecting took, ms. */
   connectMs: number;
   serverVersion?: string;
   /** Which host answered and how: `127.0.0.1:5432, TLS, …; server: TLSv1.3`. */
   connection: string;
+}
+
+/**
+ * Why a statement was canceled (SQLSTATE 57014 covers them all): its own statement_timeout, a conflict with recovery
+ * on a standby replaying changes the query needed, or a cancel request (an administrator, a pooler). Told apart by the
+ * server's message, which PostgreSQL writes in English unless lc_messages says otherwise: an unknown wording is
+ * `canceled`, never taken for a timeout.
+ */
+export type CancelCause = 'statement-timeout' | 'recovery-conflict' | 'canceled';
+
+/** A query the session did not run to the end: its SQLSTATE (or one of the codes above), and why, for 57014. */
+export interface ReadRefused {
+  ok: false;
+  sqlstate: string;
+  ms: number;
+  cancelCause?: CancelCause;
+}
+
+export function cancelCause(err: unknown): CancelCause {
+  const message = err instanceof Error ? err.message : '';
+  if (/statement timeout/i.test(message)) return 'statement-timeout';
+  if (/conflict with recovery/i.test(message)) return 'recovery-conflict';
+  return 'canceled';
 }
 
 const SAFE_SQLSTATE_CLASSES = ['42', '22', '0A', '25', '57014', '55P03', '3B'];
@@ -420,7 +443,7 @@ export async function withReadOnly<T>(
         if (ended) return { ok: false as const, sqlstate: TRANSACTION_ENDED, ms: 0 };
         const sp = `prodready_sp_${++n}`;
         await client.query(`SAVEPOINT ${sp}`);
-        let outcome: { ok: true; result: QueryResult<R> } | { ok: false; sqlstate: string; ms: number };
+        let outcome: { ok: true; result: QueryResult<R> } | ReadRefused;
         try {
           // queryMode 'extended': Parse/Bind/Execute, which takes exactly one statement.
           const result = await client.query<R>({ text, values: values ?? [], queryMode: 'extended' } as never);
@@ -428,7 +451,7 @@ export async function withReadOnly<T>(
         } catch (err) {
           const c = classifyError(err);
           if (!c || !isQueryLevel(c.code)) throw err;
-          outcome = { ok: false as const, sqlstate: c.code, ms: ms() };
+          outcome = { ok: false as const, sqlstate: c.code, ms: ms(), ...(c.code === '57014' ? { cancelCause: cancelCause(err) } : {}) };
         }
         try {
           // Always back to the savepoint: SET, SET LOCAL and set_config done by the query end here.
@@ -464,7 +487,11 @@ export async function withReadOnly<T>(
 }
 
 /** Words for a SQLSTATE (or one of read()'s own codes) a probe could not read past. */
-export function describeSqlState(code: string): string {
+export function describeSqlState(code: string, cause?: CancelCause): string {
+  if (code === '57014' && cause === 'recovery-conflict') {
+    return 'canceled by a conflict with recovery: the server is a standby replaying changes the query needed (57014)';
+  }
+  if (code === '57014' && cause === 'canceled') return 'the statement was canceled by a cancel request, not by its timeout (57014)';
   switch (code) {
     case '42501':
       return 'permission denied (42501)';

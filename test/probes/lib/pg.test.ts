@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import probe from '../../../src/probes/migrations-applied.js';
 import { failureIds, runWith } from '../../helpers/probe-context.js';
+import { cancelCause, describeSqlState } from '../../../src/probes/lib/pg.js';
 
 const servers: net.Server[] = [];
 afterEach(async () => {
@@ -41,5 +42,22 @@ describe('database connection failures without a pg code', () => {
     const c = await runWith(probe, { target: { databaseUrl: `postgres://u:pw@127.0.0.1:${port}/db?sslmode=disable` } });
     expect(failureIds(c)).toEqual(['connectionReset']);
     expect(['PRODREADY_DB_CONNECTION_LOST', 'ECONNRESET']).toContain(c.failures[0]!.data!.code);
+  });
+});
+
+describe('why a statement was canceled (SQLSTATE 57014)', () => {
+  it('is told from the server message, and an unknown wording is never taken for a timeout', () => {
+    expect(cancelCause(new Error('canceling statement due to statement timeout'))).toBe('statement-timeout');
+    expect(cancelCause(new Error('canceling statement due to conflict with recovery'))).toBe('recovery-conflict');
+    expect(cancelCause(new Error('canceling statement due to user request'))).toBe('canceled');
+    expect(cancelCause(new Error('Abbruch der Anweisung wegen Zeitüberschreitung'))).toBe('canceled');
+    expect(cancelCause('not an error')).toBe('canceled');
+  });
+
+  it('is described as what happened', () => {
+    expect(describeSqlState('57014', 'statement-timeout')).toBe('statement_timeout reached (57014)');
+    expect(describeSqlState('57014')).toBe('statement_timeout reached (57014)');
+    expect(describeSqlState('57014', 'recovery-conflict')).toMatch(/^canceled by a conflict with recovery: the server is a standby/);
+    expect(describeSqlState('57014', 'canceled')).toBe('the statement was canceled by a cancel request, not by its timeout (57014)');
   });
 });
