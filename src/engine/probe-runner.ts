@@ -165,7 +165,7 @@ export function createProbeIO(options: ProbeIOOptions): ProbeIO {
     dispatcher,
     pg: (config) => {
       // The database probes build an explicit config from the parsed DSN and add --ca-file themselves.
-      const client = new pg.Client(config);
+      const client = withoutPgEnvironment(() => new pg.Client(config));
       clients.add(client);
       client.once('end', () => clients.delete(client));
       return client;
@@ -176,3 +176,22 @@ export function createProbeIO(options: ProbeIOOptions): ProbeIO {
     },
   };
 }
+
+/**
+ * pg fills a setting its config leaves falsy from the environment (PGBINARY, PGREPLICATION): false cannot say "off".
+ * Everything else a probe's client needs is in its config, so while a client is built (synchronously: pg reads its
+ * parameters in the constructor) these are out of the environment, and a replication or binary-mode session is
+ * never opened because of a variable the DSN does not show.
+ */
+export function withoutPgEnvironment<T>(build: () => T): T {
+  const saved = PG_ENV_ONLY.map((k) => [k, process.env[k]] as const);
+  for (const k of PG_ENV_ONLY) delete process.env[k];
+  try {
+    return build();
+  } finally {
+    for (const [k, v] of saved) if (v !== undefined) process.env[k] = v;
+  }
+}
+
+/** Settings pg reads from the environment when its config leaves them falsy, which a probe's config cannot. */
+const PG_ENV_ONLY = ['PGBINARY', 'PGREPLICATION'] as const;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { z } from 'zod';
 import { defineProbe } from '../../src/core/define.js';
-import { createProbeIO, runProbe, runProbes, type ProbeBase } from '../../src/engine/probe-runner.js';
+import { createProbeIO, runProbe, runProbes, withoutPgEnvironment, type ProbeBase } from '../../src/engine/probe-runner.js';
 import { defaultConfig } from '../../src/core/config-types.js';
 import { IO_MESSAGES } from '../../src/io/errors.js';
 import { modelWithEnv } from '../helpers/probe-context.js';
@@ -158,6 +159,30 @@ describe('I/O messages', () => {
       const data: Record<string, unknown> = { target: 't', code: c.code, ...c.data };
       const template = IO_MESSAGES[c.messageId];
       for (const [, key] of template.matchAll(/\{\{(\w+)\}\}/g)) expect(data).toHaveProperty(key!);
+    }
+  });
+});
+
+describe('withoutPgEnvironment', () => {
+  it('builds a pg client that takes neither PGREPLICATION nor PGBINARY from the environment, and puts them back', () => {
+    const before = { PGREPLICATION: process.env.PGREPLICATION, PGBINARY: process.env.PGBINARY };
+    process.env.PGREPLICATION = 'database';
+    process.env.PGBINARY = 'true';
+    try {
+      const plain = new pg.Client({ host: '127.0.0.1', port: 1, user: 'u', database: 'd' }) as unknown as { connectionParameters: { replication?: unknown; binary?: unknown } };
+      expect(plain.connectionParameters.replication).toBe('database');
+      const client = withoutPgEnvironment(() => new pg.Client({ host: '127.0.0.1', port: 1, user: 'u', database: 'd' })) as unknown as {
+        connectionParameters: { replication?: unknown; binary?: unknown };
+      };
+      expect(client.connectionParameters.replication).toBeFalsy();
+      expect(client.connectionParameters.binary).toBe(false);
+      expect(process.env.PGREPLICATION).toBe('database');
+      expect(process.env.PGBINARY).toBe('true');
+    } finally {
+      for (const [k, v] of Object.entries(before)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
   });
 });
