@@ -11,24 +11,12 @@ import { parseShard, selectShard } from '../engine/shard.js';
 import { renderBaseline, type BaselineEntry } from '../engine/findings-baseline.js';
 import type { FormatName } from '../reporters/index.js';
 import { summaryTable } from '../reporters/fleet/text.js';
-import { makeOutputDir, writeOutputFile } from '../reporters/lib/output-file.js';
+import { makeOutputDir, writeOutputFile, writeStdout } from '../reporters/lib/output-file.js';
 import type { FleetRunSpec, Judged, Row } from './fleet-judge.js';
 import type { CheckOptions } from './flags.js';
 import { reportFileBases } from './fleet-names.js';
 import { createProgress } from './progress.js';
 import { resolveReportOptions } from './report-options.js';
-
-/**
- * Writes to stdout and resolves once the stream has handed the bytes on (to the file, or into a pipe a slow
- * reader has not emptied yet): the next deployment is judged only then, so unread reports never pile up in memory,
- * and a worker's buffer can be given back to it for the next chunk. A stream that fails (EPIPE: the reader left)
- * resolves too; the CLI's EPIPE handler ends the run.
- */
-function writeStdout(out: string | Uint8Array): Promise<void> {
-  return new Promise((resolve) => {
-    process.stdout.write(out, () => resolve());
-  });
-}
 
 export interface FleetOptions extends CheckOptions {
   each: string;
@@ -95,7 +83,7 @@ export async function runFleet(opts: FleetOptions, config: RunConfig = defaultCo
       if (j.baseline) baseline.push(...j.baseline);
     }
     progress.clear();
-    if (out.length > 0) await writeStdout(out);
+    await writeStdout(out);
     for (const j of judged) progress.tick(j.row.deployment);
   };
   const asked = fleetJobs(opts.jobs, mine.length, availableParallelism());

@@ -17,7 +17,7 @@ import { pairFormatsWithOutputs } from '../reporters/output-pairs.js';
 import { safeText } from '../core/safe-text.js';
 import { VERSION } from '../version.js';
 import { collect } from './flags.js';
-import { writeOutputFile } from '../reporters/lib/output-file.js';
+import { writeOutputFile, writeStdout } from '../reporters/lib/output-file.js';
 import { loadRunPack } from '../engine/run.js';
 import { unitMetas } from '../pack/pack.js';
 import { addReportOptions, resolveReportOptions } from './report-options.js';
@@ -173,7 +173,7 @@ interface Sink {
 async function openSink(output: string | undefined): Promise<Sink> {
   if (output === undefined) {
     return {
-      write: (text) => (text ? new Promise<void>((resolve) => (process.stdout.write(text) ? resolve() : process.stdout.once('drain', resolve))) : Promise.resolve()),
+      write: writeStdout,
       close: async () => {},
     };
   }

@@ -53,3 +53,15 @@ export async function writeOutputFile(file: string, text: string, flag = '--outp
     refuse(err, `${flag} ${shown(file)}`);
   }
 }
+
+/**
+ * Writes to stdout and resolves once the stream has handed the bytes on (to the file, or into a pipe a slow reader
+ * has not emptied yet), so a caller that waits before producing more never piles unread output up in memory. A stream
+ * that fails (EPIPE: the reader left) resolves too; the CLI's EPIPE handler ends the run.
+ */
+export function writeStdout(out: string | Uint8Array): Promise<void> {
+  if (out.length === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    process.stdout.write(out, () => resolve());
+  });
+}
