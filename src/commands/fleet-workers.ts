@@ -22,8 +22,8 @@ import { isUserError, UserError, type ProblemDetail, type UserErrorCode } from '
 const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 2048 };
 
 type Reply =
-  /** `out`: the chunk's reports, `length` bytes at the start of a buffer the main thread gives back when written. */
-  | { chunk: number; judged: Judged[]; out: Uint8Array; length: number }
+  /** `out`: the chunk's reports, a view at the start of a buffer the main thread gives back when written. */
+  | { chunk: number; judged: Judged[]; out: Uint8Array }
   | { chunk: number; error: string }
   /** A usage error (a bad rule directory or baseline file): the run ends as it would on one thread. */
   | { chunk: number; userError: { code: UserErrorCode; message: string; details: ProblemDetail[] } };
@@ -37,7 +37,7 @@ export async function judgeInParallel(
   const chunks: string[][] = [];
   for (let i = 0; i < matches.length; i += CHUNK) chunks.push(matches.slice(i, i + CHUNK));
   const window = workerCount * 2;
-  const done = new Map<number, { from: Worker; judged: Judged[]; out: Uint8Array; length: number }>();
+  const done = new Map<number, { from: Worker; judged: Judged[]; out: Uint8Array }>();
   let dispatched = 0;
   let written = 0;
   let failed: Error | undefined;
@@ -62,7 +62,7 @@ export async function judgeInParallel(
       busy.set(w, busy.get(w)! - 1);
       if ('error' in r) failed ??= new Error(r.error);
       else if ('userError' in r) failed ??= new UserError(r.userError.code, r.userError.message, r.userError.details);
-      else done.set(r.chunk, { from: w, judged: r.judged, out: r.out, length: r.length });
+      else done.set(r.chunk, { from: w, judged: r.judged, out: r.out });
       notify();
     });
     w.on('error', (e) => {
@@ -90,7 +90,7 @@ export async function judgeInParallel(
       done.delete(written);
       written += 1;
       dispatch();
-      await emit(next.judged, next.out.subarray(0, next.length));
+      await emit(next.judged, next.out);
       // Written: the buffer goes back to the worker that filled it, for its next chunk.
       next.from.postMessage({ recycle: next.out.buffer }, [next.out.buffer as ArrayBuffer]);
     }
@@ -99,8 +99,8 @@ export async function judgeInParallel(
   }
 }
 
-/** A chunk's reports as UTF-8 in one buffer: a recycled one when it is large enough, else a new one. */
-function encodeChunk(texts: readonly string[], pool: ArrayBuffer[], encoder: InstanceType<typeof TextEncoder>): { out: Uint8Array; length: number } {
+/** A chunk's reports as UTF-8 at the start of one buffer: a recycled one when it is large enough, else a new one. */
+function encodeChunk(texts: readonly string[], pool: ArrayBuffer[], encoder: InstanceType<typeof TextEncoder>): Uint8Array {
   // UTF-8 takes at most three bytes per UTF-16 code unit.
   const most = texts.reduce((n, t) => n + t.length * 3, 0);
   const at = pool.findIndex((b) => b.byteLength >= most);
@@ -108,7 +108,7 @@ function encodeChunk(texts: readonly string[], pool: ArrayBuffer[], encoder: Ins
   const out = new Uint8Array(buffer);
   let length = 0;
   for (const t of texts) length += encoder.encodeInto(t, out.subarray(length)).written;
-  return { out, length };
+  return out.subarray(0, length);
 }
 
 if (!isMainThread && parentPort) {
@@ -129,13 +129,13 @@ if (!isMainThread && parentPort) {
         const env = await ready;
         const judged: Judged[] = [];
         for (const m of msg.matches) judged.push(await judgeDeployment(m, env));
-        const { out, length } = encodeChunk(
+        const out = encodeChunk(
           judged.map((j) => j.out),
           pool,
           encoder,
         );
         port.postMessage(
-          { chunk: msg.chunk, judged: judged.map((j) => ({ ...j, out: '' })), out, length } satisfies Reply,
+          { chunk: msg.chunk, judged: judged.map((j) => ({ ...j, out: '' })), out } satisfies Reply,
           [out.buffer as ArrayBuffer],
         );
       } catch (e) {
