@@ -190,6 +190,12 @@ function minimalCores(list: readonly string[]): string[] {
   return out;
 }
 
+/** Every form of a deployment's secrets, longest first, and each variable's own value in its forms. */
+interface Forms {
+  anywhere: Hidden[];
+  own: Map<string, Map<string, string>>;
+}
+
 /** The masker for one deployment: every secret it holds, then any password in a DSN or URL. */
 export function secretMasker(model: DeploymentModel): SecretMasker {
   const hidden = hiddenTexts(model);
@@ -197,8 +203,8 @@ export function secretMasker(model: DeploymentModel): SecretMasker {
   // cores contains none of the forms, and cannot be a variable's whole value either. Most texts (rule evidence, file
   // names) contain none: they are only checked for DSN passwords, and the forms are built only once a text needs them.
   const cores = minimalCores(hidden.flatMap((h) => [h.form, jsonEscaped(h.form)]));
-  let forms: { anywhere: Hidden[]; own: Map<string, Map<string, string>> } | undefined;
-  const buildForms = (): { anywhere: Hidden[]; own: Map<string, Map<string, string>> } => {
+  let forms: Forms | undefined;
+  const buildForms = (): Forms => {
     const anywhere: Hidden[] = [];
     // A variable's own value, whatever its length, where a report about that variable carries it whole.
     const own = new Map<string, Map<string, string>>();

@@ -69,8 +69,9 @@ describe('a FIFO given as --values', () => {
     expect(JSON.parse(r.stdout).inputs).toEqual(expect.arrayContaining([expect.objectContaining({ file: path })]));
   }, 40_000);
 
-  it('standard input that stays open and silent ends at --input-timeout too', async () => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'check', '--manifests', '-', '--input-timeout', '1'], {
+  /** Runs the CLI with a stdin that sends one line, then stays open and silent; resolves with the exit and stderr. */
+  const withSilentStdin = (args: string[]): Promise<{ code: number; stderr: string }> => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
       env: { ...process.env, NO_COLOR: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -78,8 +79,11 @@ describe('a FIFO given as --values', () => {
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.stdin.write('apiVersion: v1\n'); // then nothing more, and never closed
-    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
-    expectOneLineError({ code, stderr }, 'input-deadline');
+    return new Promise((resolve) => child.on('close', (c) => resolve({ code: c ?? -1, stderr })));
+  };
+
+  it('standard input that stays open and silent ends at --input-timeout too', async () => {
+    expectOneLineError(await withSilentStdin(['check', '--manifests', '-', '--input-timeout', '1']), 'input-deadline');
   }, 40_000);
 
   it('a FIFO named *.yaml in a rule directory is refused, not read', () => {
@@ -97,16 +101,7 @@ describe('a FIFO given as --values', () => {
   });
 
   it('probe: standard input that stays open and silent ends at --input-timeout too', async () => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'probe', '--target', 'http://127.0.0.1:9', '--manifests', '-', '--input-timeout', '1'], {
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.stdin.write('apiVersion: v1\n'); // then nothing more, and never closed
-    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
-    expectOneLineError({ code, stderr }, 'input-deadline');
+    expectOneLineError(await withSilentStdin(['probe', '--target', 'http://127.0.0.1:9', '--manifests', '-', '--input-timeout', '1']), 'input-deadline');
   }, 40_000);
 });
 
