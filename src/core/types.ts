@@ -86,14 +86,18 @@ export interface Finding {
   attestation?: AttestationInfo;
 }
 
-/** The verdict of one rule, probe or attestable item, with all its findings. */
-export interface UnitResult {
+/** What names a rule, probe or attestable item: the same in its result and in its metadata, in this order. */
+export interface UnitHeader {
   id: string;
   kind: UnitKind;
   checkId: string;
   title: string;
   section: Section;
   severity: Severity;
+}
+
+/** The verdict of one rule, probe or attestable item, with all its findings. */
+export interface UnitResult extends UnitHeader {
   status: Status;
   /** Why a skip, unknown or manual result could not be decided, and what would decide it. */
   reason?: string;
@@ -144,13 +148,7 @@ export interface RunResult {
 }
 
 /** Rule metadata reporters need (SARIF rules[], JUnit names, HTML headers). */
-export interface UnitMeta {
-  id: string;
-  kind: UnitKind;
-  checkId: string;
-  title: string;
-  section: Section;
-  severity: Severity;
+export interface UnitMeta extends UnitHeader {
   description: string;
   remediation?: string;
   helpUrl?: string;

@@ -10,7 +10,7 @@ import { readInput } from '../io/read-file.js';
 import { UserError } from '../core/errors.js';
 import { sortUnits } from '../core/order.js';
 import { summarize } from './result.js';
-import type { Finding, RunResult, UnitMeta, UnitResult } from '../core/types.js';
+import type { Finding, RunResult, UnitHeader, UnitMeta, UnitResult } from '../core/types.js';
 
 export const BASELINE_VERSION = 1;
 export const BASELINE_GONE_ID = 'baseline-entry-gone';
@@ -171,16 +171,14 @@ function goneUnit(baseline: FindingsBaseline, gone: number[]): UnitResult {
       remediation: REMEDIATION,
     };
   });
-  return { id: BASELINE_GONE_ID, kind: 'rule', checkId: 'findings-baseline', title: TITLE, section: 0, severity: 'warn', status: 'warn', remediation: REMEDIATION, findings, evidence: [] };
+  return { ...HEADER, status: 'warn', remediation: REMEDIATION, findings, evidence: [] };
 }
 
+/** The unit's name, shared by its result and its metadata. */
+const HEADER: UnitHeader = { id: BASELINE_GONE_ID, kind: 'rule', checkId: 'findings-baseline', title: TITLE, section: 0, severity: 'warn' };
+
 export const BASELINE_META: UnitMeta = {
-  id: BASELINE_GONE_ID,
-  kind: 'rule',
-  checkId: 'findings-baseline',
-  title: TITLE,
-  section: 0,
-  severity: 'warn',
+  ...HEADER,
   description: 'A findings baseline entry that matches no finding of this run: what it recorded was fixed or moved out of the deployment.',
   remediation: REMEDIATION,
 };

@@ -10,7 +10,7 @@ import { UserError, type ProblemDetail } from '../core/errors.js';
 import type { LoadedRule } from '../pack/load-rules.js';
 import type { InputDescription, Severity, UnitMeta, UnitResult } from '../core/types.js';
 import { applyRuleAttestations } from './rule-attestations.js';
-import { applyWaivers, STALE_WAIVER_ID } from './waivers.js';
+import { applyWaivers, STALE_WAIVER_HEADER, STALE_WAIVER_REMEDIATION } from './waivers.js';
 
 export interface ConfiguredRules {
   rules: LoadedRule[];
@@ -113,14 +113,9 @@ export function governanceMetas(items: ChecklistItem[], config: RunConfig): Unit
       helpUrl: checklistHelpUrl(i.id),
     }));
   metas.push({
-    id: STALE_WAIVER_ID,
-    kind: 'rule',
-    checkId: 'waiver',
-    title: 'Every waiver matches a failing finding',
-    section: 0,
-    severity: 'warn',
+    ...STALE_WAIVER_HEADER,
     description: 'A waiver in the config file that accepts no failing finding: the rule passes now, or the waiver names the wrong rule or place.',
-    remediation: 'Remove the waiver from the config file, or correct its rule and location so it names the finding it accepts.',
+    remediation: STALE_WAIVER_REMEDIATION,
   });
   return metas;
 }

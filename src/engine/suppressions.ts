@@ -13,7 +13,7 @@
 import type { ObjectAnnotation, SourceComment } from '../core/model.js';
 import { isBeforeToday, isCalendarDay } from '../core/dates.js';
 import { didYouMean } from '../core/did-you-mean.js';
-import type { Finding, Location, Status, UnitMeta, UnitResult } from '../core/types.js';
+import type { Finding, Location, Status, UnitHeader, UnitMeta, UnitResult } from '../core/types.js';
 
 export const SUPPRESSION_UNIT_ID = 'inline-suppression';
 export const IGNORE_ANNOTATION = 'prodready.io/ignore';
@@ -237,28 +237,15 @@ function troubleUnit(troubles: Array<{ d: Directive; messageId: string; detail: 
       remediation: REMEDIATION,
     };
   });
-  return {
-    id: SUPPRESSION_UNIT_ID,
-    kind: 'rule',
-    checkId: 'suppression',
-    title: TITLE,
-    section: 0,
-    severity: 'warn',
-    status: 'warn',
-    remediation: REMEDIATION,
-    findings,
-    evidence: [],
-  };
+  return { ...HEADER, status: 'warn', remediation: REMEDIATION, findings, evidence: [] };
 }
+
+/** The unit's name, shared by its result and its metadata. */
+const HEADER: UnitHeader = { id: SUPPRESSION_UNIT_ID, kind: 'rule', checkId: 'suppression', title: TITLE, section: 0, severity: 'warn' };
 
 /** Metadata of the unit for reporters that list rules (SARIF rules[], JUnit names). */
 export const SUPPRESSION_META: UnitMeta = {
-  id: SUPPRESSION_UNIT_ID,
-  kind: 'rule',
-  checkId: 'suppression',
-  title: TITLE,
-  section: 0,
-  severity: 'warn',
+  ...HEADER,
   description:
     'An inline suppression (# prodready-ignore, prodready-ignore-file, or the prodready.io/ignore annotation) that suppresses nothing: it is unused, expired, has no reason, names no rule or is misplaced.',
   remediation: REMEDIATION,

@@ -2,9 +2,20 @@
 // the waivers and the clock. A waiver that matches nothing is reported, so accepted risks do not outlive the code.
 import { isBeforeToday } from '../core/dates.js';
 import type { Waiver } from '../core/config-types.js';
-import type { Finding, Status, UnitResult } from '../core/types.js';
+import type { Finding, Status, UnitHeader, UnitResult } from '../core/types.js';
 
 export const STALE_WAIVER_ID = 'stale-waiver';
+
+/** The stale-waiver unit's name and remediation, shared by its result here and its metadata (governance.ts). */
+export const STALE_WAIVER_HEADER: UnitHeader = {
+  id: STALE_WAIVER_ID,
+  kind: 'rule',
+  checkId: 'waiver',
+  title: 'Every waiver matches a failing finding',
+  section: 0,
+  severity: 'warn',
+};
+export const STALE_WAIVER_REMEDIATION = 'Remove the waiver from the config file, or correct its rule and location so it names the finding it accepts.';
 
 /** A waiver as read from the config file, with the 1-based line of its entry when known. */
 export interface LocatedWaiver extends Waiver {
@@ -83,14 +94,9 @@ export function applyWaivers(results: UnitResult[], waivers: LocatedWaiver[], op
     .filter(({ w, i }) => !used.has(i) && !(opts.notRun?.has(w.rule) ?? false));
   if (stale.length === 0) return out;
   const file = opts.file ?? '.prodready.yaml';
-  const remediation = 'Remove the waiver from the config file, or correct its rule and location so it names the finding it accepts.';
+  const remediation = STALE_WAIVER_REMEDIATION;
   out.push({
-    id: STALE_WAIVER_ID,
-    kind: 'rule',
-    checkId: 'waiver',
-    title: 'Every waiver matches a failing finding',
-    section: 0,
-    severity: 'warn',
+    ...STALE_WAIVER_HEADER,
     status: 'warn',
     remediation,
     findings: stale.map(({ w, i }) => ({
