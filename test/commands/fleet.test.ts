@@ -1,6 +1,6 @@
 // How many threads fleet mode judges on: `--jobs`, else one per core for fleets large enough to pay for workers.
 import { describe, expect, it } from 'vitest';
-import { isUserError } from '../../src/core/errors.js';
+import { userError } from '../helpers/user-error.js';
 import { CHUNK, fleetJobs, MIN_PARALLEL_DEPLOYMENTS } from '../../src/commands/fleet.js';
 
 describe('fleetJobs', () => {
@@ -22,14 +22,6 @@ describe('fleetJobs', () => {
   });
 
   it('refuses a --jobs that is not a whole number from 1 to 64, as a usage error', () => {
-    for (const bad of ['0', '65', 'x', '2.5', '', ' ']) {
-      let caught: unknown;
-      try {
-        fleetJobs(bad, 1000, 2);
-      } catch (e) {
-        caught = e;
-      }
-      expect(isUserError(caught) && caught.code).toBe('invalid-option');
-    }
+    for (const bad of ['0', '65', 'x', '2.5', '', ' ']) expect(userError(() => fleetJobs(bad, 1000, 2)).code).toBe('invalid-option');
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { attestationResults, attestationTemplate, parseAttestations } from '../../src/engine/attestations.js';
 import { loadChecklist } from '../../src/pack/checklist.js';
 import { UserError } from '../../src/core/errors.js';
+import { userError } from '../helpers/user-error.js';
 
 const items = loadChecklist();
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -26,15 +27,6 @@ function unitFor(text: string, id = '4.restore-tested') {
   return unit;
 }
 
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('attestations', () => {
   it('every attestable item is manual without an entry, with the reason saying how to attest it', () => {

@@ -4,17 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findConfigFile, loadConfig, parseConfig } from '../../src/engine/config.js';
 import { DEFAULT_THRESHOLDS, defaultConfig } from '../../src/core/config-types.js';
-import { UserError } from '../../src/core/errors.js';
+import { userError } from '../helpers/user-error.js';
 
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
 
 const FULL = `
 severities:

@@ -3,6 +3,7 @@ import { parseAttestations } from '../../src/engine/attestations.js';
 import { loadChecklist } from '../../src/pack/checklist.js';
 import { defaultConfig } from '../../src/core/config-types.js';
 import { UserError } from '../../src/core/errors.js';
+import { userError } from '../helpers/user-error.js';
 import { checkExpiryHorizon, configureRules, govern, governanceMetas } from '../../src/engine/governance.js';
 import { parseConfig } from '../../src/engine/config.js';
 import { loadRuleDirs } from '../../src/pack/load-rules.js';
@@ -94,15 +95,6 @@ describe('waivers and attestations: a horizon and a real reason', () => {
   const entry = (expires: string) =>
     `attestations:\n  - { item: 5.runbooks, statement: s, by: Ann, date: "2026-01-01", evidence: docs/r.md, expires: "${expires}" }\n`;
 
-  function userError(fn: () => unknown): UserError {
-    try {
-      fn();
-    } catch (e) {
-      if (e instanceof UserError) return e;
-      throw e;
-    }
-    throw new Error('expected a UserError');
-  }
 
   it('refuses a waiver or attestation that runs more than a year ahead, naming file and path', () => {
     // 2026-11-25 + 365 days = 2027-11-25: that day is allowed, the next is not.

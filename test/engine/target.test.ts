@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { addTargetOptions, resolveTarget, type TargetOptions } from '../../src/engine/target.js';
-import { UserError } from '../../src/core/errors.js';
+import { userError } from '../helpers/user-error.js';
 import { modelWithEnv } from '../helpers/probe-context.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'prodready-target-'));
@@ -16,15 +16,6 @@ function parse(argv: string[]): TargetOptions {
   return cmd.opts<TargetOptions>();
 }
 
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof UserError) return err;
-    throw err;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('addTargetOptions', () => {
   it('declares the flags with tenant defaulting to demo', () => {

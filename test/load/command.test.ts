@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { startDemoTarget, type DemoTarget, type DemoTargetOptions } from '../../src/demo/target.js';
 import { registerLoadCommand, resolveLoadOptions, runLoadCommand, type LoadCommandOptions } from '../../src/commands/load.js';
-import { UserError } from '../../src/core/errors.js';
+import { userError } from '../helpers/user-error.js';
 import type { LoadResult } from '../../src/core/load.js';
 
 let target: DemoTarget | undefined;
@@ -32,15 +32,6 @@ async function run(o: LoadCommandOptions, env: NodeJS.ProcessEnv = {}) {
   return { ...outcome, stdout: stdout.text, stderr: stderr.text };
 }
 
-function userErrorOf(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('prodready load: options', () => {
   it('reads the recsys harness environment variables, flags winning over them', () => {
@@ -65,7 +56,7 @@ describe('prodready load: options', () => {
     expect(resolveLoadOptions({}, { BEARER_TOKEN: 'tok' }).authHeaders).toEqual({ authorization: 'Bearer tok' });
     expect(resolveLoadOptions({}, { API_KEY: 'key' }).authHeaders).toEqual({ 'x-api-key': 'key' });
     expect(resolveLoadOptions({ apiKeyEnv: 'MY_KEY', apiKeyHeader: 'X-Key' }, { MY_KEY: 'k2' }).authHeaders).toEqual({ 'x-key': 'k2' });
-    const e = userErrorOf(() => resolveLoadOptions({ bearerTokenEnv: 'NOPE' }, {}));
+    const e = userError(() => resolveLoadOptions({ bearerTokenEnv: 'NOPE' }, {}));
     expect(e.code).toBe('invalid-option');
     expect(e.message).toContain('NOPE');
   });
@@ -86,21 +77,21 @@ describe('prodready load: options', () => {
       [{ rate: '-1' }, {}, '--rate'],
     ];
     for (const [o, env, mention] of cases) {
-      const e = userErrorOf(() => resolveLoadOptions(o, env));
+      const e = userError(() => resolveLoadOptions(o, env));
       expect(e.code).toBe('invalid-option');
       expect(e.message).toContain(mention);
       expect(e.message).not.toContain('\n');
     }
-    expect(userErrorOf(() => resolveLoadOptions({ baseline: '/nonexistent/b.json' }, {})).code).toBe('file-not-found');
+    expect(userError(() => resolveLoadOptions({ baseline: '/nonexistent/b.json' }, {})).code).toBe('file-not-found');
   });
 
   it('refuses a FIFO as --baseline or --ca-file instead of blocking on it', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'prodready-load-fifo-'));
     const fifo = path.join(dir, 'baseline.json');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
-    const b = userErrorOf(() => resolveLoadOptions({ baseline: fifo }, {}));
+    const b = userError(() => resolveLoadOptions({ baseline: fifo }, {}));
     expect([b.code, b.message]).toEqual(['file-unreadable', `baseline ${fifo} is not a regular file`]);
-    const c = userErrorOf(() => resolveLoadOptions({ caFile: fifo }, {}));
+    const c = userError(() => resolveLoadOptions({ caFile: fifo }, {}));
     expect([c.code, c.message]).toEqual(['file-unreadable', `--ca-file ${fifo} is not a regular file`]);
   });
 
