@@ -55,7 +55,7 @@ export const thresholdsSchema = lazy(() =>
       replicasMin: positiveInt().describe('Fewest api replicas for high availability.'),
       backupMaxAgeHours: z.number().positive().describe('Oldest acceptable backup marker, in hours.'),
       loadResultMaxAgeDays: z.number().positive().describe('Oldest acceptable imported load result, in days.'),
-      maxExpiryDays: positiveInt().describe("Latest a waiver's until or an attestation's expires may lie after today, in days (default 365)."),
+      maxExpiryDays: positiveInt().describe("Latest a waiver's or an inline suppression's until, or an attestation's expires, may lie after today, in days (default 365)."),
     })
     .partial()
     .describe('Numbers the rules judge against; each overrides its default.'),

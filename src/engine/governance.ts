@@ -1,7 +1,6 @@
 // What the config file and the attestations change about a run, applied around evaluation:
 // before it, severities and params per unit; after it, the attestable items, the attested unknowns of rule items
 // and the waivers.
-import { utcDay } from '../core/dates.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { attestationResults, loadAttestations, type LoadedAttestations } from './attestations.js';
 import { checklistHelpUrl, type ChecklistItem } from '../pack/checklist.js';
@@ -10,6 +9,7 @@ import { UserError, type ProblemDetail } from '../core/errors.js';
 import type { LoadedRule } from '../pack/load-rules.js';
 import type { InputDescription, Severity, UnitMeta, UnitResult } from '../core/types.js';
 import { applyRuleAttestations } from './rule-attestations.js';
+import { expiryHorizon } from './expiry-horizon.js';
 import { applyWaivers, STALE_WAIVER_HEADER, STALE_WAIVER_REMEDIATION } from './waivers.js';
 
 export interface ConfiguredRules {
@@ -120,29 +120,23 @@ export function governanceMetas(items: ChecklistItem[], config: RunConfig): Unit
   return metas;
 }
 
-/** `day` (YYYY-MM-DD) plus `days`, as YYYY-MM-DD in UTC. */
-function addDays(day: string, days: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 /**
  * A waiver or attestation that runs further ahead than `thresholds.maxExpiryDays` is refused with its file and
  * path: an accepted risk or a statement about a system is reviewed at least that often, not waved through for years.
+ * (Inline suppressions are held to the same horizon in suppressions.ts, as findings: they live in deployment files.)
  */
 export function checkExpiryHorizon(config: RunConfig, attestations: LoadedAttestations | undefined, now: Date): void {
-  const max = config.thresholds.maxExpiryDays;
-  const latest = addDays(utcDay(now), max);
-  const why = `more than ${max} days after today (latest ${latest}; thresholds.maxExpiryDays in the config file sets this)`;
+  const tooFar = expiryHorizon(config.thresholds.maxExpiryDays, now);
   const file = config.file ?? '.prodready.yaml';
-  const waivers: ProblemDetail[] = config.waivers.flatMap((w, i) =>
-    w.until > latest ? [{ file, path: `waivers[${i}].until`, message: `${w.until} is ${why}` }] : [],
-  );
+  const waivers: ProblemDetail[] = config.waivers.flatMap((w, i) => {
+    const why = tooFar(w.until);
+    return why !== undefined ? [{ file, path: `waivers[${i}].until`, message: why }] : [];
+  });
   if (waivers.length > 0) throw new UserError('invalid-config', `config file ${file} has waivers that run too far ahead`, waivers);
-  const entries: ProblemDetail[] = (attestations?.entries ?? []).flatMap((a) =>
-    a.expires > latest ? [{ file: attestations!.file, path: `attestations[${a.index}].expires`, message: `${a.expires} is ${why}` }] : [],
-  );
+  const entries: ProblemDetail[] = (attestations?.entries ?? []).flatMap((a) => {
+    const why = tooFar(a.expires);
+    return why !== undefined ? [{ file: attestations!.file, path: `attestations[${a.index}].expires`, message: why }] : [];
+  });
   if (entries.length > 0) {
     throw new UserError('invalid-attestations', `attestations file ${attestations!.file} has entries that run too far ahead`, entries);
   }

@@ -186,5 +186,5 @@ function suppressionScope(rules: LoadedRule[], extra: Array<{ id: string }>, con
   const ids = [...rules.map((r) => r.rule.id), ...extra.map((u) => u.id)];
   const notRun = new Set(off);
   for (const id of ids) if ((inputs.only && !inputs.only.includes(id)) || (inputs.skip ?? []).includes(id)) notRun.add(id);
-  return { now, known: new Set([...ids, ...off]), notRun };
+  return { now, maxExpiryDays: config.thresholds.maxExpiryDays, known: new Set([...ids, ...off]), notRun };
 }

@@ -9,11 +9,14 @@
 // Like waivers (waivers.ts), a suppression turns a failing finding into `waived`, with its reason. Like ESLint's
 // `--report-unused-disable-directives` and eslint-comments' require-description, a directive that is unused,
 // expired, has no reason, names no rule or sits in the wrong place is itself a warning finding at its file:line:
-// it suppresses nothing, so the finding it meant stays visible. Pure given the results, the model and the clock.
+// it suppresses nothing, so the finding it meant stays visible. So is one whose `until` runs further ahead than
+// thresholds.maxExpiryDays, the horizon config waivers are held to (expiry-horizon.ts): a comment in a deployment
+// file must not accept a risk for longer than the config file may. Pure given the results, the model and the clock.
 import type { ObjectAnnotation, SourceComment } from '../core/model.js';
 import { isBeforeToday, isCalendarDay } from '../core/dates.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import type { Finding, Location, Status, UnitHeader, UnitMeta, UnitResult } from '../core/types.js';
+import { expiryHorizon } from './expiry-horizon.js';
 
 export const SUPPRESSION_UNIT_ID = 'inline-suppression';
 export const IGNORE_ANNOTATION = 'prodready.io/ignore';
@@ -151,6 +154,8 @@ function unitStatus(original: Status, findings: Finding[]): Status {
 
 export interface SuppressionOptions {
   now: Date;
+  /** thresholds.maxExpiryDays of the config: a directive whose `until` lies further ahead suppresses nothing. */
+  maxExpiryDays: number;
   /** Every unit id the pack has (rules, probes, attestable items): a directive naming another is a mistake. */
   known: ReadonlySet<string>;
   /** Units that exist but did not run (--only, --skip, severity off): their directives are neither applied nor unused. */
@@ -170,8 +175,12 @@ export function applySuppressions(
   type Trouble = { d: Directive; messageId: string; detail: string };
   const troubles: Trouble[] = [];
   const live: Directive[] = [];
+  const tooFar = expiryHorizon(opts.maxExpiryDays, opts.now);
   for (const d of directives) {
+    const beyond = d.until !== undefined ? tooFar(d.until) : undefined;
     if (d.problem) troubles.push({ d, messageId: d.problem.messageId, detail: d.problem.detail });
+    // Like a config waiver's, the date is judged whether or not the rule runs: it is wrong as written.
+    else if (beyond !== undefined) troubles.push({ d, messageId: 'tooFarAhead', detail: `until ${beyond}` });
     else if (opts.notRun?.has(d.ruleId)) continue;
     else if (!opts.known.has(d.ruleId)) {
       const guess = didYouMean(d.ruleId, opts.known);
@@ -247,6 +256,6 @@ const HEADER: UnitHeader = { id: SUPPRESSION_UNIT_ID, kind: 'rule', checkId: 'su
 export const SUPPRESSION_META: UnitMeta = {
   ...HEADER,
   description:
-    'An inline suppression (# prodready-ignore, prodready-ignore-file, or the prodready.io/ignore annotation) that suppresses nothing: it is unused, expired, has no reason, names no rule or is misplaced.',
+    'An inline suppression (# prodready-ignore, prodready-ignore-file, or the prodready.io/ignore annotation) that suppresses nothing: it is unused, expired, runs further ahead than thresholds.maxExpiryDays, has no reason, names no rule or is misplaced.',
   remediation: REMEDIATION,
 };

@@ -42,11 +42,13 @@ function findings(result: Json, ruleId: string) {
 }
 
 describe('inline suppressions', () => {
+  // Inside the default expiry horizon (thresholds.maxExpiryDays, 365 days) whenever the test runs.
+  const until = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
   let dir: string;
   beforeAll(() => {
     dir = brokenCopy('suppress');
     // values.yaml: the line above (with a date), on the line, a file directive, one without reason, one expired.
-    edit(join(dir, 'values.yaml'), '    DEV_AUTH_ENABLED: yes\n', '    # prodready-ignore dev-auth-disabled: staging mirror until SSO lands, until 2999-01-01\n    DEV_AUTH_ENABLED: yes\n');
+    edit(join(dir, 'values.yaml'), '    DEV_AUTH_ENABLED: yes\n', `    # prodready-ignore dev-auth-disabled: staging mirror until SSO lands, until ${until}\n    DEV_AUTH_ENABLED: yes\n`);
     edit(join(dir, 'values.yaml'), '    PPROF_ENABLED: "true"\n', '    PPROF_ENABLED: "true" # prodready-ignore pprof-disabled\n');
     edit(join(dir, 'values.yaml'), '    tag: latest\n', '    tag: latest  # prodready-ignore image-pinned: tracked in OPS-12 until 2020-01-01\n');
     edit(join(dir, 'values.yaml'), '# A deployment', '# prodready-ignore-file replicas-ha: one replica on purpose in staging\n# A deployment');
@@ -67,7 +69,7 @@ describe('inline suppressions', () => {
     const dev = findings(json, 'dev-auth-disabled');
     expect(dev).toHaveLength(1);
     expect(dev[0]!.status).toBe('waived');
-    expect(dev[0]!.waiver).toEqual({ by: 'values.yaml:10', reason: 'staging mirror until SSO lands', until: '2999-01-01', source: 'inline' });
+    expect(dev[0]!.waiver).toEqual({ by: 'values.yaml:10', reason: 'staging mirror until SSO lands', until, source: 'inline' });
     expect(findings(json, 'auth-required')[0]!.waiver).toMatchObject({ by: 'prod.env:15', reason: 'public demo', source: 'inline' });
     expect(findings(json, 'replicas-ha')[0]!.waiver).toMatchObject({ by: 'values.yaml:1', reason: 'one replica on purpose in staging' });
     expect(findings(json, 'migration-job-present')[0]!.waiver).toMatchObject({ by: 'rendered.yaml:7', reason: 'the app migrates on start' });
@@ -97,7 +99,7 @@ describe('inline suppressions', () => {
     const r = await check(dir, [...FILES, ...DOCS, '-f', 'sarif', '-o', 'out/r.sarif', ...formats.flatMap((f) => ['-f', f, '-o', `out/r.${f}`])]);
     expect(r.code).toBe(1);
     for (const f of formats) expect(readFileSync(join(out, `r.${f}`), 'utf8'), f).toContain('staging mirror until SSO lands');
-    expect(readFileSync(join(out, 'r.text'), 'utf8')).toContain('suppressed at values.yaml:10 until 2999-01-01: staging mirror until SSO lands');
+    expect(readFileSync(join(out, 'r.text'), 'utf8')).toContain(`suppressed at values.yaml:10 until ${until}: staging mirror until SSO lands`);
 
     const sarifFile = join(out, 'r.sarif');
     expect(multitoolValidate([sarifFile])).toEqual([]);
@@ -126,6 +128,42 @@ describe('inline suppressions', () => {
     expect(findings(json, 'dev-auth-disabled')[0]!.waiver).toMatchObject({ by: 'alice', reason: 'pilot' });
     expect(findings(json, 'stale-waiver')).toEqual([]);
     expect(findings(json, 'inline-suppression')).toEqual([]);
+  }, 60_000);
+});
+
+describe('inline suppressions past the expiry horizon (thresholds.maxExpiryDays)', () => {
+  /** The ready fixture with AUTH_REQUIRED=false added to prod.env and suppressed on its line. */
+  function readyWithSuppression(name: string, suppression: string): string {
+    const dir = join(base, name);
+    cpSync(join(ROOT, 'fixtures/ready'), dir, { recursive: true });
+    writeFileSync(join(dir, 'prod.env'), `${readFileSync(join(dir, 'prod.env'), 'utf8')}AUTH_REQUIRED=false # prodready-ignore auth-required: ${suppression}\n`);
+    return dir;
+  }
+  const line = (dir: string) => readFileSync(join(dir, 'prod.env'), 'utf8').split('\n').length - 1;
+
+  it('until 2099-01-01 suppresses nothing: NOT READY, and the report names the file, line and the limit', async () => {
+    const dir = readyWithSuppression('horizon-far', 'public demo tenant until 2099-01-01');
+    const r = await check(dir, FILES);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^NOT READY /m);
+    expect(r.stdout).toContain(`prod.env:${line(dir)}: prodready-ignore auth-required suppresses nothing: until 2099-01-01 is more than 365 days after today (latest `);
+    const json = JSON.parse((await check(dir, [...FILES, '-f', 'json'])).stdout) as Json;
+    expect(findings(json, 'auth-required').map((f) => f.status)).toEqual(['fail']);
+    expect(findings(json, 'inline-suppression').map((f) => [f.messageId, `${f.location?.file}:${f.location?.line}`])).toEqual([['tooFarAhead', `prod.env:${line(dir)}`]]);
+  }, 60_000);
+
+  it('within the horizon, or without until, the same suppression holds: READY', async () => {
+    const soon = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    for (const [name, text] of [['horizon-near', `public demo tenant until ${soon}`], ['horizon-undated', 'public demo tenant']] as const) {
+      const dir = readyWithSuppression(name, text);
+      const r = await check(dir, [...FILES, '-f', 'json']);
+      expect(r.code, r.stderr).toBe(0);
+      const json = JSON.parse(r.stdout) as Json;
+      expect(json.summary.verdict).toBe('ready');
+      expect(findings(json, 'auth-required')[0]!.waiver).toMatchObject({ reason: 'public demo tenant', source: 'inline' });
+      expect(findings(json, 'inline-suppression')).toEqual([]);
+    }
   }, 60_000);
 });
 
