@@ -1,6 +1,8 @@
 // Failures of the network, TLS and the database, classified by their stable `code`
 // (Node's errno names, undici's UND_ERR_*, OpenSSL's verify codes, Postgres SQLSTATE),
-// never by message text, which changes between versions and locales.
+// never by message text, which changes between versions and locales. One exception, SQLSTATE 57014, which
+// PostgreSQL gives every cancel: its message says which one (cancelCause), and a wording it does not know is
+// taken for the cause that claims the least (a cancel), never for a statement_timeout.
 import type { MessageData, Reporting } from '../core/define.js';
 
 /** Messages every probe declares (spread into meta.messages), so any probe can report any I/O failure. */
@@ -26,6 +28,7 @@ export const IO_MESSAGES = {
   dbNotFound: '{{target}}: the database does not exist (SQLSTATE {{code}})',
   dbUnavailable: '{{target}}: the database does not accept connections now (SQLSTATE {{code}})',
   dbStatementTimeout: '{{target}}: a read-only query hit statement_timeout (SQLSTATE {{code}})',
+  dbCanceled: '{{target}}: the work was canceled by {{reason}}, not by statement_timeout (SQLSTATE {{code}})',
   dbError: '{{target}}: the database answered with an error (SQLSTATE {{code}})',
   socketMissing: '{{target}}: no database socket at that path: the directory or its socket file does not exist ({{code}})',
   dbTlsRefused: '{{target}}: the server does not offer TLS, which the DSN\'s sslmode requires ({{code}})',
@@ -104,13 +107,45 @@ const CERTIFICATE = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-/** SQLSTATEs a probe may meet, by class or exact code. */
-function classifySqlState(code: string): IoMessageId {
-  if (code === '28P01' || code === '28000') return 'dbAuthFailed';
-  if (code === '3D000') return 'dbNotFound';
-  if (code === '57014') return 'dbStatementTimeout';
-  if (code === '57P03' || code === '53300' || code.startsWith('08')) return 'dbUnavailable';
-  return 'dbError';
+/**
+ * Why a statement was canceled (SQLSTATE 57014 covers them all): its own statement_timeout, a conflict with recovery
+ * on a standby replaying changes the query needed, or a cancel request (an administrator, a pooler). Told apart by the
+ * server's message, which PostgreSQL writes in English unless lc_messages says otherwise: an unknown wording is
+ * `canceled`, never taken for a timeout. Used for a query's own outcome (src/probes/lib/pg.ts) and for a 57014
+ * outside any query (classifyError).
+ */
+export type CancelCause = 'statement-timeout' | 'recovery-conflict' | 'canceled';
+
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : '');
+
+export function cancelCause(err: unknown): CancelCause {
+  const message = messageOf(err);
+  if (/statement timeout/i.test(message)) return 'statement-timeout';
+  if (/conflict with recovery/i.test(message)) return 'recovery-conflict';
+  return 'canceled';
+}
+
+/** A 57014 met while connecting or setting the session up, as a message and the cause it names. */
+function classifyCancel(err: unknown): { messageId: IoMessageId; data: MessageData } {
+  // Only while a connection authenticates: the server's authentication_timeout, which no query setting moves.
+  if (/canceling authentication due to timeout/i.test(messageOf(err))) {
+    return { messageId: 'dbCanceled', data: { cause: 'authentication-timeout', reason: "the server's authentication_timeout (the connection was not authenticated in time)" } };
+  }
+  const cause = cancelCause(err);
+  if (cause === 'statement-timeout') return { messageId: 'dbStatementTimeout', data: {} };
+  if (cause === 'recovery-conflict') {
+    return { messageId: 'dbCanceled', data: { cause, reason: 'a conflict with recovery (the server is a standby replaying changes the query needed)' } };
+  }
+  return { messageId: 'dbCanceled', data: { cause, reason: 'a cancel request (an administrator or a pooler)' } };
+}
+
+/** SQLSTATEs a probe may meet, by class or exact code (57014 by its message too, see classifyCancel). */
+function classifySqlState(code: string, err: unknown): { messageId: IoMessageId; data: MessageData } {
+  if (code === '57014') return classifyCancel(err);
+  if (code === '28P01' || code === '28000') return { messageId: 'dbAuthFailed', data: {} };
+  if (code === '3D000') return { messageId: 'dbNotFound', data: {} };
+  if (code === '57P03' || code === '53300' || code.startsWith('08')) return { messageId: 'dbUnavailable', data: {} };
+  return { messageId: 'dbError', data: {} };
 }
 
 function isSqlState(code: string): boolean {
@@ -166,7 +201,7 @@ export function classifyError(err: unknown): Classified | undefined {
       if (code === 'EPROTO' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
         return { code, messageId: 'tlsFailed', data: {} };
       }
-      if (isSqlState(code)) return { code, messageId: classifySqlState(code), data: {} };
+      if (isSqlState(code)) return { code, ...classifySqlState(code, e) };
     }
     if (nameOf(e) === 'AbortError' || nameOf(e) === 'TimeoutError') {
       return { code: code ?? nameOf(e) ?? 'AbortError', messageId: 'deadlineExceeded', data: {} };

@@ -125,6 +125,7 @@ const TRANSPORT_ONLY: Record<string, { transport: 'db' | 'http'; reason: string 
   dbNotFound: { transport: 'db', reason: 'a SQLSTATE comes only from a PostgreSQL server' },
   dbUnavailable: { transport: 'db', reason: 'a SQLSTATE comes only from a PostgreSQL server' },
   dbStatementTimeout: { transport: 'db', reason: 'a SQLSTATE comes only from a PostgreSQL server' },
+  dbCanceled: { transport: 'db', reason: 'a SQLSTATE comes only from a PostgreSQL server' },
   dbError: { transport: 'db', reason: 'a SQLSTATE comes only from a PostgreSQL server' },
   socketMissing: { transport: 'db', reason: 'ENOENT comes only from a Unix-socket host in a DSN' },
   dbTlsRefused: { transport: 'db', reason: 'thrown only by the PostgreSQL connector (src/probes/lib/pg.ts)' },
@@ -158,6 +159,7 @@ const UNREACHABLE_ON_LOOPBACK: Record<string, string> = {
  * it, or this test fails).
  */
 const UNPRODUCED = new Set<string>([
+  'probes/backup-marker-fresh:dbCanceled',
   'probes/backup-marker-fresh:dbStatementTimeout',
   'probes/jwks-reachable:connectTimeout',
   'probes/load-burst-p95:bodyTimeout',
@@ -173,6 +175,7 @@ const UNPRODUCED = new Set<string>([
   'probes/load-burst-p95:redirectRefused',
   'probes/load-burst-p95:tlsFailed',
   'probes/load-burst-p95:tooManyRedirects',
+  'probes/migrations-applied:dbCanceled',
   'probes/migrations-applied:dbStatementTimeout',
   'probes/readyz:connectTimeout',
   'probes/response-versions:connectTimeout',
@@ -181,6 +184,7 @@ const UNPRODUCED = new Set<string>([
   'probes/rls-enforced:connectionRefused',
   'probes/rls-enforced:connectionReset',
   'probes/rls-enforced:dbAuthFailed',
+  'probes/rls-enforced:dbCanceled',
   'probes/rls-enforced:dbError',
   'probes/rls-enforced:dbNoPassword',
   'probes/rls-enforced:dbNotFound',

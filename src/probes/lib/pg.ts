@@ -9,7 +9,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import type { Client, ClientConfig, QueryResult } from 'pg';
-import { ProbeIoError, classifyError } from '../../io/errors.js';
+import { ProbeIoError, cancelCause, classifyError, type CancelCause } from '../../io/errors.js';
 import { describeHost, parseDsn, type DsnHost, type ParsedDsn } from '../../io/dsn.js';
 import { maskDsn } from '../../io/mask.js';
 
@@ -247,13 +247,8 @@ export interface ReadOnlySession {
   connection: string;
 }
 
-/**
- * Why a statement was canceled (SQLSTATE 57014 covers them all): its own statement_timeout, a conflict with recovery
- * on a standby replaying changes the query needed, or a cancel request (an administrator, a pooler). Told apart by the
- * server's message, which PostgreSQL writes in English unless lc_messages says otherwise: an unknown wording is
- * `canceled`, never taken for a timeout.
- */
-export type CancelCause = 'statement-timeout' | 'recovery-conflict' | 'canceled';
+/** Why a 57014 was raised, told from the server's message: the same distinction at connection level (io/errors.ts). */
+export { cancelCause, type CancelCause };
 
 /** A query the session did not run to the end: its SQLSTATE (or one of the codes above), and why, for 57014. */
 export interface ReadRefused {
@@ -261,13 +256,6 @@ export interface ReadRefused {
   sqlstate: string;
   ms: number;
   cancelCause?: CancelCause;
-}
-
-export function cancelCause(err: unknown): CancelCause {
-  const message = err instanceof Error ? err.message : '';
-  if (/statement timeout/i.test(message)) return 'statement-timeout';
-  if (/conflict with recovery/i.test(message)) return 'recovery-conflict';
-  return 'canceled';
 }
 
 const SAFE_SQLSTATE_CLASSES = ['42', '22', '0A', '25', '57014', '55P03', '3B'];
