@@ -8,6 +8,10 @@
 // buffer that is moved, not copied, and moved back to its worker once written, so the worker encodes the next
 // chunk into it: the main thread allocates nothing per deployment, and no written buffer waits in it for a
 // garbage collection that a thread allocating so little seldom runs.
+// First, before any module that builds a zod schema: a worker thread is a fresh instance of every module, zod's
+// included, so it sets jitless itself as the program does on the main thread (see zod-jitless.ts). A worker
+// validates the user's rule directories and config params, so it builds and parses schemas too.
+import './zod-jitless.js';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { CHUNK } from './fleet.js';
 import { fleetEnv, judgeDeployment, type FleetRunSpec, type Judged } from './fleet-judge.js';
