@@ -33,6 +33,12 @@ export const DIST = join(ROOT, 'dist');
 const REGISTRIES = new Set([join('src', 'checks', 'index.ts'), join('src', 'probes', 'index.ts')]);
 const ALL = 'all-templates.js';
 
+/**
+ * The plugin that loads src/ as described above. Typed for the tests that import it (tsconfig.test.json).
+ * @param {string} chunkDir
+ * @param {string[]} [entries]
+ * @returns {import('esbuild').Plugin}
+ */
 export function sourcePlugin(chunkDir, entries = []) {
   const own = new Set(entries.map((e) => resolve(ROOT, e)));
   return {
@@ -73,7 +79,11 @@ export function sourcePlugin(chunkDir, entries = []) {
   };
 }
 
-/** esbuild's options for a Node ESM bundle of the sources. */
+/**
+ * esbuild's options for a Node ESM bundle of the sources.
+ * @param {{ minify?: boolean }} [options]
+ * @returns {import('esbuild').BuildOptions}
+ */
 export function bundleOptions({ minify = true } = {}) {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   return {

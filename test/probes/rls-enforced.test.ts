@@ -91,7 +91,8 @@ describe('rls-enforced probe (real PostgreSQL)', () => {
   });
 
   it('warns which tables lack it when the pod does not require it (default false, or false)', async () => {
-    for (const env of [{ ENV: 'production' }, { RECSYS_DB_REQUIRE_RLS: 'false' }]) {
+    const envs: Array<Record<string, string>> = [{ ENV: 'production' }, { RECSYS_DB_REQUIRE_RLS: 'false' }];
+    for (const env of envs) {
       const c = await run('rls_partial', env);
       expect(failureIds(c)).toEqual(['rlsMissing']);
       expect(c.failures[0]!.severity).toBe('warn');

@@ -1,3 +1,5 @@
+// The page.evaluate() callbacks run in the browser, on its window and document.
+/// <reference lib="dom" />
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -11,9 +11,9 @@ function fleet(): string {
   for (const [name, src] of [
     ['a-ready', 'fixtures/ready'],
     ['b-broken', 'fixtures/broken'],
-  ]) {
+  ] as const) {
     mkdirSync(join(dir, name));
-    cpSync(join(root, src!), join(dir, name!), { recursive: true });
+    cpSync(join(root, src), join(dir, name), { recursive: true });
   }
   mkdirSync(join(dir, 'c-unreadable'));
   writeFileSync(join(dir, 'c-unreadable', 'values.yaml'), 'api: [\n');

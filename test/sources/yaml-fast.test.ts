@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastYaml } from '../../src/sources/yaml-fast.js';
 import { parseWithLibrary, parseYamlFile, type YamlParseResult } from '../../src/sources/yaml-doc.js';
 import { manifestsText, valuesText } from '../helpers/arbitraries.js';
-// @ts-expect-error the benchmark's corpus generator is plain JavaScript
 import { generate } from '../../bench/corpus.mjs';
 
 type Version = '1.1' | '1.2';
