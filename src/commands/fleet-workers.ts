@@ -19,11 +19,20 @@ import { isUserError, UserError, type ProblemDetail, type UserErrorCode } from '
 
 /**
  * Each worker's heap: a young generation of 8 MB (measured on 10,000 deployments: 4 MB cost a fifth more CPU in
- * garbage collection, 16 MB saved 5 % more time for 20 MiB more memory), and an old generation capped at 2 GB: far
- * above what a fleet of ordinary deployments needs, but room for the largest input a deployment may have (16 MiB of
- * YAML a file, a few hundred MB as a document), which the main thread would judge within its default heap too.
+ * garbage collection, 16 MB saved 5 % more time for 20 MiB more memory), and an old generation capped at 512 MB.
+ * The cap also sets how lazily V8 collects it: with a 2 GB cap V8 let a worker's old generation fill with
+ * four times its live data (10 → 40 MB) before its first full collection, with 512 MB it collects at about twice
+ * (peak RSS of two workers on 10,000 deployments 222 → 179 MiB, BENCHMARKS.md). 512 MB holds the largest ordinary
+ * input (16 MiB of YAML in block style); a deployment that needs more is judged again alone, below.
  */
-const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 2048 };
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 512 };
+/**
+ * A deployment whose judging outgrew a worker's heap is judged again on a worker of its own with this much, which
+ * is what one thread's default heap gives on a machine like BENCHMARKS.md's (16 MiB of YAML written as small flow
+ * collections takes gigabytes in the YAML library). One that outgrows this too is that deployment's error, not the
+ * fleet's: the other deployments are still judged and reported.
+ */
+export const ALONE_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 4096 };
 
 type Reply =
   /** `out`: the chunk's reports, a view at the start of a buffer the main thread gives back when written. */
@@ -37,11 +46,14 @@ export async function judgeInParallel(
   init: FleetRunSpec,
   workerCount: number,
   emit: (judged: readonly Judged[], out: Uint8Array) => Promise<void>,
+  /** The workers' heaps (tests make them small enough for a small input to outgrow). */
+  limits: { worker: typeof WORKER_LIMITS; alone: typeof ALONE_LIMITS } = { worker: WORKER_LIMITS, alone: ALONE_LIMITS },
 ): Promise<void> {
   const chunks: string[][] = [];
   for (let i = 0; i < matches.length; i += CHUNK) chunks.push(matches.slice(i, i + CHUNK));
   const window = workerCount * 2;
-  const done = new Map<number, { from: Worker; judged: Judged[]; out: Uint8Array }>();
+  /** Judged chunks not yet written; `from` gets the buffer back once it is (none when judged alone). */
+  const done = new Map<number, { from?: Worker; judged: Judged[]; out: Uint8Array }>();
   let dispatched = 0;
   let written = 0;
   let failed: Error | undefined;
@@ -50,36 +62,68 @@ export async function judgeInParallel(
     wake?.();
     wake = undefined;
   };
-  const workers = Array.from({ length: workerCount }, () => new Worker(new URL(import.meta.url), { workerData: init, resourceLimits: RESOURCE_LIMITS }));
-  const busy = new Map<Worker, number>(workers.map((w) => [w, 0]));
-  const dispatch = (): void => {
-    // Hand chunks to the least busy workers while the window of unwritten chunks has room.
-    while (!failed && dispatched < chunks.length && dispatched - written < window) {
-      const w = [...busy].sort((a, b) => a[1] - b[1])[0]![0];
-      busy.set(w, busy.get(w)! + 1);
-      w.postMessage({ chunk: dispatched, matches: chunks[dispatched] });
-      dispatched += 1;
-    }
-  };
-  for (const w of workers) {
+  /** Chunks judged again on the larger heap, one after another. */
+  let alone: Promise<unknown> = Promise.resolve();
+  /** Each live worker's chunks out for judging, in the order it takes them. */
+  const assigned = new Map<Worker, number[]>();
+  const started: Worker[] = [];
+  const startWorker = (): Worker => {
+    const w = new Worker(new URL(import.meta.url), { workerData: init, resourceLimits: limits.worker });
+    started.push(w);
+    assigned.set(w, []);
     w.on('message', (r: Reply) => {
-      busy.set(w, busy.get(w)! - 1);
+      const mine = assigned.get(w);
+      if (mine) mine.splice(mine.indexOf(r.chunk), 1);
       if ('error' in r) failed ??= new Error(r.error);
       else if ('userError' in r) failed ??= new UserError(r.userError.code, r.userError.message, r.userError.details);
       else done.set(r.chunk, { from: w, judged: r.judged, out: r.out });
       notify();
     });
-    w.on('error', (e) => {
-      failed ??= e;
+    w.on('error', (e: Error & { code?: string }) => {
+      const lost = assigned.get(w) ?? [];
+      assigned.delete(w);
+      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY' && !failed) {
+        // A deployment outgrew the worker's heap: a fresh worker takes its place, and the chunks it held are
+        // judged again one deployment at a time, each on a worker with the larger heap.
+        startWorker();
+        for (const chunk of lost) {
+          // One at a time: each may take the larger heap.
+          const job = alone.then(() => judgeChunkAlone(chunks[chunk]!, init, limits.alone));
+          alone = job.catch(() => undefined);
+          job.then(
+            (r) => {
+              done.set(chunk, r);
+              notify();
+            },
+            (err: Error) => {
+              failed ??= err;
+              notify();
+            },
+          );
+        }
+        dispatch();
+      } else failed ??= e;
       notify();
     });
     // A worker that ends with chunks outstanding would otherwise leave the fleet waiting forever.
     w.on('exit', (code) => {
-      const outstanding = busy.get(w) ?? 0;
+      const outstanding = assigned.get(w)?.length ?? 0;
+      assigned.delete(w);
       if (outstanding > 0) failed ??= new Error(`fleet worker exited (code ${code}) with ${outstanding} chunk(s) unjudged`);
       notify();
     });
-  }
+    return w;
+  };
+  const dispatch = (): void => {
+    // Hand chunks to the least busy workers while the window of unwritten chunks has room.
+    while (!failed && dispatched < chunks.length && dispatched - written < window) {
+      const [w, mine] = [...assigned].sort((a, b) => a[1].length - b[1].length)[0]!;
+      mine.push(dispatched);
+      w.postMessage({ chunk: dispatched, matches: chunks[dispatched] });
+      dispatched += 1;
+    }
+  };
+  for (let i = 0; i < workerCount; i += 1) startWorker();
   try {
     dispatch();
     while (written < chunks.length) {
@@ -96,11 +140,71 @@ export async function judgeInParallel(
       dispatch();
       await emit(next.judged, next.out);
       // Written: the buffer goes back to the worker that filled it, for its next chunk.
-      next.from.postMessage({ recycle: next.out.buffer }, [next.out.buffer as ArrayBuffer]);
+      if (next.from && assigned.has(next.from)) next.from.postMessage({ recycle: next.out.buffer }, [next.out.buffer as ArrayBuffer]);
     }
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all(started.map((w) => w.terminate()));
   }
+}
+
+/**
+ * A chunk judged one deployment at a time on a worker with the larger heap, in order; a deployment that outgrows
+ * even that is an error row of its own (and a new worker takes the rest).
+ */
+async function judgeChunkAlone(
+  matches: readonly string[],
+  init: FleetRunSpec,
+  resourceLimits: typeof ALONE_LIMITS,
+): Promise<{ judged: Judged[]; out: Uint8Array }> {
+  const judged: Judged[] = [];
+  const outs: Uint8Array[] = [];
+  let worker: Worker | undefined;
+  try {
+    for (const match of matches) {
+      worker ??= new Worker(new URL(import.meta.url), { workerData: init, resourceLimits });
+      const w = worker;
+      const r = await new Promise<Reply | 'out-of-memory'>((resolve, reject) => {
+        const settle = () => {
+          w.off('message', onMessage);
+          w.off('error', onError);
+          w.off('exit', onExit);
+        };
+        const onMessage = (reply: Reply) => {
+          settle();
+          resolve(reply);
+        };
+        const onError = (e: Error & { code?: string }) => {
+          settle();
+          if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') resolve('out-of-memory');
+          else reject(e);
+        };
+        const onExit = (code: number) => {
+          settle();
+          reject(new Error(`fleet worker exited (code ${code}) while judging ${match}`));
+        };
+        w.on('message', onMessage);
+        w.on('error', onError);
+        w.on('exit', onExit);
+        w.postMessage({ chunk: 0, matches: [match] });
+      });
+      if (r === 'out-of-memory') {
+        worker = undefined;
+        const e = new UserError(
+          'input-too-complex',
+          `${match}: judging this deployment needed more than ${resourceLimits.maxOldGenerationSizeMb} MB of memory; its files are too large or too finely nested to judge (split them, or write YAML in block style)`,
+        );
+        judged.push({ row: { deployment: match, verdict: 'error', failuresBySection: [], fatal: 0, error: e.format() }, out: '' });
+        continue;
+      }
+      if ('error' in r) throw new Error(r.error);
+      if ('userError' in r) throw new UserError(r.userError.code, r.userError.message, r.userError.details);
+      judged.push(...r.judged);
+      outs.push(r.out);
+    }
+  } finally {
+    await worker?.terminate();
+  }
+  return { judged, out: Buffer.concat(outs) };
 }
 
 /** A chunk's reports as UTF-8 at the start of one buffer: a recycled one when it is large enough, else a new one. */

@@ -20,7 +20,8 @@ export type UserErrorCode =
   | 'output-conflict'
   | 'output-unwritable'
   | 'input-deadline'
-  | 'unsafe-pattern';
+  | 'unsafe-pattern'
+  | 'input-too-complex';
 
 export interface ProblemDetail {
   file?: string;

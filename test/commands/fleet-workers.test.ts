@@ -39,3 +39,73 @@ describe('fleet worker threads', () => {
     expect(lines.filter((l) => l.startsWith('compile '))).toEqual([]);
   }, 120_000);
 });
+
+/** YAML that costs the YAML library far more heap than its size: small flow collections, one per line. */
+function flowHeavyValues(bytes: number): string {
+  const line = '  - {a: 1, b: [x, y], c: z}\n';
+  return `extra:\n${line.repeat(Math.ceil(bytes / line.length))}`;
+}
+
+type HeapLimits = { maxYoungGenerationSizeMb: number; maxOldGenerationSizeMb: number };
+
+/** Judges the named deployments (a folder each) with the built judgeInParallel on one worker: rows and JSON records. */
+async function judgeWithHeaps(fleet: string, values: Record<string, string>, worker: HeapLimits, alone: HeapLimits) {
+  for (const [n, text] of Object.entries(values)) {
+    mkdirSync(join(fleet, n));
+    writeFileSync(join(fleet, n, 'values.yaml'), text);
+  }
+  const matches = Object.keys(values).map((n) => join(fleet, n));
+  // The built module: a worker loads its module by URL, so workers run from dist/ only.
+  const { judgeInParallel } = (await import(pathToFileURL(join(ROOT, 'dist/commands/fleet-workers.js')).href)) as typeof import('../../src/commands/fleet-workers.js');
+  const { defaultConfig } = await import('../../src/core/config-types.js');
+  const opts = { each: join(fleet, '*'), env: [], values: [], manifests: [], format: ['json'], output: [], failOn: 'error', rules: [], chartDefaults: true };
+  const rows: Array<{ deployment: string; verdict: string; error?: string }> = [];
+  const records: string[] = [];
+  await judgeInParallel(
+    matches,
+    { opts, config: defaultConfig(), formats: ['json'], outDir: undefined, colorLevel: 0, now: Date.now() },
+    1,
+    async (judged, out) => {
+      for (const j of judged) rows.push(j.row);
+      records.push(...Buffer.from(out).toString('utf8').split('\n').filter(Boolean));
+    },
+    { worker, alone },
+  );
+  return { matches, rows, records: records.map((l) => (JSON.parse(l) as { deployment: string }).deployment) };
+}
+
+describe('a deployment that outgrows a worker heap', () => {
+  const ready = readFileSync(join(ROOT, 'fixtures/ready/values.yaml'), 'utf8');
+  // A worker heap the medium deployment outgrows, and a larger one that holds it but not the huge one.
+  const small = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 48 };
+  const larger = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 };
+
+  it('is judged again alone on a larger heap, and one that outgrows that too is its own error row, not the fleet’s', async () => {
+    const fleet = mkdtempSync(join(tmpdir(), 'prodready-fleet-oom-'));
+    try {
+      const values = { a: ready, b: ready, 'c-medium': flowHeavyValues(160 * 1024), d: ready, 'e-huge': flowHeavyValues(2 * 1024 * 1024), f: ready };
+      const { matches, rows, records } = await judgeWithHeaps(fleet, values, small, larger);
+      // Every deployment has its row, in match order, as on one thread.
+      expect(rows.map((r) => r.deployment)).toEqual(matches);
+      const huge = rows.find((r) => r.deployment.endsWith('e-huge'))!;
+      expect(huge.verdict).toBe('error');
+      expect(huge.error).toMatch(/^prodready: error\[input-too-complex\]: .*e-huge: judging this deployment needed more than 256 MB of memory/);
+      for (const r of rows.filter((x) => x !== huge)) expect(r.verdict).toMatch(/^(ready|not-ready)$/);
+      // One JSON record for each deployment judged, in order; none for the one that could not be.
+      expect(records).toEqual(matches.filter((m) => !m.endsWith('e-huge')));
+    } finally {
+      rmSync(fleet, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('(the medium deployment does outgrow the small heap: with no larger one to go to, it is an error row too)', async () => {
+    const fleet = mkdtempSync(join(tmpdir(), 'prodready-fleet-oom-'));
+    try {
+      const { rows } = await judgeWithHeaps(fleet, { a: ready, 'c-medium': flowHeavyValues(160 * 1024) }, small, small);
+      expect(rows.map((r) => r.verdict)).toEqual([expect.stringMatching(/^(ready|not-ready)$/), 'error']);
+      expect(rows[1]!.error).toMatch(/error\[input-too-complex\].*more than 48 MB/);
+    } finally {
+      rmSync(fleet, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
