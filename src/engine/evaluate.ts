@@ -38,7 +38,7 @@ function applicability(lr: LoadedRule, model: DeploymentModel, servingModeVariab
 }
 
 /** Problems after which a file's data is missing altogether; a bad line in an env file is not one. */
-const WHOLE_FILE_PROBLEMS = new Set(['yaml-syntax', 'yaml-alias', 'binary-file', 'values-not-a-map']);
+const WHOLE_FILE_PROBLEMS = new Set(['yaml-syntax', 'yaml-alias', 'yaml-too-many-nodes', 'binary-file', 'values-not-a-map']);
 
 export async function evaluate(opts: EvaluateOptions): Promise<UnitResult[]> {
   const { model, config } = opts;

@@ -16,6 +16,7 @@ import { sortFindings, sortUnits } from '../core/order.js';
 const PARSE_MESSAGES: Record<string, string> = {
   'yaml-syntax': 'does not parse as YAML',
   'yaml-alias': 'has aliases that cannot be expanded within bounds',
+  'yaml-too-many-nodes': 'is too large to parse within bounds',
   'binary-file': 'is not a text file',
   'invalid-utf8': 'is not valid UTF-8',
   'env-syntax': 'has a line that is not KEY=VALUE',

@@ -4,7 +4,7 @@ import { packData } from '../helpers/pack.js';
 import { buildModel } from '../../src/model/build.js';
 import { helmMapEntries, loadValues, renderQuoted } from '../../src/sources/helm-values.js';
 import { addManifestFile, emptyManifestSet } from '../../src/sources/manifests.js';
-import { MAX_NESTING_DEPTH, parseYamlFile } from '../../src/sources/yaml-doc.js';
+import { MAX_NESTING_DEPTH, MAX_STRUCTURE_MARKS, parseYamlFile, tooManyNodesAt } from '../../src/sources/yaml-doc.js';
 
 const values = (text: string) => buildModel({ envFiles: [], valuesFiles: [{ name: 'v.yaml', text }], manifestFiles: [] }, packData());
 
@@ -100,5 +100,36 @@ describe('wide maps', () => {
     const cm = set.configMaps.get('cfg')!;
     expect(cm.entries.size).toBe(20_000);
     expect(cm.entries.get('K19999')!.location).toMatchObject({ file: 'm.yaml', line: 20_003, column: 3, resource: 'ConfigMap/cfg' });
+  });
+});
+
+describe('files with more nodes than can be parsed within bounds', () => {
+  // Six marks a line: three commas, a brace, a bracket and the newline.
+  const flowLine = '- {a: 1, b: [x, y], c: z}\n';
+
+  it('are refused before any parser runs, at the line where the count passes the bound: one whole-file problem', () => {
+    // Small flow collections, the shape the YAML library's parser is slowest and largest on (about 6 marks a line).
+    const text = flowLine.repeat(Math.ceil((MAX_STRUCTURE_MARKS + 1000) / 6));
+    const at = tooManyNodesAt(text)!;
+    expect(at).toBeGreaterThan(MAX_STRUCTURE_MARKS / 6 - 10);
+    expect(at).toBeLessThan(MAX_STRUCTURE_MARKS / 6 + 10);
+    const r = parseYamlFile('v.yaml', text, '1.1');
+    expect(r.docs).toEqual([]);
+    expect(r.problems).toEqual([expect.objectContaining({ file: 'v.yaml', code: 'yaml-too-many-nodes', line: at, column: 1 })]);
+    // Through the model: the file is unreadable as a whole, so the deployment is not judged on what it lacks.
+    const m = values(`extra:\n${text.replace(/^/gm, '  ')}`);
+    expect(m.problems).toEqual([expect.objectContaining({ code: 'yaml-too-many-nodes' })]);
+  });
+
+  it('count lines and flow separators only: a long file of few nodes, and one just under the bound, parse', () => {
+    // A 1.5 MB block scalar of long lines: few marks.
+    const long = `blob: |\n${`  ${'A'.repeat(200)}\n`.repeat(7500)}`;
+    expect(long.length).toBeGreaterThan(MAX_STRUCTURE_MARKS);
+    expect(tooManyNodesAt(long)).toBeUndefined();
+    expect(parseYamlFile('v.yaml', long, '1.1').problems).toEqual([]);
+    // Exactly at the bound: newline-only marks.
+    const atBound = 'k: v\n'.repeat(MAX_STRUCTURE_MARKS);
+    expect(tooManyNodesAt(atBound)).toBeUndefined();
+    expect(tooManyNodesAt(`${atBound}x: y\n`)).toBe(MAX_STRUCTURE_MARKS + 1);
   });
 });
