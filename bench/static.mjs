@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Static-check benchmark: prodready's fleet mode against Spectral with an equivalent ruleset, on the same seeded
 // corpus in the same run (alternating, so both see the same machine), then prodready's cold start against node -e 0.
-// Prints a Markdown report for BENCHMARKS.md. Usage: npm run bench:static [-- --count 1000 --seed 1 --runs 3]
+// Prints a Markdown report for BENCHMARKS.md. Usage: npm run bench:static [-- --count 1000 --seed 1 --runs 3 --floor]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +20,11 @@ const { values: args } = parseArgs({
     'cold-runs': { type: 'string', default: '20' },
     /** Leave out the cold start (bench:start measures it on its own). */
     'no-cold': { type: 'boolean', default: false },
+    /**
+     * Add a row for the floor under any check in Node: list, read and parse each file with prodready's own YAML
+     * path, and nothing else (bench/static-floor-child.mjs). Its seeded violations are not scored: it finds none.
+     */
+    floor: { type: 'boolean', default: false },
     /** Another build of prodready to measure in the same run (e.g. the one before an optimisation). */
     baseline: { type: 'string' },
   },
@@ -38,6 +43,17 @@ const expected = generate({ out: args.dir, count, seed: Number(args.seed) });
 const glob = `${args.dir}/*/values.yaml`;
 const spectralOut = join(tmpdir(), 'prodready-bench-spectral.json');
 
+// The floor child imports prodready's sources: bundled as the CLI is, into a temporary folder.
+let floorScript;
+if (args.floor) {
+  const { build } = await import('esbuild');
+  const { bundleOptions, sourcePlugin } = await import('../scripts/bundle-options.mjs');
+  const out = mkdtempSync(join(tmpdir(), 'prodready-bench-floor-'));
+  process.on('exit', () => rmSync(out, { recursive: true, force: true }));
+  await build({ ...bundleOptions(), entryPoints: [join(ROOT, 'bench/static-floor-child.mjs')], outdir: out, outExtension: { '.js': '.mjs' }, plugins: [sourcePlugin(out)] });
+  floorScript = join(out, 'static-floor-child.mjs');
+}
+
 const tools = {
   // The default: worker threads, one per core (at most 4), from 128 deployments on.
   prodready: { argv: [cli, 'check', '--each', glob, '--format', 'json'], display: `node dist/cli.js check --each '${glob}' --format json` },
@@ -48,6 +64,9 @@ const tools = {
   },
   ...(args.baseline
     ? { 'prodready (baseline)': { argv: [args.baseline, 'check', '--each', glob, '--format', 'json'], display: `node ${args.baseline} check --each '${glob}' --format json` } }
+    : {}),
+  ...(floorScript
+    ? { 'floor: list, read, parse (no rules)': { argv: [floorScript, glob], display: `node <bundled bench/static-floor-child.mjs> '${glob}'`, unscored: true } }
     : {}),
   spectral: {
     argv: [spectralBin, 'lint', glob, '--ruleset', join(ROOT, 'bench/spectral-ruleset.yaml'), '--format', 'json', '--output', spectralOut, '--quiet'],
@@ -92,13 +111,15 @@ for (let i = 0; i < Number(args.runs); i += 1) {
     const r = timed(t.argv);
     samples[name].push(r);
     // Scored from the last run of each tool.
-    if (i === Number(args.runs) - 1) lastOut[name] = name === 'spectral' ? spectralFindings(readFileSync(spectralOut, 'utf8')) : prodreadyFindings(outputLines());
+    if (i === Number(args.runs) - 1 && !t.unscored) lastOut[name] = name === 'spectral' ? spectralFindings(readFileSync(spectralOut, 'utf8')) : prodreadyFindings(outputLines());
   }
 }
 const load1 = loadavg()[0];
 
 const scores = Object.fromEntries(
-  Object.keys(tools).map((k) => [k, score(join(args.dir, 'expected.json'), lastOut[k])]),
+  Object.keys(tools)
+    .filter((k) => !tools[k].unscored)
+    .map((k) => [k, score(join(args.dir, 'expected.json'), lastOut[k])]),
 );
 
 const summary = {};
@@ -143,11 +164,16 @@ const lines = [
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...Object.entries(summary).map(
     ([name, s]) =>
-      `| ${name} | ${s.wall.toFixed(2)} | ${f1(s.filesPerSecond)} | ${s.cpu.toFixed(2)} | ${f1(s.filesPerCpuSecond)} | ${f1(s.rss)} | ${scores[name].found}/${scores[name].expected} | ${scores[name].foundAtLine}/${scores[name].withLine} | ${scores[name].extra.length} |`,
+      `| ${name} | ${s.wall.toFixed(2)} | ${f1(s.filesPerSecond)} | ${s.cpu.toFixed(2)} | ${f1(s.filesPerCpuSecond)} | ${f1(s.rss)} | ${scores[name] ? `${scores[name].found}/${scores[name].expected} | ${scores[name].foundAtLine}/${scores[name].withLine} | ${scores[name].extra.length}` : 'n/a | n/a | n/a'} |`,
   ),
   '',
   `prodready / Spectral: ${f1(pr.filesPerSecond / sp.filesPerSecond)}x files/s (wall), ${f1(pr.filesPerCpuSecond / sp.filesPerCpuSecond)}x files per CPU-second.`,
   `prodready --jobs 1 / Spectral: ${f1(summary['prodready --jobs 1'].filesPerSecond / sp.filesPerSecond)}x files/s (wall), ${f1(summary['prodready --jobs 1'].filesPerCpuSecond / sp.filesPerCpuSecond)}x files per CPU-second.`,
+  ...(floorScript
+    ? [
+        `Floor / Spectral: ${f1(summary['floor: list, read, parse (no rules)'].filesPerSecond / sp.filesPerSecond)}x files/s (wall): no static check in Node that parses the files this way can be faster than that.`,
+      ]
+    : []),
   ...(cold
     ? [
         `Cold start (${cold.tool}, median): \`node -e 0\` ${cold.nodeMs.toFixed(0)} ms, \`prodready check --values fixtures/ready/values.yaml\` ${cold.checkMs.toFixed(0)} ms = ${(cold.checkMs / cold.nodeMs).toFixed(1)}x` +
