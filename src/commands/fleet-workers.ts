@@ -88,7 +88,7 @@ export async function judgeInParallel(
         startWorker();
         for (const chunk of lost) {
           // One at a time: each may take the larger heap.
-          const job = alone.then(() => judgeChunkAlone(chunks[chunk]!, init, limits.alone));
+          const job = alone.then(() => judgeChunkAlone(chunks[chunk]!, init, limits.alone, (w) => started.push(w)));
           alone = job.catch(() => undefined);
           job.then(
             (r) => {
@@ -155,13 +155,18 @@ async function judgeChunkAlone(
   matches: readonly string[],
   init: FleetRunSpec,
   resourceLimits: typeof ALONE_LIMITS,
+  /** Each worker started, so that a run that ends early (another chunk failed) stops it too. */
+  track: (w: Worker) => void,
 ): Promise<{ judged: Judged[]; out: Uint8Array }> {
   const judged: Judged[] = [];
   const outs: Uint8Array[] = [];
   let worker: Worker | undefined;
   try {
     for (const match of matches) {
-      worker ??= new Worker(new URL(import.meta.url), { workerData: init, resourceLimits });
+      if (!worker) {
+        worker = new Worker(new URL(import.meta.url), { workerData: init, resourceLimits });
+        track(worker);
+      }
       const w = worker;
       const r = await new Promise<Reply | 'out-of-memory'>((resolve, reject) => {
         const settle = () => {
