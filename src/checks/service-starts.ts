@@ -176,7 +176,9 @@ function judge(id: StopperId, m: DeploymentModel, hit: Hit, unseen: Unseen): voi
       const url = effective(m, 'JWT_JWKS_URL');
       const raw = (str(url) ?? '').trim();
       if (raw === '' || on(m, 'AUTH_ALLOW_INSECURE_JWKS')) return;
-      if (!/^https:/.test(raw)) hit(`JWT_JWKS_URL ${JSON.stringify(raw)} (${where(url)}) is not https and AUTH_ALLOW_INSECURE_JWKS is not true`, url);
+      // auth.go:105-109 compares the scheme url.Parse returns, and url.Parse lowercases it: HTTPS://… is https.
+      const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(raw)?.[1]?.toLowerCase();
+      if (scheme !== 'https') hit(`JWT_JWKS_URL ${JSON.stringify(raw)} (${where(url)}) is not https and AUTH_ALLOW_INSECURE_JWKS is not true`, url);
       return;
     }
     case 'jwks-host-not-allowed': {

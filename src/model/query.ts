@@ -71,6 +71,20 @@ export function effective(model: DeploymentModel, name: string): Effective {
         because: `not set in any file given; the pod also reads ${opaque.map((o) => `Secret ${o.name}`).join(', ')}, whose keys cannot be seen`,
       };
     }
+    // A default taken from another variable (config.go:313, :335, :379) cannot be known when that one is read
+    // from a Secret whose data cannot be seen: EXPERIMENT_ASSIGNMENT_SALT is then whatever the Secret holds.
+    const from = spec?.defaultFrom ?? spec?.defaultTrueWhenSet;
+    const source = from !== undefined ? model.env.get(from)?.effective : undefined;
+    if (source && source.value === undefined) {
+      return {
+        state: 'unknown',
+        name,
+        ...(def ? { def } : {}),
+        ...(spec ? { spec } : {}),
+        opaque: [],
+        because: `${def ? 'empty' : 'not set'}, so it defaults to ${spec?.defaultFrom ? `the value of ${from}` : `true when ${from} is not empty`}, which is read from Secret ${source.via ?? '?'} whose data cannot be seen`,
+      };
+    }
     const d = defaultRaw(model, spec);
     const value = d.raw === undefined || !spec ? d.raw : parseByType(spec.type, d.raw);
     return {

@@ -23,14 +23,51 @@ export function mountedAt(c: Container, path: string): string | undefined {
   return c.volumeMounts.map((m) => norm(m.mountPath)).find((m) => m !== '' && (p === m || p.startsWith(m === '/' ? '/' : `${m}/`)));
 }
 
-/** Go's net.SplitHostPort + loopback test, as the service applies it to API_ADDR when pprof is on. */
+/**
+ * Go's net.SplitHostPort + loopback test, as the service applies it to API_ADDR when pprof is on
+ * (aatuh/recsys api/internal/config/config.go:532-543): the port may be any text (SplitHostPort does not read it),
+ * the host is `localhost` in any case or an address net.ParseIP reads and net.IP.IsLoopback accepts: 127.0.0.0/8,
+ * ::1 in any spelling, or an IPv4-mapped 127.x. net.ParseIP rejects an IPv4 octet with a leading zero (Go 1.17 on;
+ * recsys builds with go 1.25, api/go.mod:3) and an IPv6 zone.
+ */
 export function isLoopbackAddr(addr: string): boolean {
-  const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d*)$/.exec(addr.trim());
-  if (!m) return false;
-  const host = (m[1] ?? m[2] ?? '').toLowerCase();
-  if (host === 'localhost') return true;
-  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return host.split('.').every((o) => Number(o) <= 255);
-  return host === '::1' || host === '0:0:0:0:0:0:0:1';
+  const host = splitHost(addr.trim());
+  if (host === undefined) return false;
+  const h = host.replace(/^\[+|\]+$/g, ''); // strings.Trim(host, "[]")
+  if (h.toLowerCase() === 'localhost') return true;
+  const v4 = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/.exec(h);
+  if (v4) return v4.slice(1).every((o) => Number(o) <= 255) && v4[1] === '127';
+  if (!h.includes(':') || h.includes('%')) return false;
+  let canonical: string;
+  try {
+    // The WHATWG IPv6 parser accepts the same text as Go's (no zone, no leading zero in an embedded IPv4) and
+    // prints it in one compressed form.
+    canonical = new URL(`http://[${h}]/`).hostname;
+  } catch {
+    return false;
+  }
+  return canonical === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(canonical);
+}
+
+/** The host part of Go's net.SplitHostPort, or undefined where it returns an error. */
+function splitHost(hp: string): string | undefined {
+  const i = hp.lastIndexOf(':');
+  if (i < 0) return undefined;
+  let host: string;
+  let j = 0;
+  let k = 0;
+  if (hp.startsWith('[')) {
+    const end = hp.indexOf(']');
+    if (end < 0 || end + 1 !== i) return undefined;
+    host = hp.slice(1, end);
+    j = 1;
+    k = end + 1;
+  } else {
+    host = hp.slice(0, i);
+    if (host.includes(':')) return undefined;
+  }
+  if (hp.slice(j).includes('[') || hp.slice(k).includes(']')) return undefined;
+  return host;
 }
 
 /** How a workload is named in evidence: `Job/recsys-migrate`, or `Job generateName=recsys-migrate-` when it has no name. */

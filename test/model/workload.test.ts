@@ -42,6 +42,28 @@ describe('container helpers', () => {
     expect(isLoopbackAddr('0.0.0.0:8000')).toBe(false);
     expect(isLoopbackAddr('127.0.0.1')).toBe(false);
   });
+
+  it('reads API_ADDR as Go net.SplitHostPort and net.ParseIP do: any port text, any spelling of a loopback IP', () => {
+    // net.ParseIP rejects an IPv4 octet with a leading zero: Validate refuses pprof there (config.go:541-542).
+    expect(isLoopbackAddr('127.000.0.1:6060')).toBe(false);
+    expect(isLoopbackAddr('0127.0.0.1:6060')).toBe(false);
+    expect(isLoopbackAddr('127.0.0.256:6060')).toBe(false);
+    expect(isLoopbackAddr('127.1:6060')).toBe(false);
+    // IsLoopback is true for 127.0.0.0/8, every spelling of ::1 and IPv4-mapped 127.x.
+    expect(isLoopbackAddr('127.8.9.10:6060')).toBe(true);
+    expect(isLoopbackAddr('[0::0:1]:6060')).toBe(true);
+    expect(isLoopbackAddr('[0:0:0:0:0:0:0:1]:6060')).toBe(true);
+    expect(isLoopbackAddr('[::ffff:127.0.0.1]:6060')).toBe(true);
+    expect(isLoopbackAddr('[::ffff:7f00:1]:6060')).toBe(true);
+    expect(isLoopbackAddr('[::127.0.0.1]:6060')).toBe(false);
+    expect(isLoopbackAddr('[::1%lo]:6060')).toBe(false);
+    // SplitHostPort does not read the port, and wants brackets around an IPv6 host.
+    expect(isLoopbackAddr('LocalHost:pprof')).toBe(true);
+    expect(isLoopbackAddr('[::1]:')).toBe(true);
+    expect(isLoopbackAddr('::1:6060')).toBe(false);
+    expect(isLoopbackAddr('[::1]6060')).toBe(false);
+    expect(isLoopbackAddr('[localhost]:6060')).toBe(true);
+  });
 });
 
 describe('splitShellScript', () => {
