@@ -14,7 +14,7 @@ import { FLEET_FORMATS, isFleetFormat, type FleetFormatName } from '../reporters
 import { fleetExitCode, type FleetReporter, type FleetRow } from '../reporters/fleet/types.js';
 import { safeContext, safeResult } from '../reporters/lib/safe-result.js';
 import { pairFormatsWithOutputs } from '../reporters/output-pairs.js';
-import { safeText } from '../core/safe-text.js';
+import { mapStrings, safeText } from '../core/safe-text.js';
 import { VERSION } from '../version.js';
 import { collect } from './flags.js';
 import { writeOutputFile, writeStdout } from '../reporters/lib/output-file.js';
@@ -217,7 +217,9 @@ async function writeMerged(files: string[], outs: Array<{ reporter: FleetReporte
     for (const o of outs) await o.sink.write(o.reporter.deployment(result, safeCtx));
     await next(k);
   }
-  for (const o of outs) await o.sink.write(o.reporter.tail(rows, safeCtx));
+  // The summary rows are read from the shards like the records, and escaped like them before any format sees them.
+  const safeRows = mapStrings(rows, safeText);
+  for (const o of outs) await o.sink.write(o.reporter.tail(safeRows, safeCtx));
   for (const s of streams) await s.it.return(undefined);
 }
 
