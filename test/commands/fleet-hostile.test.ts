@@ -2,7 +2,7 @@
 // escape sequence, a tab or a bidirectional override reach no output unescaped, in any format; reports of two
 // formats keep a file each under --output; a parse error names its file:line; and a secret on a line that does
 // not parse is written nowhere.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -97,6 +97,45 @@ describe('merge with hostile strings in a shard', () => {
     expect(m.code).toBe(2);
     for (const o of Object.values(outs)) expectNoControl(readFileSync(join(dir, o), 'utf8'), o);
     expect(readFileSync(join(dir, 'm.txt'), 'utf8')).toMatch(/emptybad\\nname\S*\s+error\s+prodready: error\[x\]: \\x1b\]0;pwned\\x07/);
+  });
+});
+
+describe('merge with a hostile shard file', () => {
+  function expectOneLineError(r: { code: number; stderr: string }, pattern: RegExp): void {
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(pattern);
+  }
+
+  it('a shard that claims a billion shards is refused at once, not counted out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prodready-merge-hostile-'));
+    const file = join(dir, 'shard.jsonl');
+    writeFileSync(file, `${JSON.stringify({ summary: [], shard: { index: 1, total: 1e9 } })}\n`);
+    expectOneLineError(run(['merge', file]), /^prodready: error\[invalid-merge-input\]: .*shard\.jsonl:1: the shard is not \{ index, total \} with 1 <= index <= total <= 1000$/m);
+  });
+
+  it('one line longer than any string Node can hold is refused once it passes the bound, with its line number', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prodready-merge-hostile-'));
+    const file = join(dir, 'shard.jsonl');
+    // 600 MiB without a newline, sparse on disk: past V8's longest string, where a whole-line reader throws.
+    writeFileSync(file, '{"summary":[]}\n');
+    truncateSync(file, 600 * 1024 * 1024);
+    expectOneLineError(run(['merge', file]), /^prodready: error\[invalid-merge-input\]: .*shard\.jsonl:2: a line longer than 67108864 characters$/m);
+  }, 60_000);
+
+  it('a shard cut inside its last record, and one written with CRLF line ends', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prodready-merge-hostile-'));
+    const r = run(['check', '--each', join(ROOT, 'fixtures/{ready,broken}'), '--format', 'json']);
+    expect(r.code).toBe(1);
+    const cut = join(dir, 'cut.jsonl');
+    writeFileSync(cut, r.stdout.slice(0, r.stdout.indexOf('\n') + 200));
+    expectOneLineError(run(['merge', cut]), /^prodready: error\[invalid-merge-input\]: .*cut\.jsonl:2: not JSON/m);
+    const crlf = join(dir, 'crlf.jsonl');
+    writeFileSync(crlf, r.stdout.replace(/\n/g, '\r\n'));
+    const m = run(['merge', crlf]);
+    expect(m.stderr).toBe('');
+    expect(m.code).toBe(1);
+    expect(m.stdout).toMatch(/2 deployments: 1 ready, 1 not ready/);
   });
 });
 
