@@ -109,6 +109,28 @@ function isRow(v: unknown): v is FleetRow {
   );
 }
 
+const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const optionalObject = (v: unknown): boolean => v === undefined || isObject(v);
+
+/** A finding as far as the reports read it: a field of the wrong type would crash a report half written. */
+function isFinding(f: unknown): boolean {
+  return (
+    isObject(f) &&
+    typeof f.ruleId === 'string' &&
+    typeof f.status === 'string' &&
+    typeof f.message === 'string' &&
+    isStrings(f.evidence) &&
+    optionalObject(f.location) &&
+    optionalObject(f.data) &&
+    optionalObject(f.waiver) &&
+    optionalObject(f.attestation)
+  );
+}
+
+function isUnitResult(u: unknown): boolean {
+  return isObject(u) && typeof u.id === 'string' && typeof u.title === 'string' && typeof u.status === 'string' && Array.isArray(u.findings) && u.findings.every(isFinding) && isStrings(u.evidence);
+}
+
 /** A record is a run result with a deployment (the JSON report, docs/json-report.md); the summary ends the file. */
 function parseLine(file: string, n: number, text: string): Line {
   let v: unknown;
@@ -135,12 +157,18 @@ function parseLine(file: string, n: number, text: string): Line {
   if (
     typeof v.deployment !== 'string' ||
     !Array.isArray(v.results) ||
+    !v.results.every(isUnitResult) ||
     !Array.isArray(v.fatal) ||
+    !v.fatal.every(isFinding) ||
     !Array.isArray(v.inputs) ||
+    !v.inputs.every((i) => isObject(i) && typeof i.file === 'string' && typeof i.kind === 'string') ||
+    !isObject(v.environment) ||
     !isObject(s) ||
     (s.verdict !== 'ready' && s.verdict !== 'not-ready') ||
     !isObject(s.counts) ||
-    !Array.isArray(s.sections)
+    !Object.values(s.counts).every((c) => typeof c === 'number') ||
+    !Array.isArray(s.sections) ||
+    !s.sections.every((x) => isObject(x) && isObject(x.counts))
   ) {
     bad(file, n, 'not a fleet record (a run result with deployment, inputs, fatal, results and summary)');
   }

@@ -139,6 +139,32 @@ describe('merge with a hostile shard file', () => {
   });
 });
 
+describe('merge with a record that is JSON of the right outline but not a run result inside', () => {
+  it('is refused with its file:line before any report is written, in every format, never a crash', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prodready-merge-hostile-'));
+    const r = run(['check', '--each', join(ROOT, 'fixtures/broken'), '--format', 'json']);
+    expect(r.code).toBe(1);
+    const [record, summary] = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const broken: Array<[string, Record<string, unknown>]> = [
+      ['a unit whose id is a number and has no findings', { results: [{ id: 1 }] }],
+      ['a unit that is null', { results: [null] }],
+      ['a fatal finding that is null', { fatal: [null] }],
+      ['findings that are a string', { results: [{ id: 'x', title: 't', status: 'fail', findings: 'nope', evidence: [] }] }],
+      ['a finding whose message is missing', { fatal: [{ ruleId: 'r', status: 'fail', evidence: [] }] }],
+    ];
+    for (const [what, patch] of broken) {
+      const file = join(dir, 'shard.jsonl');
+      writeFileSync(file, `${JSON.stringify({ ...record, ...patch })}\n${JSON.stringify(summary)}\n`);
+      for (const format of ['text', 'json', 'sarif', 'junit', 'markdown']) {
+        const m = run(['merge', file, '--format', format]);
+        expect(m.code, `${what}, ${format}`).toBe(2);
+        expect(m.stdout, `${what}, ${format}`).toBe('');
+        expect(m.stderr.trimEnd(), `${what}, ${format}`).toMatch(/^prodready: error\[invalid-merge-input\]: .*shard\.jsonl:1: not a fleet record[^\n]*$/);
+      }
+    }
+  }, 120_000);
+});
+
 describe('a secret on a line that does not parse', () => {
   const SECRET = 'Zq8SecretHashValueXyz1234567890ab';
   const PASSWORD = 'Pw0rdSecretDb77';
