@@ -180,6 +180,9 @@ describe('a secret on a line that does not parse', () => {
     writeFileSync(join(dir, 'y-quote', 'values.yaml'), `${readFileSync(join(dir, 'y-quote', 'values.yaml'), 'utf8')}    API_KEY_HASH_SECRET: "${SECRET}\n    DATABASE_URL: "postgres://u:${PASSWORD}@db/x"\n`);
     ready('y-flow');
     writeFileSync(join(dir, 'y-flow', 'values.yaml'), `${readFileSync(join(dir, 'y-flow', 'values.yaml'), 'utf8')}    API_KEY_HASH_SECRET: [${SECRET}\n`);
+    // A secret written without quotes that starts with *, which YAML reads as an alias to no anchor.
+    ready('y-alias');
+    writeFileSync(join(dir, 'y-alias', 'values.yaml'), readFileSync(join(dir, 'y-alias', 'values.yaml'), 'utf8').replace(/^  env:\n/m, `  env:\n    API_KEY_HASH_SECRET: *${SECRET}\n`));
     // An .env line whose quote never closes, holding a secret under a token-looking name.
     ready('e-quote');
     writeFileSync(join(dir, 'e-quote', 'prod.env'), `DEPLOY_TOKEN="${SECRET}\nDATABASE_URL=postgres://u:${PASSWORD}@db/x\n`);
@@ -205,6 +208,7 @@ describe('a secret on a line that does not parse', () => {
     for (const f of ['text', 'markdown', 'junit', 'sarif', 'json']) outputs.push([`merged.${f}`, readFileSync(join(dir, `merged.${f}`), 'utf8')]);
     // Each deployment was read and its file reported as not parsing, so the outputs are not empty of it.
     expect(outputs.find(([n]) => n === 'text stdout')![1]).toMatch(/FATAL .*e-quote\/prod\.env/);
+    expect(outputs.find(([n]) => n === 'text stdout')![1]).toMatch(/FATAL .*y-alias\/values\.yaml .*alias.*\(.*y-alias\/values\.yaml:10\)/);
     for (const [where, text] of outputs) {
       expect(text.includes(SECRET), where).toBe(false);
       expect(text.includes(PASSWORD), where).toBe(false);
