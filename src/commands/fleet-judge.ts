@@ -31,7 +31,9 @@ const EXTENSIONS: Partial<Record<FormatName, string>> = {
   markdown: 'md',
   html: 'html',
   text: 'txt',
-  github: 'txt',
+  // Not txt: with --format text too, one would silently replace the other. One word, so that no deployment's
+  // name can make another's file name (`x.github` + `.txt` would be `x` + `.github.txt`).
+  github: 'github',
 };
 
 interface Deployment {

@@ -5,7 +5,6 @@
 // memory stays flat however large the fleet.
 import { createReadStream, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { loadConfig } from '../engine/config.js';
 import { UserError } from '../core/errors.js';
@@ -14,11 +13,12 @@ import { FLEET_FORMATS, isFleetFormat, type FleetFormatName } from '../reporters
 import { fleetExitCode, type FleetReporter, type FleetRow } from '../reporters/fleet/types.js';
 import { safeContext, safeResult } from '../reporters/lib/safe-result.js';
 import { pairFormatsWithOutputs } from '../reporters/output-pairs.js';
-import { safeText } from '../core/safe-text.js';
+import { mapStrings, safeText } from '../core/safe-text.js';
 import { VERSION } from '../version.js';
 import { collect } from './flags.js';
 import { writeOutputFile, writeStdout } from '../reporters/lib/output-file.js';
 import { loadRunPack } from '../engine/run.js';
+import { MAX_SHARDS } from '../engine/shard.js';
 import { unitMetas } from '../pack/pack.js';
 import { addReportOptions, resolveReportOptions } from './report-options.js';
 
@@ -41,18 +41,53 @@ function bad(file: string, line: number | undefined, why: string): never {
   throw new UserError('invalid-merge-input', `${safeText(file)}${line !== undefined ? `:${line}` : ''}: ${why}`);
 }
 
+/**
+ * The file's lines, numbered from 1, blank ones skipped. Split here rather than by readline, which holds a whole
+ * line before handing it over: a shard that is one line of gigabytes would fill memory, and past V8's longest
+ * string end the process with a stack trace, before any bound could be checked. Here a line is refused as soon
+ * as it outgrows the bound, holding at most the bound and one chunk.
+ */
 async function* lines(file: string): AsyncGenerator<{ n: number; text: string }> {
-  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1024 * 1024 });
+  let pending = '';
   let n = 0;
+  const line = (text: string): { n: number; text: string } | undefined => {
+    n += 1;
+    if (text.length > MAX_LINE_CHARS) bad(file, n, `a line longer than ${MAX_LINE_CHARS} characters`);
+    const t = text.endsWith('\r') ? text.slice(0, -1) : text;
+    return t.trim() === '' ? undefined : { n, text: t };
+  };
   try {
-    for await (const text of rl) {
-      n += 1;
-      if (text.length > MAX_LINE_CHARS) bad(file, n, `a line longer than ${MAX_LINE_CHARS} characters`);
-      if (text.trim() === '') continue;
-      yield { n, text };
+    const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<string>;
+    for (;;) {
+      let next: IteratorResult<string>;
+      try {
+        next = await chunks.next();
+      } catch (e) {
+        const code = (e as { code?: unknown }).code;
+        if (typeof code === 'string') throw new UserError('file-unreadable', `${safeText(file)} cannot be read (${code})`);
+        throw e;
+      }
+      if (next.done) break;
+      const chunk = next.value;
+      let start = 0;
+      for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', start)) {
+        // Checked before joining, so the joined text is never much longer than the bound.
+        if (pending.length + (nl - start) > MAX_LINE_CHARS) bad(file, n + 1, `a line longer than ${MAX_LINE_CHARS} characters`);
+        const l = line(pending + chunk.slice(start, nl));
+        pending = '';
+        start = nl + 1;
+        if (l) yield l;
+      }
+      if (pending.length + (chunk.length - start) > MAX_LINE_CHARS) bad(file, n + 1, `a line longer than ${MAX_LINE_CHARS} characters`);
+      pending += chunk.slice(start);
+    }
+    if (pending !== '') {
+      const l = line(pending);
+      if (l) yield l;
     }
   } finally {
-    rl.close();
+    stream.destroy();
   }
 }
 
@@ -74,6 +109,28 @@ function isRow(v: unknown): v is FleetRow {
   );
 }
 
+const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const optionalObject = (v: unknown): boolean => v === undefined || isObject(v);
+
+/** A finding as far as the reports read it: a field of the wrong type would crash a report half written. */
+function isFinding(f: unknown): boolean {
+  return (
+    isObject(f) &&
+    typeof f.ruleId === 'string' &&
+    typeof f.status === 'string' &&
+    typeof f.message === 'string' &&
+    isStrings(f.evidence) &&
+    optionalObject(f.location) &&
+    optionalObject(f.data) &&
+    optionalObject(f.waiver) &&
+    optionalObject(f.attestation)
+  );
+}
+
+function isUnitResult(u: unknown): boolean {
+  return isObject(u) && typeof u.id === 'string' && typeof u.title === 'string' && typeof u.status === 'string' && Array.isArray(u.findings) && u.findings.every(isFinding) && isStrings(u.evidence);
+}
+
 /** A record is a run result with a deployment (the JSON report, docs/json-report.md); the summary ends the file. */
 function parseLine(file: string, n: number, text: string): Line {
   let v: unknown;
@@ -86,8 +143,12 @@ function parseLine(file: string, n: number, text: string): Line {
   if (Array.isArray(v.summary)) {
     if (!v.summary.every(isRow)) bad(file, n, 'a summary row is not { deployment, verdict, failuresBySection, fatal }');
     const s = v.shard;
-    if (s !== undefined && !(isObject(s) && Number.isInteger(s.index) && Number.isInteger(s.total) && (s.index as number) >= 1 && (s.index as number) <= (s.total as number))) {
-      bad(file, n, 'the shard is not { index, total } with 1 <= index <= total');
+    // N bounded as --shard bounds it: the merge lists the shards 1..N it expects, and a shard file is untrusted.
+    if (
+      s !== undefined &&
+      !(isObject(s) && Number.isInteger(s.index) && Number.isInteger(s.total) && (s.index as number) >= 1 && (s.index as number) <= (s.total as number) && (s.total as number) <= MAX_SHARDS)
+    ) {
+      bad(file, n, `the shard is not { index, total } with 1 <= index <= total <= ${MAX_SHARDS}`);
     }
     return { kind: 'summary', rows: v.summary, ...(s !== undefined ? { shard: s as unknown as ShardInfo } : {}) };
   }
@@ -96,12 +157,18 @@ function parseLine(file: string, n: number, text: string): Line {
   if (
     typeof v.deployment !== 'string' ||
     !Array.isArray(v.results) ||
+    !v.results.every(isUnitResult) ||
     !Array.isArray(v.fatal) ||
+    !v.fatal.every(isFinding) ||
     !Array.isArray(v.inputs) ||
+    !v.inputs.every((i) => isObject(i) && typeof i.file === 'string' && typeof i.kind === 'string') ||
+    !isObject(v.environment) ||
     !isObject(s) ||
     (s.verdict !== 'ready' && s.verdict !== 'not-ready') ||
     !isObject(s.counts) ||
-    !Array.isArray(s.sections)
+    !Object.values(s.counts).every((c) => typeof c === 'number') ||
+    !Array.isArray(s.sections) ||
+    !s.sections.every((x) => isObject(x) && isObject(x.counts))
   ) {
     bad(file, n, 'not a fleet record (a run result with deployment, inputs, fatal, results and summary)');
   }
@@ -217,7 +284,9 @@ async function writeMerged(files: string[], outs: Array<{ reporter: FleetReporte
     for (const o of outs) await o.sink.write(o.reporter.deployment(result, safeCtx));
     await next(k);
   }
-  for (const o of outs) await o.sink.write(o.reporter.tail(rows, safeCtx));
+  // The summary rows are read from the shards like the records, and escaped like them before any format sees them.
+  const safeRows = mapStrings(rows, safeText);
+  for (const o of outs) await o.sink.write(o.reporter.tail(safeRows, safeCtx));
   for (const s of streams) await s.it.return(undefined);
 }
 

@@ -161,7 +161,12 @@ function tokenShape(tokens: CST.Token[]): { tooDeepAt?: number; hasAliases: bool
   return { hasAliases };
 }
 
-/** Refuse an anchor that contains an alias to itself (go-yaml, and so Helm, rejects it too): its data is infinite. */
+/**
+ * Refuse an anchor that contains an alias to itself (go-yaml, and so Helm, rejects it too): its data is infinite.
+ * And an alias that names no anchor set before it, at the alias: otherwise the YAML library throws when the data is
+ * built, at no position, and its message quotes the alias name, which is often a secret (an unquoted password
+ * that starts with `*` is read as an alias), so the message here does not.
+ */
 function checkShape(doc: Document.Parsed): { node: Node; code: 'yaml-alias'; message: string } | undefined {
   const anchored = new Map<string, unknown>();
   const path: unknown[] = [];
@@ -171,6 +176,13 @@ function checkShape(doc: Document.Parsed): { node: Node; code: 'yaml-alias'; mes
     path.length = depth;
     if (isAlias(node)) {
       const target = anchored.get(node.source);
+      if (target === undefined) {
+        return {
+          node,
+          code: 'yaml-alias',
+          message: 'a value starting with * is an alias, and no anchor of its name is set before it (the name is not shown: it may be a secret written without quotes); quote the value if it is text',
+        };
+      }
       if (target !== undefined && path.includes(target)) {
         return { node, code: 'yaml-alias', message: `the alias *${node.source} is inside its own anchor: the data would be infinite` };
       }

@@ -18,6 +18,15 @@ describe('YAML documents that recursive code cannot survive', () => {
     }
   });
 
+  it('an alias that names no anchor (an unquoted password starting with *) is a problem at its line that does not quote the name', () => {
+    for (const eol of ['\n', '\r\n']) {
+      const text = ['api:', '  env:', '    A: "1"', '    API_KEY_HASH_SECRET: *Zq8SecretHashValue', '    B: "2"'].join(eol);
+      const r = parseYamlFile('v.yaml', text, '1.1');
+      expect(r.problems).toEqual([expect.objectContaining({ file: 'v.yaml', code: 'yaml-alias', line: 4, column: 26 })]);
+      expect(r.problems[0]!.message).not.toContain('Zq8');
+    }
+  });
+
   it('an alias to an earlier sibling is fine (shared, not recursive)', () => {
     const r = parseYamlFile('v.yaml', 'a: &a {x: 1}\nb: *a\nc: [*a, *a]\n', '1.1');
     expect(r.problems).toEqual([]);
