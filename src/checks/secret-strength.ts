@@ -3,6 +3,7 @@ import { defineCheck } from '../core/define.js';
 import { describeLocation } from '../core/describe.js';
 import { effective, effectiveBool, locationOf, secretEvidence, valueEvidence } from '../model/query.js';
 import { judgeSecret } from '../model/secrets.js';
+import { expansionWords, serviceReading } from '../model/service-expansion.js';
 
 /** A secret the service needs must be present, not a placeholder, long and varied enough for its purpose. */
 export default defineCheck({
@@ -18,6 +19,10 @@ export default defineCheck({
       weak: '{{variable}} at {{where}} is too predictable: {{detail}}',
       unseen: '{{variable}} cannot be judged: {{because}}; pass the manifest of that Secret (kubectl get secret -o yaml) to decide',
       conditionUnknown: 'whether {{variable}} is needed cannot be told: {{because}}',
+      expandedUnseen: '{{variable}} at {{where}} cannot be judged: the service expands the $ references in it, and {{because}}',
+      expandedUnresolved:
+        '{{variable}} at {{where}} cannot be judged as written: the service expands $ references in every value it reads (there is no escape), and {{because}}, so it uses another secret unless the container image or Kubernetes sets those names',
+      expandedEndless: '{{variable}} at {{where}} never reaches the service: {{because}}, so the service\'s expansion of it never ends and it never starts',
     },
     params: () => z.strictObject({
       variable: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
@@ -58,8 +63,15 @@ export default defineCheck({
       return ctx.report({ messageId: 'missing', data: { variable: p.variable, condition }, ...loc, evidence });
     }
     const where = describeLocation(e.def.location);
-    const verdict = judgeSecret(e.def.value, p.purpose, ctx.config.thresholds);
-    if (verdict.ok) return ctx.evidence(`${evidence[0]}, ${verdict.bitsPerChar.toFixed(1)} bits/char`);
+    // The service reads it through its config loader, which expands ${NAME} and $NAME: judge what it gets.
+    const reading = serviceReading(model, p.variable, e.def.value);
+    const because = expansionWords(reading);
+    if (reading.state === 'opaque') return ctx.unknown({ messageId: 'expandedUnseen', data: { variable: p.variable, where, because }, ...loc, evidence });
+    if (reading.state === 'unresolved') return ctx.unknown({ messageId: 'expandedUnresolved', data: { variable: p.variable, where, because }, ...loc, evidence });
+    if (reading.state === 'endless') return ctx.report({ messageId: 'expandedEndless', data: { variable: p.variable, where, because }, ...loc, evidence });
+    if (reading.state === 'expanded') evidence.push(because);
+    const verdict = judgeSecret(reading.state === 'expanded' ? reading.value : e.def.value, p.purpose, ctx.config.thresholds);
+    if (verdict.ok) return ctx.evidence(`${evidence.join('; ')}, ${verdict.bitsPerChar.toFixed(1)} bits/char`);
     const messageId = { empty: 'empty', placeholder: 'placeholder', short: 'short', 'low-entropy': 'weak' }[verdict.problem];
     ctx.report({ messageId, data: { variable: p.variable, where, condition, detail: verdict.detail }, ...loc, evidence });
   },

@@ -66,6 +66,8 @@ export interface VariableSpec {
   section: number;
   /** The service ignores a value that does not parse instead of stopping. */
   lenient?: boolean;
+  /** Read with os.Getenv, not through the config loader: `${NAME}` and `$NAME` in it are not expanded. */
+  notExpanded?: boolean;
   notes?: string;
 }
 

@@ -18,6 +18,7 @@ export const catalogueSchema = lazy(() => {
     defaultFrom: z.string().optional(),
     secret: z.boolean(),
     lenient: z.boolean().optional(),
+    notExpanded: z.boolean().optional(),
     notes: z.string().optional(),
   });
   return z.strictObject({ variables: z.array(variableSchema).min(1) });
