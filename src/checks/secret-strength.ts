@@ -48,6 +48,17 @@ export default defineCheck({
       ctx.evidence(valueEvidence(ce));
     }
     const e = effective(model, p.variable);
+    // The service reads it through its config loader, which expands ${NAME} and $NAME: judge what it gets.
+    const reading = e.def?.value !== undefined ? serviceReading(model, p.variable, e.def.value) : undefined;
+    if (e.def && (reading?.state === 'opaque' || reading?.state === 'unresolved')) {
+      const where = describeLocation(e.def.location);
+      return ctx.unknown({
+        messageId: reading.state === 'opaque' ? 'expandedUnseen' : 'expandedUnresolved',
+        data: { variable: p.variable, where, because: expansionWords(reading) },
+        location: e.def.location,
+        evidence: [secretEvidence(e)],
+      });
+    }
     if (e.state === 'unknown') {
       return ctx.unknown({ messageId: 'unseen', data: { variable: p.variable, because: e.because }, ...(e.def ? { location: e.def.location } : {}) });
     }
@@ -63,14 +74,10 @@ export default defineCheck({
       return ctx.report({ messageId: 'missing', data: { variable: p.variable, condition }, ...loc, evidence });
     }
     const where = describeLocation(e.def.location);
-    // The service reads it through its config loader, which expands ${NAME} and $NAME: judge what it gets.
-    const reading = serviceReading(model, p.variable, e.def.value);
-    const because = expansionWords(reading);
-    if (reading.state === 'opaque') return ctx.unknown({ messageId: 'expandedUnseen', data: { variable: p.variable, where, because }, ...loc, evidence });
-    if (reading.state === 'unresolved') return ctx.unknown({ messageId: 'expandedUnresolved', data: { variable: p.variable, where, because }, ...loc, evidence });
-    if (reading.state === 'endless') return ctx.report({ messageId: 'expandedEndless', data: { variable: p.variable, where, because }, ...loc, evidence });
-    if (reading.state === 'expanded') evidence.push(because);
-    const verdict = judgeSecret(reading.state === 'expanded' ? reading.value : e.def.value, p.purpose, ctx.config.thresholds);
+    const because = reading ? expansionWords(reading) : '';
+    if (reading?.state === 'endless') return ctx.report({ messageId: 'expandedEndless', data: { variable: p.variable, where, because }, ...loc, evidence });
+    if (reading?.state === 'expanded') evidence.push(because);
+    const verdict = judgeSecret(reading?.state === 'expanded' ? reading.value : e.def.value, p.purpose, ctx.config.thresholds);
     if (verdict.ok) return ctx.evidence(`${evidence.join('; ')}, ${verdict.bitsPerChar.toFixed(1)} bits/char`);
     const messageId = { empty: 'empty', placeholder: 'placeholder', short: 'short', 'low-entropy': 'weak' }[verdict.problem];
     ctx.report({ messageId, data: { variable: p.variable, where, condition, detail: verdict.detail }, ...loc, evidence });

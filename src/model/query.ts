@@ -4,14 +4,19 @@ import { describeLocation } from '../core/describe.js';
 import { EMPTY_IS_SET, emptyReading, parseByType } from './go-parse.js';
 import { CHART_DEFAULTS_NAME } from './build.js';
 import type { DeploymentModel, EnvDefinition, ResourceRef, VariableSpec } from '../core/model.js';
+import { expansionWords, serviceReading } from './service-expansion.js';
 
+/**
+ * `raw` is what the service reads: the value as written, or as its config loader expands `${NAME}` and `$NAME` in it
+ * (service-expansion.ts), and then `expanded` says from what.
+ */
 export type Effective =
   /** Set to a value that parses. */
-  | { state: 'set'; name: string; raw: string; value: unknown; def: EnvDefinition; spec?: VariableSpec }
+  | { state: 'set'; name: string; raw: string; value: unknown; def: EnvDefinition; spec?: VariableSpec; expanded?: string }
   /** Unset or empty: the service uses its default. */
-  | { state: 'default'; name: string; raw: string | undefined; value: unknown; def?: EnvDefinition; spec?: VariableSpec; because: string }
+  | { state: 'default'; name: string; raw: string | undefined; value: unknown; def?: EnvDefinition; spec?: VariableSpec; because: string; expanded?: string }
   /** Set to a value that does not parse: the service will not start. */
-  | { state: 'invalid'; name: string; raw: string; def: EnvDefinition; spec: VariableSpec; expected: string }
+  | { state: 'invalid'; name: string; raw: string; def: EnvDefinition; spec: VariableSpec; expected: string; expanded?: string }
   /** Cannot be seen: it may be set in a Secret whose keys are unknown. */
   | { state: 'unknown'; name: string; def?: EnvDefinition; spec?: VariableSpec; opaque: ResourceRef[]; because: string };
 
@@ -33,18 +38,51 @@ function defaultRaw(model: DeploymentModel, spec: VariableSpec | undefined): { r
   return { raw: spec.default, because: spec.default !== undefined ? `default ${spec.default}` : 'unset, no default' };
 }
 
+/** The definition with the value the service reads, or what it cannot be read as (unknown, never-ending). */
+function readAsService(model: DeploymentModel, written: EnvDefinition, value: string, spec: VariableSpec): Effective | { def: EnvDefinition; expanded?: string } {
+  const name = written.name;
+  const reading = serviceReading(model, name, value);
+  const words = expansionWords(reading);
+  switch (reading.state) {
+    case 'unchanged':
+      return { def: written };
+    case 'expanded':
+      return { def: { ...written, value: reading.value }, expanded: words };
+    case 'opaque':
+      return { state: 'unknown', name, def: written, spec, opaque: [], because: `the service expands the $ references in it, ${words}` };
+    case 'unresolved':
+      return {
+        state: 'unknown',
+        name,
+        def: written,
+        spec,
+        opaque: [],
+        because: `the service expands the $ references in it (there is no escape), and ${words}: the container image or Kubernetes may set them`,
+      };
+    case 'endless':
+      return { state: 'invalid', name, raw: value, def: written, spec, expected: `a value whose expansion ends, but ${words}: the service's expansion never ends, so it never starts` };
+  }
+}
+
 export function effective(model: DeploymentModel, name: string): Effective {
   const spec = model.catalogue.get(name);
-  const def = model.env.get(name)?.effective;
-  if (def && def.value === undefined) {
-    return { state: 'unknown', name, def, ...(spec ? { spec } : {}), opaque: [], because: `read from Secret ${def.via ?? '?'} whose data cannot be seen` };
+  const written = model.env.get(name)?.effective;
+  if (written && written.value === undefined) {
+    return { state: 'unknown', name, def: written, ...(spec ? { spec } : {}), opaque: [], because: `read from Secret ${written.via ?? '?'} whose data cannot be seen` };
   }
+  // What the service reads: its config loader expands ${NAME} and $NAME in the value first.
+  // (Most values hold no `$`: nothing to expand, nothing allocated.)
+  const read = written?.value !== undefined && spec && written.value.includes('$') ? readAsService(model, written, written.value, spec) : undefined;
+  if (read && 'state' in read) return read;
+  const def = read?.def ?? written;
+  const expanded = read?.expanded;
+  const ex = expanded !== undefined ? { expanded } : {};
   const empty = def !== undefined && def.value !== undefined && def.value.trim() === '';
   // Present but empty: read as the toolkit reads it (see emptyReading), not as unset.
   if (empty && spec && !(spec.secret && model.opaqueSources.some((o) => o.kind === 'Secret'))) {
     const reading = emptyReading(spec.type, spec.lenient);
     if (reading === 'panics') {
-      return { state: 'invalid', name, raw: def.value!, def, spec, expected: `${expectedOf(spec)}: it is empty, and ${EMPTY_IS_SET}, so it fails to parse` };
+      return { state: 'invalid', name, raw: def.value!, def, spec, expected: `${expectedOf(spec)}: it is empty, and ${EMPTY_IS_SET}, so it fails to parse`, ...ex };
     }
     if (reading === 'replaces-default' && (spec.default !== undefined || spec.defaultFrom !== undefined)) {
       return {
@@ -55,6 +93,7 @@ export function effective(model: DeploymentModel, name: string): Effective {
         def,
         spec,
         because: `empty: ${EMPTY_IS_SET}, so it replaces the default ${spec.defaultFrom ? `(the value of ${spec.defaultFrom})` : JSON.stringify(spec.default)}`,
+        ...ex,
       };
     }
   }
@@ -94,13 +133,14 @@ export function effective(model: DeploymentModel, name: string): Effective {
       value: value && typeof value === 'object' && 'ok' in value ? (value.ok ? value.value : undefined) : value,
       ...(def ? { def } : {}),
       ...(spec ? { spec } : {}),
-      because: d.because,
+      because: expanded !== undefined ? `${d.because} (${expanded}, it is empty)` : d.because,
+      ...ex,
     };
   }
   if (!spec) return { state: 'set', name, raw: def.value, value: def.value, def };
   const parsed = parseByType(spec.type, def.value);
-  if (!parsed.ok) return { state: 'invalid', name, raw: def.value, def, spec, expected: parsed.expected };
-  return { state: 'set', name, raw: def.value, value: parsed.value, def, spec };
+  if (!parsed.ok) return { state: 'invalid', name, raw: def.value, def, spec, expected: parsed.expected, ...ex };
+  return { state: 'set', name, raw: def.value, value: parsed.value, def, spec, ...ex };
 }
 
 function expectedOf(spec: VariableSpec): string {
@@ -117,7 +157,7 @@ export function effectiveBool(model: DeploymentModel, name: string): boolean | u
 
 /** Where a value was decided, for messages and evidence: `values.yaml:12`, or `default` when unset. */
 export function whereDecided(e: Effective): string {
-  if (e.def) return describeLocation(e.def.location);
+  if (e.def) return `${describeLocation(e.def.location)}${e.state !== 'unknown' && e.expanded ? ` (${e.expanded})` : ''}`;
   return e.state === 'default' ? e.because : 'unset';
 }
 
