@@ -6,6 +6,7 @@ import { getPath, helmMapEntries, loadValues, type LoadedValues, type ValuesInpu
 import { addManifestFile, emptyManifestSet, type ManifestSet } from '../sources/manifests.js';
 import type { TextFile } from '../io/read-file.js';
 import { locateKey, parseYamlFile } from '../sources/yaml-doc.js';
+import { kubeExpand, type KubeVar } from './kube-expansion.js';
 import { describeLocation } from '../core/describe.js';
 import type { ChartRender, Container, DeploymentModel, EnvDefinition, EnvVar, ServiceFacts, VariableSpec, Workload } from '../core/model.js';
 
@@ -386,13 +387,18 @@ function applyManifests(set: ManifestSet, env: EnvBuilder, model: DeploymentMode
   model.api = { workload: api.workload, container: api.container };
   const spec = api.workload.envSpecs.get(`containers/${api.container.name}`);
   if (!spec) return;
+  // What the container holds so far, for the kubelet's $(NAME) expansion of literal values (kube-expansion.ts).
+  const defined = new Map<string, KubeVar>();
+  const maybe: string[] = [];
   for (const from of spec.envFrom) {
     const source = from.kind === 'ConfigMap' ? set.configMaps.get(from.name) : set.secrets.get(from.name);
     if (!source) {
       model.opaqueSources.push({ kind: from.kind, name: from.name, location: from.location });
+      maybe.push(`${from.kind} ${from.name}`);
       continue;
     }
     for (const [name, e] of source.entries) {
+      defined.set(name, e.value !== undefined ? { value: e.value } : { unseen: `${from.kind} ${from.name}` });
       env.set({
         name,
         value: e.value,
@@ -405,12 +411,24 @@ function applyManifests(set: ManifestSet, env: EnvBuilder, model: DeploymentMode
   }
   // Explicit env entries override envFrom, as the kubelet applies them.
   for (const e of spec.env) {
-    if (e.fromField) continue;
+    if (e.fromField) {
+      defined.set(e.name, { unseen: 'a field of the pod' });
+      continue;
+    }
     if (e.value !== undefined) {
-      env.set({ name: e.name, value: e.value, delivery: 'literal', location: e.location, layer: 'manifests' });
+      const k = kubeExpand(e.value, defined, maybe);
+      if ('value' in k) {
+        env.set({ name: e.name, value: k.value, ...(k.value !== e.value ? { sourceText: e.value } : {}), delivery: 'literal', location: e.location, layer: 'manifests' });
+        defined.set(e.name, { value: k.value });
+      } else {
+        // $(NAME) of data that cannot be seen: the value the container gets cannot be known.
+        env.set({ name: e.name, value: undefined, delivery: 'literal', via: k.unseen.join(', '), location: e.location, layer: 'manifests' });
+        defined.set(e.name, { unseen: k.unseen.join(', ') });
+      }
     } else if (e.secretKeyRef) {
       const sec = set.secrets.get(e.secretKeyRef.name);
       const value = sec?.entries.get(e.secretKeyRef.key)?.value;
+      defined.set(e.name, value !== undefined ? { value } : { unseen: `Secret ${e.secretKeyRef.name}` });
       env.set({
         name: e.name,
         value,
@@ -421,6 +439,8 @@ function applyManifests(set: ManifestSet, env: EnvBuilder, model: DeploymentMode
       });
     } else if (e.configMapKeyRef) {
       const cm = set.configMaps.get(e.configMapKeyRef.name);
+      const cmValue = cm?.entries.get(e.configMapKeyRef.key)?.value;
+      defined.set(e.name, cmValue !== undefined ? { value: cmValue } : { unseen: `ConfigMap ${e.configMapKeyRef.name}` });
       env.set({
         name: e.name,
         value: cm?.entries.get(e.configMapKeyRef.key)?.value,

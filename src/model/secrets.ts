@@ -41,7 +41,9 @@ const PLACEHOLDER_WORDS = [
 
 const PLACEHOLDER_SHAPES: Array<{ re: RegExp; why: string }> = [
   { re: /^<[^>]*>$/, why: 'an <angle-bracket> placeholder' },
-  { re: /\$\{[^}]*\}|\$\([^)]*\)/, why: 'an unexpanded ${...} reference' },
+  { re: /\$\{[^}]*\}/, why: 'an unexpanded ${...} reference' },
+  // The kubelet fills $(NAME) only from variables defined above it in the container, and leaves any other as written.
+  { re: /\$\([^)]*\)/, why: 'an unexpanded $(...) reference' },
   { re: /\{\{[^}]*\}\}/, why: 'an unrendered {{ template }}' },
   { re: /^(.)\1+$/s, why: 'one character repeated' },
   { re: /^(..?.?)\1{2,}$/s, why: 'a short pattern repeated' },
