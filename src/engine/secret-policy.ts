@@ -14,6 +14,7 @@ import type { Collected } from './collector.js';
 import type { Report } from '../core/define.js';
 import type { Location } from '../core/types.js';
 import type { DeploymentModel, EnvDefinition } from '../core/model.js';
+import { serviceReading } from '../model/service-expansion.js';
 
 const MASK = '****';
 /** Shorter forms are masked only where they stand whole or quoted: inside words they are not the secret. */
@@ -160,6 +161,17 @@ function hiddenTexts(model: DeploymentModel): Hidden[] {
         continue;
       }
       add(value, `[secret: ${[...value.trim()].length} chars, ${deliveryWords(def)}]`, v.name);
+    }
+  }
+  // A value the service expands from a secret carries that secret (`LOG_PREFIX=${API_KEY_HASH_SECRET}`): what it
+  // expands to is hidden too, since rules show a non-secret variable's value as the service reads it.
+  const secretNames = new Set(hidden.flatMap((h) => (h.variable !== undefined ? [h.variable] : [])));
+  for (const v of model.env.values()) {
+    const value = v.effective.value;
+    if (value === undefined || !value.includes('$')) continue;
+    const reading = serviceReading(model, v.name, value);
+    if (reading.state === 'expanded' && reading.names.some((n) => secretNames.has(n))) {
+      add(reading.value, `[${[...reading.value.trim()].length} chars, expanded from a secret]`);
     }
   }
   // api.secrets in the values, even when api.existingSecret makes the chart ignore them.

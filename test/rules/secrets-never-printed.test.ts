@@ -76,3 +76,24 @@ describe('secrets never leave the tool', () => {
     });
   }
 });
+
+describe('a secret expanded into another value by the service', () => {
+  it('is not shown where that value is: the variable reading it is a non-secret one that rules quote', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prodready-secrets-expanded-'));
+    // An 8-character salt: short enough that its bare text is not masked in free text, only where it is quoted.
+    const salt = 'Qv7short';
+    writeFileSync(
+      join(dir, 'prod.env'),
+      ['ENV=production', `EXPOSURE_HASH_SALT=${salt}`, 'CORS_MAX_AGE=${EXPOSURE_HASH_SALT}', 'LOG_LEVEL=debug-${EXPOSURE_HASH_SALT}', ''].join('\n'),
+    );
+    for (const format of ['text', 'json', 'sarif', 'markdown', 'junit']) {
+      const r = run(['check', '--env', join(dir, 'prod.env'), '--format', format, '--verbose']);
+      expect(r.stderr).toBe('');
+      expect(r.stdout.length).toBeGreaterThan(500);
+      expect(r.stdout.includes(salt), `the salt leaked in ${format}`).toBe(false);
+    }
+    // It was judged as the service reads it: CORS_MAX_AGE expands to the salt, which is no int.
+    const json = JSON.parse(run(['check', '--env', join(dir, 'prod.env'), '--format', 'json']).stdout) as { results: Array<{ id: string; status: string }> };
+    expect(json.results.find((u) => u.id === 'value-parses')!.status).toBe('fail');
+  });
+});
