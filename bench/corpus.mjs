@@ -64,7 +64,8 @@ const SECRETS = {
   API_KEY_HASH_SECRET: 48,
   EXPOSURE_HASH_SALT: 32,
 };
-const PLACEHOLDERS = ['"changeme"', '"<api-key-secret>"', '"${API_KEY_HASH_SECRET}"', '"minioadmin"', '"CHANGE_ME"'];
+// No `${NAME}` among them: recsys-service expands one from its own environment (envvar GetRaw), so it is no placeholder.
+const PLACEHOLDERS = ['"changeme"', '"<api-key-secret>"', '"{{ .Values.apiKey }}"', '"minioadmin"', '"CHANGE_ME"'];
 
 export function generate({ out, count = 1000, seed = 1, rate = 0.12 }) {
   const rand = mulberry32(seed);

@@ -98,10 +98,14 @@ describe('backup-marker-fresh probe (real PostgreSQL)', () => {
 
   it('tells a query canceled by someone else (57014 too) from one that hit its timeout', async () => {
     const probing = run(`SELECT now() AS completed_at FROM pg_sleep(5) AS canceled_marker`, { statementTimeoutMs: 20_000 });
-    // Cancel the probe's query from another session once it runs (bounded: 50 tries, 100 ms apart).
+    // Cancel the probe's query from another session once it runs (bounded: 50 tries, 100 ms apart). Only once it
+    // sleeps: the statement's text shows from its Parse message on, and a cancel that arrives before Execute, while
+    // the backend waits for the client, is ignored by the server, so the query would then run to its end.
     let canceled = false;
     for (let i = 0; i < 50 && !canceled; i += 1) {
-      const r = await db.sql(`SELECT pg_cancel_backend(pid) AS ok FROM pg_stat_activity WHERE query LIKE '%canceled_marker%' AND pid <> pg_backend_pid()`);
+      const r = await db.sql(
+        `SELECT pg_cancel_backend(pid) AS ok FROM pg_stat_activity WHERE query LIKE '%canceled_marker%' AND state = 'active' AND wait_event = 'PgSleep' AND pid <> pg_backend_pid()`,
+      );
       canceled = r.rows.some((row: { ok: boolean }) => row.ok);
       if (!canceled) await new Promise((resolve) => setTimeout(resolve, 100));
     }
