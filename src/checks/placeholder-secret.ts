@@ -29,8 +29,8 @@ export default defineCheck({
       // What the service uses: its config loader expands ${NAME} and $NAME in the whole value (a DSN's too).
       const reading = serviceReading(ctx.model, s.name, s.def.value ?? '');
       const because = expansionWords(reading);
-      if (reading.state === 'opaque' || reading.state === 'unresolved') {
-        ctx.unknown({ messageId: reading.state === 'opaque' ? 'expandedUnseen' : 'expandedUnresolved', data: { variable: s.name, label: s.label, where, because }, location: s.def.location, evidence });
+      if (reading.state === 'opaque' || reading.state === 'unresolved' || reading.state === 'too-large') {
+        ctx.unknown({ messageId: reading.state === 'unresolved' ? 'expandedUnresolved' : 'expandedUnseen', data: { variable: s.name, label: s.label, where, because }, location: s.def.location, evidence });
         continue;
       }
       // A value whose expansion never ends stops the service; the service-starts rule reports that.

@@ -50,10 +50,10 @@ export default defineCheck({
     const e = effective(model, p.variable);
     // The service reads it through its config loader, which expands ${NAME} and $NAME: judge what it gets.
     const reading = e.def?.value !== undefined ? serviceReading(model, p.variable, e.def.value) : undefined;
-    if (e.def && (reading?.state === 'opaque' || reading?.state === 'unresolved')) {
+    if (e.def && (reading?.state === 'opaque' || reading?.state === 'unresolved' || reading?.state === 'too-large')) {
       const where = describeLocation(e.def.location);
       return ctx.unknown({
-        messageId: reading.state === 'opaque' ? 'expandedUnseen' : 'expandedUnresolved',
+        messageId: reading.state === 'unresolved' ? 'expandedUnresolved' : 'expandedUnseen',
         data: { variable: p.variable, where, because: expansionWords(reading) },
         location: e.def.location,
         evidence: [secretEvidence(e)],

@@ -27,7 +27,7 @@ export default defineCheck({
       const where = describeLocation(v.effective.location);
       // The service parses what its config loader returns: the value with ${NAME} and $NAME expanded.
       const reading = serviceReading(ctx.model, v.name, written);
-      if (reading.state === 'opaque' || reading.state === 'unresolved') {
+      if (reading.state === 'opaque' || reading.state === 'unresolved' || reading.state === 'too-large') {
         ctx.unknown({ messageId: 'expansionUnknown', data: { variable: v.name, where, because: expansionWords(reading) }, location: v.effective.location });
         continue;
       }

@@ -59,6 +59,8 @@ function readAsService(model: DeploymentModel, written: EnvDefinition, value: st
         opaque: [],
         because: `the service expands the $ references in it (there is no escape), and ${words}: the container image or Kubernetes may set them`,
       };
+    case 'too-large':
+      return { state: 'unknown', name, def: written, spec, opaque: [], because: `the service expands the $ references in it, and ${words}` };
     case 'endless':
       return { state: 'invalid', name, raw: value, def: written, spec, expected: `a value whose expansion ends, but ${words}: the service's expansion never ends, so it never starts` };
   }

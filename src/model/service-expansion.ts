@@ -36,11 +36,17 @@ export type Expansion =
    */
   | { state: 'unresolved'; value: string; names: string[]; unresolved: string[] }
   /** `${NAME}` whose value leads back to itself: envvar's loop never ends, and the service never starts. */
-  | { state: 'endless'; names: string[] };
+  | { state: 'endless'; names: string[] }
+  /** Growing past what is followed here (a reference inside its own value, or nested doubling): not judged. */
+  | { state: 'too-large'; names: string[] };
 
-/** Past this many `${...}` replacements or this many characters the service's loop is taken never to end. */
-const MAX_STEPS = 1000;
-const MAX_LENGTH = 1 << 20;
+/**
+ * How far the expansion is followed: past this many characters copied in all, or a value this long, it is not
+ * judged (`too-large`). A loop is told by a state that comes back, never by a bound, so no bound can make a finite
+ * expansion a start-up failure. The bounds keep a hostile file from costing more than milliseconds a value.
+ */
+const MAX_WORK = 4 * 1024 * 1024;
+const MAX_LENGTH = 64 * 1024;
 
 class Opaque extends Error {}
 
@@ -67,12 +73,18 @@ export function expandAsService(raw: string, lookup: (name: string) => Lookup): 
   let s = raw;
   try {
     // envvar expandWithLookup: `${NAME}` and `${NAME:-default}`, always from the first `${` left.
-    for (let steps = 0; ; steps += 1) {
+    const seen = new Set<string>();
+    let work = 0;
+    for (;;) {
       const i = s.indexOf('${');
       if (i < 0) break;
       const close = s.indexOf('}', i);
       if (close < 0) break;
-      if (steps >= MAX_STEPS || s.length > MAX_LENGTH) return { state: 'endless', names };
+      // The same text again: the loop is back where it was, and will be forever.
+      if (seen.has(s)) return { state: 'endless', names };
+      seen.add(s);
+      work += s.length;
+      if (work > MAX_WORK || s.length > MAX_LENGTH) return { state: 'too-large', names };
       const inner = s.slice(i + 2, close);
       const cut = inner.indexOf(':-');
       const name = cut < 0 ? inner : inner.slice(0, cut);
@@ -163,9 +175,17 @@ export function podLookup(model: DeploymentModel, name: string): Lookup {
  */
 export function serviceReading(model: DeploymentModel, name: string, raw: string): Expansion {
   const spec = model.catalogue.get(name);
-  if (!spec || spec.notExpanded) return { state: 'unchanged' };
-  return expandAsService(raw, (n) => podLookup(model, n));
+  if (!spec || spec.notExpanded || !raw.includes('$')) return { state: 'unchanged' };
+  // Rules ask about the same variable many times: each value is followed once per model.
+  let memo = readings.get(model);
+  if (!memo) readings.set(model, (memo = new Map()));
+  const key = `${name}\u0000${raw}`;
+  let x = memo.get(key);
+  if (!x) memo.set(key, (x = expandAsService(raw, (n) => podLookup(model, n))));
+  return x;
 }
+
+const readings = new WeakMap<DeploymentModel, Map<string, Expansion>>();
 
 /**
  * Words for evidence: which variables an expansion read, never what they hold, and by name only those written
@@ -188,5 +208,7 @@ export function expansionWords(x: Expansion): string {
       return `${x.unresolved.length} \$ reference${x.unresolved.length === 1 ? '' : 's'} the service expands name${x.unresolved.length === 1 ? 's' : ''} no variable set in the files given`;
     case 'endless':
       return `its \${...} references lead back to themselves`;
+    case 'too-large':
+      return 'its expansion grows past what prodready follows';
   }
 }

@@ -53,9 +53,19 @@ describe('expandAsService', () => {
     expect(expandAsService('${PW}', env({}, { PW: 'Secret db' }))).toEqual({ state: 'opaque', names: ['PW'], braced: ['PW'], via: ['Secret db'] });
   });
 
-  it('never ends when references lead back to themselves (the service loops at start); a bound stops this one', () => {
+  it('never ends when references lead back to the same text (the service loops at start)', () => {
     expect(expandAsService('${A}', env({ A: '${B}', B: '${A}' }))).toMatchObject({ state: 'endless' });
-    expect(expandAsService('${A}', env({ A: 'x${A}' }))).toMatchObject({ state: 'endless' });
+    expect(expandAsService('${A}', env({ A: '${A}' }))).toMatchObject({ state: 'endless' });
+  });
+
+  it('is not judged, never called a failure, when it only grows: a reference in its own value, or nested doubling', () => {
+    expect(expandAsService('${A}', env({ A: 'x${A}' }))).toMatchObject({ state: 'too-large' });
+    // 2^20 characters in the end: finite, so the service starts; followed here only up to the bound, in bounded work.
+    const vars: Record<string, string> = { L20: 'ab' };
+    for (let i = 19; i >= 0; i -= 1) vars[`L${i}`] = `\${L${i + 1}}\${L${i + 1}}`;
+    expect(expandAsService('${L0}', env(vars))).toMatchObject({ state: 'too-large' });
+    // Short nesting is followed to its end.
+    expect(expandAsService('${L17}', env(vars))).toMatchObject({ state: 'expanded', value: 'ab'.repeat(8) });
   });
 
   it('evidence names ${NAME} references but only counts a bare $name, which inside a secret is a piece of it', () => {
