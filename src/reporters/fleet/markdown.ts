@@ -32,7 +32,7 @@ const markdown: FleetFormat = () => {
     const errors = rows.filter((r) => r.verdict === 'error');
     const lines = errors.map((r) => `| ${cell(r.deployment)} | ${STATUS_EMOJI.unknown} error | | | | ${cell((r.error ?? '').split('\n')[0]!)} |`);
     const all = total + errors.length;
-    lines.push('', `**${all} deployment${all === 1 ? '' : 's'}: ${ready} ready, ${all - ready} not ready**${errors.length ? ` (${errors.length} could not be judged)` : ''}`);
+    lines.push('', `**${all} deployment${all === 1 ? '' : 's'}: ${ready} ready, ${all - ready - errors.length} not ready${errors.length ? `, ${errors.length} could not be judged` : ''}**`);
     return `${lines.join('\n')}\n`;
   },
   };

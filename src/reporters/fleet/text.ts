@@ -19,7 +19,12 @@ export function summaryTable(rows: readonly FleetRow[], c: InstanceType<typeof C
     lines.push(`${names[i]!.padEnd(width)}  ${verdict}  ${cells}${r.fatal > 0 ? c.red(`  ${r.fatal} unreadable`) : ''}`);
   }
   const ready = rows.filter((r) => r.verdict === 'ready').length;
-  lines.push('', `${rows.length} deployment${rows.length === 1 ? '' : 's'}: ${ready} ready, ${rows.length - ready} not ready`);
+  // A deployment that could not be judged is neither ready nor found not ready: it is counted apart.
+  const errors = rows.filter((r) => r.verdict === 'error').length;
+  lines.push(
+    '',
+    `${rows.length} deployment${rows.length === 1 ? '' : 's'}: ${ready} ready, ${rows.length - ready - errors} not ready${errors > 0 ? `, ${errors} could not be judged` : ''}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
