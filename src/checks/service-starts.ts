@@ -241,8 +241,22 @@ function judge(id: StopperId, m: DeploymentModel, hit: Hit, unseen: Unseen): voi
       if (!on(m, 'RECSYS_ARTIFACT_MODE_ENABLED')) return;
       const t = effective(m, 'RECSYS_ARTIFACT_MANIFEST_TEMPLATE');
       const tpl = (str(t) ?? '').trim();
-      const root = (str(effective(m, 'RECSYS_ARTIFACT_FILE_ROOT')) ?? '').trim();
-      if (tpl !== '' && !tpl.startsWith('s3://') && root === '') hit(`RECSYS_ARTIFACT_MANIFEST_TEMPLATE (${where(t)}) is not an s3:// URI and RECSYS_ARTIFACT_FILE_ROOT is empty`, t);
+      const r = effective(m, 'RECSYS_ARTIFACT_FILE_ROOT');
+      if (r.state === 'unknown') return unseen('RECSYS_ARTIFACT_FILE_ROOT', r.because);
+      const root = (str(r) ?? '').trim();
+      if (tpl !== '' && !tpl.startsWith('s3://') && root === '') return hit(`RECSYS_ARTIFACT_MANIFEST_TEMPLATE (${where(t)}) is not an s3:// URI and RECSYS_ARTIFACT_FILE_ROOT is empty`, t);
+      if (root === '') return;
+      // A root that is set is stat'ed at start and must be a directory (objectstore/fs_reader.go:22-38): a volume
+      // mounted there makes one; elsewhere it must come with the image, which no file given shows.
+      if (!m.api) return unseen('RECSYS_ARTIFACT_FILE_ROOT', `the service exits at start when ${root} is not a directory, and no api workload was given, so its volume mounts are unknown: pass --values or --manifests`);
+      const mount = mountedAt(m.api.container, root);
+      if (mount === undefined) {
+        return unseen('RECSYS_ARTIFACT_FILE_ROOT', `the service exits at start when ${root} is not a directory; the api container mounts no volume at it, so it must be in the image, which cannot be seen from the files given`);
+      }
+      // Below a mount, the volume must already hold the folder (an emptyDir starts empty).
+      if (mount !== (root.replace(/\/+$/, '') || '/')) {
+        return unseen('RECSYS_ARTIFACT_FILE_ROOT', `the service exits at start when ${root} is not a directory; it lies inside the volume mounted at ${mount}, which must already hold it when the pod starts`);
+      }
       return;
     }
     case 'exposure-log-format': {
