@@ -3,7 +3,7 @@ import { defineCheck } from '../core/define.js';
 import { describeLocation } from '../core/describe.js';
 import { effective, effectiveBool, locationOf, secretEvidence, valueEvidence } from '../model/query.js';
 import { judgeSecret } from '../model/secrets.js';
-import { expansionWords, serviceReading } from '../model/service-expansion.js';
+import { expansionWords } from '../model/service-expansion.js';
 
 /** A secret the service needs must be present, not a placeholder, long and varied enough for its purpose. */
 export default defineCheck({
@@ -47,14 +47,13 @@ export default defineCheck({
       condition = `${p.requiredWhen} is effectively true`;
       ctx.evidence(valueEvidence(ce));
     }
+    // What the service reads: effective() applies its config loader's expansion of ${NAME} and $NAME.
     const e = effective(model, p.variable);
-    // The service reads it through its config loader, which expands ${NAME} and $NAME: judge what it gets.
-    const reading = e.def?.value !== undefined ? serviceReading(model, p.variable, e.def.value) : undefined;
-    if (e.def && (reading?.state === 'opaque' || reading?.state === 'unresolved' || reading?.state === 'too-large')) {
-      const where = describeLocation(e.def.location);
+    const x = e.expansion;
+    if (e.state === 'unknown' && e.def && x) {
       return ctx.unknown({
-        messageId: reading.state === 'unresolved' ? 'expandedUnresolved' : 'expandedUnseen',
-        data: { variable: p.variable, where, because: expansionWords(reading) },
+        messageId: x.state === 'unresolved' ? 'expandedUnresolved' : 'expandedUnseen',
+        data: { variable: p.variable, where: describeLocation(e.def.location), because: expansionWords(x) },
         location: e.def.location,
         evidence: [secretEvidence(e)],
       });
@@ -74,10 +73,10 @@ export default defineCheck({
       return ctx.report({ messageId: 'missing', data: { variable: p.variable, condition }, ...loc, evidence });
     }
     const where = describeLocation(e.def.location);
-    const because = reading ? expansionWords(reading) : '';
-    if (reading?.state === 'endless') return ctx.report({ messageId: 'expandedEndless', data: { variable: p.variable, where, because }, ...loc, evidence });
-    if (reading?.state === 'expanded') evidence.push(because);
-    const verdict = judgeSecret(reading?.state === 'expanded' ? reading.value : e.def.value, p.purpose, ctx.config.thresholds);
+    if (x?.state === 'endless') return ctx.report({ messageId: 'expandedEndless', data: { variable: p.variable, where, because: expansionWords(x) }, ...loc, evidence });
+    // Expanded: e.def holds the value the service reads.
+    if (x?.state === 'expanded') evidence.push(expansionWords(x));
+    const verdict = judgeSecret(e.def.value, p.purpose, ctx.config.thresholds);
     if (verdict.ok) return ctx.evidence(`${evidence.join('; ')}, ${verdict.bitsPerChar.toFixed(1)} bits/char`);
     const messageId = { empty: 'empty', placeholder: 'placeholder', short: 'short', 'low-entropy': 'weak' }[verdict.problem];
     ctx.report({ messageId, data: { variable: p.variable, where, condition, detail: verdict.detail }, ...loc, evidence });

@@ -4,21 +4,22 @@ import { describeLocation } from '../core/describe.js';
 import { EMPTY_IS_SET, emptyReading, parseByType } from './go-parse.js';
 import { CHART_DEFAULTS_NAME } from './build.js';
 import type { DeploymentModel, EnvDefinition, ResourceRef, VariableSpec } from '../core/model.js';
-import { expansionWords, serviceReading } from './service-expansion.js';
+import { expansionWords, serviceReading, type Expansion } from './service-expansion.js';
 
 /**
  * `raw` is what the service reads: the value as written, or as its config loader expands `${NAME}` and `$NAME` in it
- * (service-expansion.ts), and then `expanded` says from what.
+ * (service-expansion.ts). `expansion` is there when that expansion changed the value (`def` then holds the expanded
+ * value) or kept it from being read (unseen, unresolved, growing, never-ending: `def` is the written one).
  */
 export type Effective =
   /** Set to a value that parses. */
-  | { state: 'set'; name: string; raw: string; value: unknown; def: EnvDefinition; spec?: VariableSpec; expanded?: string }
+  | { state: 'set'; name: string; raw: string; value: unknown; def: EnvDefinition; spec?: VariableSpec; expansion?: Expansion }
   /** Unset or empty: the service uses its default. */
-  | { state: 'default'; name: string; raw: string | undefined; value: unknown; def?: EnvDefinition; spec?: VariableSpec; because: string; expanded?: string }
+  | { state: 'default'; name: string; raw: string | undefined; value: unknown; def?: EnvDefinition; spec?: VariableSpec; because: string; expansion?: Expansion }
   /** Set to a value that does not parse: the service will not start. */
-  | { state: 'invalid'; name: string; raw: string; def: EnvDefinition; spec: VariableSpec; expected: string; expanded?: string }
+  | { state: 'invalid'; name: string; raw: string; def: EnvDefinition; spec: VariableSpec; expected: string; expansion?: Expansion }
   /** Cannot be seen: it may be set in a Secret whose keys are unknown. */
-  | { state: 'unknown'; name: string; def?: EnvDefinition; spec?: VariableSpec; opaque: ResourceRef[]; because: string };
+  | { state: 'unknown'; name: string; def?: EnvDefinition; spec?: VariableSpec; opaque: ResourceRef[]; because: string; expansion?: Expansion };
 
 /** The default the service uses for a variable in this deployment (production-aware, derived defaults resolved). */
 function defaultRaw(model: DeploymentModel, spec: VariableSpec | undefined): { raw: string | undefined; because: string } {
@@ -38,31 +39,34 @@ function defaultRaw(model: DeploymentModel, spec: VariableSpec | undefined): { r
   return { raw: spec.default, because: spec.default !== undefined ? `default ${spec.default}` : 'unset, no default' };
 }
 
+/** Why an expansion keeps a value from being read, after `the service expands the $ references in it`. */
+const UNREAD: Record<'opaque' | 'unresolved' | 'too-large', (words: string) => string> = {
+  opaque: (words) => `, ${words}`,
+  unresolved: (words) => ` (there is no escape), and ${words}: the container image or Kubernetes may set them`,
+  'too-large': (words) => `, and ${words}`,
+};
+
 /** The definition with the value the service reads, or what it cannot be read as (unknown, never-ending). */
-function readAsService(model: DeploymentModel, written: EnvDefinition, value: string, spec: VariableSpec): Effective | { def: EnvDefinition; expanded?: string } {
+function readAsService(model: DeploymentModel, written: EnvDefinition, value: string, spec: VariableSpec): Effective | { def: EnvDefinition; expansion?: Expansion } {
   const name = written.name;
-  const reading = serviceReading(model, name, value);
-  const words = expansionWords(reading);
-  switch (reading.state) {
+  const expansion = serviceReading(model, name, value);
+  switch (expansion.state) {
     case 'unchanged':
       return { def: written };
     case 'expanded':
-      return { def: { ...written, value: reading.value }, expanded: words };
-    case 'opaque':
-      return { state: 'unknown', name, def: written, spec, opaque: [], because: `the service expands the $ references in it, ${words}` };
-    case 'unresolved':
+      return { def: { ...written, value: expansion.value }, expansion };
+    case 'endless':
       return {
-        state: 'unknown',
+        state: 'invalid',
         name,
+        raw: value,
         def: written,
         spec,
-        opaque: [],
-        because: `the service expands the $ references in it (there is no escape), and ${words}: the container image or Kubernetes may set them`,
+        expected: `a value whose expansion ends, but ${expansionWords(expansion)}: the service's expansion never ends, so it never starts`,
+        expansion,
       };
-    case 'too-large':
-      return { state: 'unknown', name, def: written, spec, opaque: [], because: `the service expands the $ references in it, and ${words}` };
-    case 'endless':
-      return { state: 'invalid', name, raw: value, def: written, spec, expected: `a value whose expansion ends, but ${words}: the service's expansion never ends, so it never starts` };
+    default:
+      return { state: 'unknown', name, def: written, spec, opaque: [], because: `the service expands the $ references in it${UNREAD[expansion.state](expansionWords(expansion))}`, expansion };
   }
 }
 
@@ -77,8 +81,8 @@ export function effective(model: DeploymentModel, name: string): Effective {
   const read = written?.value !== undefined && spec && written.value.includes('$') ? readAsService(model, written, written.value, spec) : undefined;
   if (read && 'state' in read) return read;
   const def = read?.def ?? written;
-  const expanded = read?.expanded;
-  const ex = expanded !== undefined ? { expanded } : {};
+  const expansion = read?.expansion;
+  const ex = expansion !== undefined ? { expansion } : {};
   const empty = def !== undefined && def.value !== undefined && def.value.trim() === '';
   // Present but empty: read as the toolkit reads it (see emptyReading), not as unset.
   if (empty && spec && !(spec.secret && model.opaqueSources.some((o) => o.kind === 'Secret'))) {
@@ -135,7 +139,7 @@ export function effective(model: DeploymentModel, name: string): Effective {
       value: value && typeof value === 'object' && 'ok' in value ? (value.ok ? value.value : undefined) : value,
       ...(def ? { def } : {}),
       ...(spec ? { spec } : {}),
-      because: expanded !== undefined ? `${d.because} (${expanded}, it is empty)` : d.because,
+      because: expansion !== undefined ? `${d.because} (${expansionWords(expansion)}, it is empty)` : d.because,
       ...ex,
     };
   }
@@ -159,7 +163,7 @@ export function effectiveBool(model: DeploymentModel, name: string): boolean | u
 
 /** Where a value was decided, for messages and evidence: `values.yaml:12`, or `default` when unset. */
 export function whereDecided(e: Effective): string {
-  if (e.def) return `${describeLocation(e.def.location)}${e.state !== 'unknown' && e.expanded ? ` (${e.expanded})` : ''}`;
+  if (e.def) return `${describeLocation(e.def.location)}${e.expansion?.state === 'expanded' ? ` (${expansionWords(e.expansion)})` : ''}`;
   return e.state === 'default' ? e.because : 'unset';
 }
 
