@@ -6,7 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { Chalk } from 'chalk';
 import type { RunConfig } from '../core/config-types.js';
-import { isUserError } from '../core/errors.js';
+import { isUserError, type UserError } from '../core/errors.js';
 import { SECTIONS, type RunResult, type UnitMeta } from '../core/types.js';
 import { judge, loadRunPack } from '../engine/run.js';
 import type { GovernanceMemo } from '../engine/governance.js';
@@ -133,6 +133,11 @@ export async function fleetEnv(spec: FleetRunSpec): Promise<FleetEnv> {
   };
 }
 
+/** A deployment that could not be judged: its error row, and nothing for stdout. */
+export function errorJudged(deployment: string, e: UserError): Judged {
+  return { row: { deployment, verdict: 'error', failuresBySection: [], fatal: 0, error: e.format() }, out: '' };
+}
+
 export async function judgeDeployment(match: string, env: FleetEnv): Promise<Judged> {
   const { opts, config, pack, units, reporters, outDir } = env;
   const d = await deploymentOf(match);
@@ -151,7 +156,7 @@ export async function judgeDeployment(match: string, env: FleetEnv): Promise<Jud
     ));
   } catch (e) {
     if (!isUserError(e)) throw e;
-    return { row: { deployment: d.name, verdict: 'error', failuresBySection: [], fatal: 0, error: e.format() }, out: '' };
+    return errorJudged(d.name, e);
   }
   const row: Row = {
     deployment: d.name,

@@ -14,7 +14,7 @@
 import './zod-jitless.js';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { CHUNK } from './fleet.js';
-import { fleetEnv, judgeDeployment, type FleetRunSpec, type Judged } from './fleet-judge.js';
+import { errorJudged, fleetEnv, judgeDeployment, type FleetRunSpec, type Judged } from './fleet-judge.js';
 import { isUserError, UserError, type ProblemDetail, type UserErrorCode } from '../core/errors.js';
 
 /**
@@ -68,15 +68,15 @@ export async function judgeInParallel(
   const assigned = new Map<Worker, number[]>();
   const started: Worker[] = [];
   const startWorker = (): Worker => {
-    const w = new Worker(new URL(import.meta.url), { workerData: init, resourceLimits: limits.worker });
+    const w = judgeThread(init, limits.worker);
     started.push(w);
     assigned.set(w, []);
     w.on('message', (r: Reply) => {
       const mine = assigned.get(w);
       if (mine) mine.splice(mine.indexOf(r.chunk), 1);
-      if ('error' in r) failed ??= new Error(r.error);
-      else if ('userError' in r) failed ??= new UserError(r.userError.code, r.userError.message, r.userError.details);
-      else done.set(r.chunk, { from: w, judged: r.judged, out: r.out });
+      const failure = failureOf(r);
+      if (failure) failed ??= failure;
+      else if ('judged' in r) done.set(r.chunk, { from: w, judged: r.judged, out: r.out });
       notify();
     });
     w.on('error', (e: Error & { code?: string }) => {
@@ -147,6 +147,18 @@ export async function judgeInParallel(
   }
 }
 
+/** A worker thread running this module's judging loop, with its own copy of the pack and a bounded heap. */
+function judgeThread(init: FleetRunSpec, resourceLimits: typeof WORKER_LIMITS): Worker {
+  return new Worker(new URL(import.meta.url), { workerData: init, resourceLimits });
+}
+
+/** What a worker's reply says went wrong (an internal error, or a usage error to end the run with), if anything. */
+function failureOf(r: Reply): Error | undefined {
+  if ('error' in r) return new Error(r.error);
+  if ('userError' in r) return new UserError(r.userError.code, r.userError.message, r.userError.details);
+  return undefined;
+}
+
 /**
  * A chunk judged one deployment at a time on a worker with the larger heap, in order; a deployment that outgrows
  * even that is an error row of its own (and a new worker takes the rest).
@@ -164,7 +176,7 @@ async function judgeChunkAlone(
   try {
     for (const match of matches) {
       if (!worker) {
-        worker = new Worker(new URL(import.meta.url), { workerData: init, resourceLimits });
+        worker = judgeThread(init, resourceLimits);
         track(worker);
       }
       const w = worker;
@@ -198,13 +210,13 @@ async function judgeChunkAlone(
           'input-too-complex',
           `${match}: judging this deployment needed more than ${resourceLimits.maxOldGenerationSizeMb} MB of memory; its files are too large or too finely nested to judge (split them, or write YAML in block style)`,
         );
-        judged.push({ row: { deployment: match, verdict: 'error', failuresBySection: [], fatal: 0, error: e.format() }, out: '' });
+        judged.push(errorJudged(match, e));
         continue;
       }
-      if ('error' in r) throw new Error(r.error);
-      if ('userError' in r) throw new UserError(r.userError.code, r.userError.message, r.userError.details);
-      judged.push(...r.judged);
-      outs.push(r.out);
+      const failure = failureOf(r);
+      if (failure) throw failure;
+      if ('judged' in r) judged.push(...r.judged);
+      if ('out' in r) outs.push(r.out);
     }
   } finally {
     await worker?.terminate();
