@@ -5,7 +5,7 @@
 // string until none is left, and then runs Go's os.ExpandEnv over the result (`$NAME`, `${NAME}`, `$$`, `$1`...,
 // an unset name becoming empty). There is no escape: a `$` followed by a name, a digit, one of `*#$@!?-` or `{`
 // is replaced. Upstream: aatuh/recsys api/internal/config/config.go:229-240, api/go.mod (envvar v2.1.5);
-// aatuh/envvar v2.1.5 getters/getters.go:23-25 (Get), :623-633 (GetRaw), :697-733 (expand, expandWithLookup);
+// aatuh/envvar v2.1.5 getters/getters.go:23-25 (Get), :623-632 (GetRaw), :697-736 (expand, expandWithLookup);
 // api-toolkit contrib/v2/adapters/envvar (Get is envvar.Get); Go src/os/env.go (Expand, getShellName).
 // Not expanded: the path in DATABASE_URL_FILE and TRUSTED_PROXIES, read with os.Getenv (config.go:546,
 // cmd/recsys-service/router.go:21; `notExpanded` in the variable catalogue), and everything the migrate tool
